@@ -1,0 +1,6 @@
+#ifndef PRIVAGG_CGMP_SHIM_H
+#define PRIVAGG_CGMP_SHIM_H
+#include <stddef.h>
+#include <stdio.h>
+#include <gmp.h>
+#endif
