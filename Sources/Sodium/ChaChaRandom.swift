@@ -1,0 +1,182 @@
+import CSodium
+
+/// A seeded, reproducible `RandomNumberGenerator` reading the ChaCha20 keystream.
+///
+/// The same 32-byte seed (and stream number) always gives the same sequence of bytes
+/// on every platform; values are assembled little-endian from consecutive keystream
+/// bytes, so `next()`, `fill(_:)` and `fillBytes(_:)` interleave consistently. Use it
+/// for reproducible simulations and as the mask PRG of secure aggregation; use
+/// `SecureRandom` when nobody asked for reproducibility.
+///
+/// Copies are independent generators that continue from the same position. The key
+/// and buffered keystream are wiped when the last copy is released.
+public struct ChaChaRandom: RandomNumberGenerator, Sendable {
+    /// Seed length in bytes.
+    public static let seedByteCount = 32
+
+    private var storage: Storage
+
+    /// A generator over the keystream of `seed` (32 bytes) and the 64-bit `stream` number.
+    public init<Seed: Collection>(seed: Seed, stream: UInt64 = 0) throws(SodiumError) where Seed.Element == UInt8 {
+        try requireLength(seed, Self.seedByteCount, "ChaChaRandom seed")
+        Libsodium.ensureInitialized()
+        storage = Storage(key: Array(seed), stream: stream)
+    }
+
+    /// A generator whose key is the secret `seed` (32 bytes).
+    public init(seed: SecretBytes, stream: UInt64 = 0) throws(SodiumError) {
+        let key = seed.withUnsafeBytes { Array($0) }
+        try self.init(seed: key, stream: stream)
+    }
+
+    /// A generator seeded from a 64-bit integer, for reproducible experiments.
+    ///
+    /// The integer is stretched with BLAKE2b into a 32-byte key; only 2^64 streams are
+    /// reachable this way, which is fine for simulations and never appropriate for keys.
+    public init(seed: UInt64) {
+        var seedBytes = [UInt8](repeating: 0, count: 8)
+        for index in 0..<8 { seedBytes[index] = UInt8(truncatingIfNeeded: seed >> (8 * UInt64(index))) }
+        let key = BLAKE2b.hash(Array("PrivAgg.ChaChaRandom.seed".utf8) + seedBytes, length: 32)
+        storage = Storage(key: key, stream: 0)
+    }
+
+    /// The next 64 bits of the keystream, little-endian.
+    public mutating func next() -> UInt64 {
+        makeUnique()
+        return storage.nextUInt64()
+    }
+
+    /// Fills `buffer` with the next keystream bytes.
+    public mutating func fillBytes(_ buffer: UnsafeMutableRawBufferPointer) {
+        makeUnique()
+        storage.fill(buffer)
+    }
+
+    /// Fills `buffer` with keystream words, at keystream speed.
+    public mutating func fill<Word: FixedWidthInteger & UnsignedInteger>(_ buffer: UnsafeMutableBufferPointer<Word>) {
+        fillBytes(UnsafeMutableRawBufferPointer(buffer))
+    }
+
+    /// Adds the next keystream words to `buffer` modulo 2^bitWidth (a pairwise or self mask).
+    public mutating func addKeystream<Word: FixedWidthInteger & UnsignedInteger>(to buffer: UnsafeMutableBufferPointer<Word>) {
+        combineKeystream(with: buffer) { $0 &+= $1 }
+    }
+
+    /// Subtracts the next keystream words from `buffer` modulo 2^bitWidth (removes a mask).
+    public mutating func subtractKeystream<Word: FixedWidthInteger & UnsignedInteger>(from buffer: UnsafeMutableBufferPointer<Word>) {
+        combineKeystream(with: buffer) { $0 &-= $1 }
+    }
+
+    /// Generates keystream into a chunk that stays in cache, then combines it with `buffer`.
+    @inline(__always)
+    private mutating func combineKeystream<Word: FixedWidthInteger & UnsignedInteger>(
+        with buffer: UnsafeMutableBufferPointer<Word>, _ combine: (inout Word, Word) -> Void
+    ) {
+        makeUnique()
+        let chunkCount = Swift.min(buffer.count, Storage.chunkByteCount / MemoryLayout<Word>.stride)
+        guard chunkCount > 0 else { return }
+        let chunk = UnsafeMutableBufferPointer<Word>.allocate(capacity: chunkCount)
+        defer {
+            sodium_memzero(chunk.baseAddress, chunkCount * MemoryLayout<Word>.stride)
+            chunk.deallocate()
+        }
+        var start = 0
+        while start < buffer.count {
+            let length = Swift.min(chunkCount, buffer.count - start)
+            let part = UnsafeMutableBufferPointer(rebasing: chunk[0..<length])
+            storage.fill(UnsafeMutableRawBufferPointer(part))
+            for index in 0..<length { combine(&buffer[start + index], part[index]) }
+            start += length
+        }
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+}
+
+extension ChaChaRandom {
+    /// Holds the key, block counter and a small buffer of unread keystream.
+    fileprivate final class Storage: @unchecked Sendable {
+        static let bufferByteCount = 512
+        static let chunkByteCount = 32 * 1024
+
+        let key: UnsafeMutablePointer<UInt8>
+        let nonce: [UInt8]
+        var counter: UInt64 = 0
+        let buffer: UnsafeMutableRawBufferPointer
+        var offset: Int
+
+        convenience init(key keyBytes: [UInt8], stream: UInt64) {
+            var nonceBytes = [UInt8](repeating: 0, count: 8)
+            for index in 0..<8 { nonceBytes[index] = UInt8(truncatingIfNeeded: stream >> (8 * UInt64(index))) }
+            self.init(key: keyBytes, nonce: nonceBytes)
+        }
+
+        init(key keyBytes: [UInt8], nonce: [UInt8]) {
+            key = .allocate(capacity: 32)
+            key.initialize(from: keyBytes, count: 32)
+            self.nonce = nonce
+            buffer = .allocate(byteCount: Self.bufferByteCount, alignment: 64)
+            buffer.initializeMemory(as: UInt8.self, repeating: 0)
+            offset = Self.bufferByteCount
+        }
+
+        func copy() -> Storage {
+            let other = Storage(key: Array(UnsafeBufferPointer(start: key, count: 32)), nonce: nonce)
+            other.counter = counter
+            other.offset = offset
+            other.buffer.copyMemory(from: UnsafeRawBufferPointer(buffer))
+            return other
+        }
+
+        deinit {
+            sodium_memzero(key, 32)
+            sodium_memzero(buffer.baseAddress, buffer.count)
+            key.deallocate()
+            buffer.deallocate()
+        }
+
+        @inline(__always)
+        func nextUInt64() -> UInt64 {
+            if offset + 8 > Self.bufferByteCount {
+                var value: UInt64 = 0
+                withUnsafeMutableBytes(of: &value) { fill($0) }
+                return UInt64(littleEndian: value)
+            }
+            let value = buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+            return UInt64(littleEndian: value)
+        }
+
+        /// Drains the buffer, writes whole blocks straight into `out`, then refills for the tail.
+        func fill(_ out: UnsafeMutableRawBufferPointer) {
+            guard let outBase = out.baseAddress, out.count > 0 else { return }
+            var position = 0
+            let buffered = Swift.min(Self.bufferByteCount - offset, out.count)
+            if buffered > 0 {
+                outBase.copyMemory(from: buffer.baseAddress! + offset, byteCount: buffered)
+                offset += buffered
+                position = buffered
+            }
+            let direct = (out.count - position) & ~(ChaCha20.blockByteCount - 1)
+            if direct > 0 {
+                generate(into: outBase + position, byteCount: direct)
+                position += direct
+            }
+            if position < out.count {
+                generate(into: buffer.baseAddress!, byteCount: Self.bufferByteCount)
+                let rest = out.count - position
+                (outBase + position).copyMemory(from: buffer.baseAddress!, byteCount: rest)
+                offset = rest
+            }
+        }
+
+        private func generate(into destination: UnsafeMutableRawPointer, byteCount: Int) {
+            destination.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+            let bytes = destination.assumingMemoryBound(to: UInt8.self)
+            _ = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(byteCount), nonce, counter, key)
+            counter &+= UInt64(byteCount / ChaCha20.blockByteCount)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `privagg` command: privacy budgets, private training runs and crypto benchmarks.
+@main
+struct PrivAgg: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "privagg",
+        abstract: "Privacy-preserving aggregation: DP accounting, secure aggregation, Paillier, FedAvg.",
+        version: PrivAggVersion.current,
+        subcommands: [
+            VersionCommand.self,
+            DemoCommand.self,
+        ]
+    )
+}
