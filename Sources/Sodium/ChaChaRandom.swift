@@ -57,20 +57,32 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
         fillBytes(UnsafeMutableRawBufferPointer(buffer))
     }
 
-    /// Adds the next keystream words to `buffer` modulo 2^bitWidth (a pairwise or self mask).
-    public mutating func addKeystream<Word: FixedWidthInteger & UnsignedInteger>(to buffer: UnsafeMutableBufferPointer<Word>) {
-        combineKeystream(with: buffer) { $0 &+= $1 }
+    /// Adds the next keystream words to `buffer` modulo 2^32 (applies a pairwise or self mask).
+    public mutating func addKeystream(to buffer: UnsafeMutableBufferPointer<UInt32>) {
+        combineKeystream(with: buffer, subtracting: false)
     }
 
-    /// Subtracts the next keystream words from `buffer` modulo 2^bitWidth (removes a mask).
-    public mutating func subtractKeystream<Word: FixedWidthInteger & UnsignedInteger>(from buffer: UnsafeMutableBufferPointer<Word>) {
-        combineKeystream(with: buffer) { $0 &-= $1 }
+    /// Adds the next keystream words to `buffer` modulo 2^64.
+    public mutating func addKeystream(to buffer: UnsafeMutableBufferPointer<UInt64>) {
+        combineKeystream(with: buffer, subtracting: false)
+    }
+
+    /// Subtracts the next keystream words from `buffer` modulo 2^32 (removes a mask).
+    public mutating func subtractKeystream(from buffer: UnsafeMutableBufferPointer<UInt32>) {
+        combineKeystream(with: buffer, subtracting: true)
+    }
+
+    /// Subtracts the next keystream words from `buffer` modulo 2^64.
+    public mutating func subtractKeystream(from buffer: UnsafeMutableBufferPointer<UInt64>) {
+        combineKeystream(with: buffer, subtracting: true)
     }
 
     /// Generates keystream into a chunk that stays in cache, then combines it with `buffer`.
+    /// Always inlined into the concrete `UInt32`/`UInt64` entry points, so the loop below is
+    /// specialized and vectorized rather than a generic call per element.
     @inline(__always)
     private mutating func combineKeystream<Word: FixedWidthInteger & UnsignedInteger>(
-        with buffer: UnsafeMutableBufferPointer<Word>, _ combine: (inout Word, Word) -> Void
+        with buffer: UnsafeMutableBufferPointer<Word>, subtracting: Bool
     ) {
         makeUnique()
         let chunkCount = Swift.min(buffer.count, Storage.chunkByteCount / MemoryLayout<Word>.stride)
@@ -85,7 +97,12 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
             let length = Swift.min(chunkCount, buffer.count - start)
             let part = UnsafeMutableBufferPointer(rebasing: chunk[0..<length])
             storage.fill(UnsafeMutableRawBufferPointer(part))
-            for index in 0..<length { combine(&buffer[start + index], part[index]) }
+            let target = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + length)])
+            if subtracting {
+                for index in 0..<length { target[index] &-= part[index] }
+            } else {
+                for index in 0..<length { target[index] &+= part[index] }
+            }
             start += length
         }
     }

@@ -62,3 +62,17 @@ struct KnownValueTests {
         #expect(BigInt(-1).lowBits(8) == 255)
     }
 }
+
+@Suite("BigInt bitwise operations")
+struct BitwiseTests {
+    @Test func matchIntOnSmallValues() {
+        for (a, b) in [(12, 10), (-12, 10), (255, -256), (0, 7)] {
+            #expect(BigInt(a) | BigInt(b) == BigInt(a | b))
+            #expect(BigInt(a) & BigInt(b) == BigInt(a & b))
+            #expect(BigInt(a) ^ BigInt(b) == BigInt(a ^ b))
+        }
+        var value = BigInt(0)
+        value.setBit(100)
+        #expect(value == BigInt(1) << 100)
+    }
+}

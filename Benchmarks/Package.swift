@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// PrivAgg's benchmarks: ordo-one/benchmark suites, plus `RawRatios`, which times every
+// operation on PrivAgg's Swift layer and on the raw C library in the same process.
+let package = Package(
+    name: "PrivAggBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "PrivAgg", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Direct calls into libsodium and GMP: the limit the Swift layers are measured against.
+        .target(
+            name: "RawLibs",
+            path: "Sources/RawLibs",
+            cSettings: [.unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS]))],
+            linkerSettings: [
+                .linkedLibrary("sodium"), .linkedLibrary("gmp"),
+                .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
+            ]
+        ),
+        .executableTarget(
+            name: "RawRatios",
+            dependencies: [
+                "RawLibs",
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "Bignum", package: "PrivAgg"),
+            ],
+            path: "Sources/RawRatios"
+        ),
+        .executableTarget(
+            name: "FoundationBenchmarks",
+            dependencies: [
+                "RawLibs",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "Bignum", package: "PrivAgg"),
+            ],
+            path: "Benchmarks/FoundationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
