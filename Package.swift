@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
+        .library(name: "PrivacyAccounting", targets: ["PrivacyAccounting"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -29,17 +30,21 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
+        // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
+        .target(name: "PrivacyAccounting"),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum",
+                "Sodium", "Bignum", "PrivacyAccounting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
+        .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg"]),
     ],
     swiftLanguageModes: [.v6]

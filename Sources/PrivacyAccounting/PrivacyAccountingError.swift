@@ -1,0 +1,34 @@
+/// Errors thrown by the `PrivacyAccounting` module.
+public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A parameter is NaN, infinite or outside its domain.
+    case invalidParameter(name: String, reason: String)
+    /// The accountant has no sound bound for this event (under this neighbouring relation).
+    case unsupportedEvent(event: String, reason: String)
+    /// Calibration found no value meeting the target within its search range.
+    case calibrationFailed(reason: String)
+    /// The spend would take the ledger past its (ε, δ) budget; nothing was written.
+    case budgetExceeded(spentEpsilon: Double, requestedEpsilon: Double, budgetEpsilon: Double, delta: Double)
+    /// The ledger file is damaged before its last record (or its header is), so its history
+    /// cannot be trusted. A torn *last* record is not an error: it is ignored.
+    case corruptLedger(path: String, offset: Int, reason: String)
+    /// A system call on the ledger file failed.
+    case ledgerIO(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let name, let reason):
+            return "invalid \(name): \(reason)"
+        case .unsupportedEvent(let event, let reason):
+            return "cannot account for \(event): \(reason)"
+        case .calibrationFailed(let reason):
+            return "calibration failed: \(reason)"
+        case .budgetExceeded(let spent, let requested, let budget, let delta):
+            return "budget exceeded: spending would bring ε to \(requested) (already spent \(spent)) "
+                + "but the budget is ε = \(budget) at δ = \(delta)"
+        case .corruptLedger(let path, let offset, let reason):
+            return "corrupt ledger \(path) at byte \(offset): \(reason)"
+        case .ledgerIO(let path, let operation, let code):
+            return "ledger \(path): \(operation) failed (errno \(code))"
+        }
+    }
+}
