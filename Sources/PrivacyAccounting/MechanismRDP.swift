@@ -1,0 +1,127 @@
+import Foundation
+
+/// Closed-form RDP curves of the basic mechanisms (all at orders α > 1).
+enum MechanismRDP {
+    /// The Laplace mechanism with ε = sensitivity/scale (Mironov 2017, Prop. 6):
+    /// ε + log(1 + (α−1)(e^{(1−2α)ε} − 1)/(2α−1))/(α−1), tight; with the same Taylor
+    /// branch as dp_accounting 0.6.0 for α < 1.1.
+    static func laplace(epsilon eps: Double, order a: Double) -> Double {
+        if a < 1.1 {
+            let c = expm1(eps * (1 - 2 * a)) / (2 * a - 1)
+            let v = -c * (a - 1)
+            var sum = 0.0, power = 1.0
+            for k in 1..<100 {
+                sum += power / Double(k)
+                power *= v
+            }
+            return eps + c * sum
+        }
+        return eps + log1p((a - 1) * expm1(eps * (1 - 2 * a)) / (2 * a - 1)) / (a - 1)
+    }
+
+    /// k-ary randomized response, "replace with a special value" relation (dp_accounting 0.6.0):
+    /// max over the two directions of log((k(1−p)+p)^x/k + (k−1)p^x/k)/(α−1), x ∈ {α, 1−α}.
+    static func randomizedResponseReplaceSpecial(p: Double, k: Int, order a: Double) -> Double {
+        if k == 1 || p == 1 { return 0 }
+        if p == 0 { return .infinity }
+        let kk = Double(k)
+        let log1 = log(kk * (1 - p) + p)
+        let log2 = log(p)
+        func bound(_ x: Double) -> Double {
+            LogSpace.add(x * log1 - log(kk), x * log2 + log1p(-1 / kk))
+        }
+        return max(bound(a), bound(1 - a)) / (a - 1)
+    }
+
+    /// k-ary randomized response, "replace one" relation (dp_accounting 0.6.0): the Rényi
+    /// divergence between the output distributions of two different inputs.
+    static func randomizedResponseReplaceOne(p: Double, k: Int, order a: Double) -> Double {
+        if k == 1 || p == 1 { return 0 }
+        if p == 0 { return .infinity }
+        let kk = Double(k)
+        let log1 = log(kk / p - kk + 1)
+        var total = LogSpace.add(a * log1 + log(p / kk), -a * log1 + log(1 - p + p / kk))
+        let rest = (1 - 2 / kk) * p
+        if rest > 0 { total = LogSpace.add(total, log(rest)) }
+        return total / (a - 1)
+    }
+}
+
+/// The Gaussian mechanism on a uniformly random fixed-size subset ("replace one"), by
+/// Theorem 27 of Wang, Balle, Kasiviswanathan 2019 exactly as dp_accounting 0.6.0 computes
+/// it: exact bound for integer α ≤ 256, the simplified (looser) bound above, and linear
+/// interpolation of the cumulant generating function between integers (their Corollary 10).
+enum SampledWithoutReplacementGaussian {
+    static func rdp(q: Double, sigma: Double, order alpha: Double) -> Double {
+        if q == 0 { return 0 }
+        if q == 1 { return alpha / (2 * sigma * sigma) }
+        if alpha.rounded() == alpha { return logAInteger(q: q, sigma: sigma, alpha: Int(alpha)) / (alpha - 1) }
+        let lower = alpha.rounded(.down), upper = alpha.rounded(.up)
+        let x = logAInteger(q: q, sigma: sigma, alpha: Int(lower))
+        let y = logAInteger(q: q, sigma: sigma, alpha: Int(upper))
+        let t = alpha - lower
+        return ((1 - t) * x + t * y) / (alpha - 1)
+    }
+
+    static func logAInteger(q: Double, sigma: Double, alpha: Int) -> Double {
+        if alpha <= 1 { return 0 }
+        let maxExactAlpha = 256
+        func cgf(_ x: Double) -> Double { x * (x + 1) / (2 * sigma * sigma) }
+        func gaussianRDP(_ x: Double) -> Double { x / (2 * sigma * sigma) }
+        let logQ = log(q)
+        let logF2m1 = gaussianRDP(2) + log1p(-exp(-gaussianRDP(2)))
+        let secondTerm = 2 * logQ + LogSpace.logBinomial(alpha, 2)
+            + min(log(4.0) + logF2m1, gaussianRDP(2) + log(2.0))
+        var logA = LogSpace.add(0, secondTerm)
+        if alpha <= maxExactAlpha {
+            let deltas = forwardDifferences(cgf, alpha)
+            if alpha >= 3 {
+                for i in 3...alpha {
+                    let lo = deltas[2 * (i / 2) - 1]
+                    let hi = deltas[2 * ((i + 1) / 2) - 1]
+                    var s = log(4.0) + 0.5 * (lo + hi)
+                    s = min(s, log(2.0) + cgf(Double(i - 1)))
+                    s += Double(i) * logQ + LogSpace.logBinomial(alpha, i)
+                    logA = LogSpace.add(logA, s)
+                }
+            }
+        } else {
+            for i in 3...alpha {
+                let s = log(2.0) + cgf(Double(i - 1)) + Double(i) * logQ + LogSpace.logBinomial(alpha, i)
+                logA = LogSpace.add(logA, s)
+            }
+        }
+        return logA
+    }
+
+    /// log |Δ^i exp(f)(0)| for i = 0…n+1 (forward differences, signs tracked), as in
+    /// dp_accounting's `_get_forward_diffs`.
+    static func forwardDifferences(_ f: (Double) -> Double, _ n: Int) -> [Double] {
+        var values = [Double](repeating: 0, count: n + 3)
+        var signs = [Bool](repeating: true, count: n + 3)
+        var deltas = [Double](repeating: 0, count: n + 2)
+        for i in 1..<(n + 3) { values[i] = f(Double(i - 1)) }
+        for i in 0..<(n + 2) {
+            let m = n + 2 - i
+            for j in 0..<m {
+                if signs[j] == signs[j + 1] {
+                    let (s, magnitude) = logSubtractWithSign(values[j + 1], values[j])
+                    values[j] = magnitude
+                    signs[j] = signs[j + 1] ? s : !s
+                } else {
+                    values[j] = LogSpace.add(values[j], values[j + 1])
+                    signs[j] = signs[j + 1]
+                }
+            }
+            deltas[i] = values[0]
+        }
+        return deltas
+    }
+
+    /// (sign, log|e^x − e^y|).
+    static func logSubtractWithSign(_ x: Double, _ y: Double) -> (Bool, Double) {
+        if x > y { return (true, x + log1p(-exp(y - x))) }
+        if x < y { return (false, y + log1p(-exp(x - y))) }
+        return (true, -.infinity)
+    }
+}

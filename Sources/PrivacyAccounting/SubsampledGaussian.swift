@@ -1,0 +1,202 @@
+import Foundation
+
+/// Rényi DP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang 2019,
+/// "Rényi Differential Privacy of the Sampled Gaussian Mechanism", §3), in log space.
+///
+/// With μ₀ = N(0, σ²), μ₁ = N(1, σ²) and μ = (1 − q)μ₀ + qμ₁, the RDP at order α is
+/// log(A_α)/(α − 1) with A_α = E_{z∼μ₀}[(μ(z)/μ₀(z))^α].
+///
+/// * Integer α: A_α = Σ_{i=0}^{α} C(α,i) q^i (1−q)^{α−i} e^{(i²−i)/(2σ²)}, a finite sum of
+///   positive terms, summed as Σ e^{xᵢ − max} (two passes, no per-term logarithm).
+/// * Fractional α: the integral is split at z₀ = σ² log(1/q − 1) + ½ and each half is
+///   expanded in a binomial series, giving Σᵢ C(α,i)(s₀ᵢ + s₁ᵢ) with
+///   s₀ᵢ = q^i (1−q)^{α−i} e^{(i²−i)/(2σ²)} · ½erfc((i−z₀)/(√2σ)) and the mirror term s₁ᵢ
+///   (j = α − i in place of i, q and 1 − q swapped, erfc((z₀−j)/(√2σ))).
+///
+/// The fractional series keeps the SIGNS of C(α, i) (negative for every other i > α), as in
+/// the paper and in TF Privacy before 2022. dp_accounting 0.6.0 sums |C(α,i)| instead, which
+/// is a valid but looser upper bound, and its terms then decay only polynomially (like
+/// i^{−α−2} once i > z₀, because the Gaussian factors cancel exactly), so at q = 0.1, σ ≤ 1 it
+/// needs more than its 1,000-term cap and drops the order.
+///
+/// Why our signed series always converges, with a rigorous error bound: for i ≥ ⌈α⌉,
+/// |C(α,i)| is strictly decreasing ((i−α)/(i+1) < 1), and both s₀ᵢ and s₁ᵢ are
+/// non-increasing in i (their log-derivatives are ≤ 0 by the Mills-ratio bound
+/// e^{−x²}/erfc(x) ≥ x√π, the Gaussian factors cancelling exactly at z₀). So past ⌈α⌉ the
+/// series alternates with decreasing terms: consecutive partial sums bracket A_α, and the
+/// truncation error is below the first omitted term. We stop as soon as that rigorous bracket
+/// is narrow enough; when the terms decay slowly (polynomially) we instead accelerate the
+/// alternating tail with the Euler transform (iterated averaging of the last partial sums),
+/// stop when the accelerated value is stable, and clamp the result into the rigorous
+/// bracket. If neither happens within ``maximumTerms`` the upper end of the bracket is
+/// returned: a sound upper bound, never a dropped order.
+enum SubsampledGaussian {
+    /// Hard cap on series terms for one fractional order.
+    static let maximumTerms = 100_000
+    /// Levels of iterated averaging in the Euler transform of the alternating tail.
+    static let eulerLevels = 10
+
+    /// Per-(q, σ) constants shared by every order.
+    struct Parameters {
+        let q: Double
+        let sigma: Double
+        let logQ: Double
+        let log1mQ: Double
+        let halfInverseVariance: Double  // 1 / (2σ²)
+        let erfcScale: Double  // 1 / (√2 σ)
+        let z0: Double
+
+        init(q: Double, sigma: Double) {
+            self.q = q
+            self.sigma = sigma
+            logQ = log(q)
+            log1mQ = log1p(-q)
+            halfInverseVariance = 1 / (2 * sigma * sigma)
+            erfcScale = 1 / (2.0.squareRoot() * sigma)
+            z0 = sigma * sigma * (log1p(-q) - log(q)) + 0.5
+        }
+    }
+
+    /// RDP at each order, for 0 ≤ q ≤ 1 and σ > 0 (validated by the caller).
+    static func rdp(q: Double, sigma: Double, orders: [Double], into result: inout [Double], scale: Double) {
+        if q == 0 { return }
+        if q == 1 {
+            for k in orders.indices { result[k] += scale * orders[k] / (2 * sigma * sigma) }
+            return
+        }
+        let p = Parameters(q: q, sigma: sigma)
+        for k in orders.indices {
+            let alpha = orders[k]
+            let logA = alpha.rounded() == alpha && alpha <= Double(Int32.max)
+                ? logAInteger(p, alpha: Int(alpha)) : logAFractional(p, alpha: alpha)
+            result[k] += scale * (logA / (alpha - 1))
+        }
+    }
+
+    /// log(A_α) for integer α ≥ 1.
+    static func logAInteger(_ p: Parameters, alpha: Int) -> Double {
+        let logFactorialAlpha = LogSpace.logFactorial(alpha)
+        let count = alpha + 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { x in
+            var maximum = -Double.infinity
+            for i in 0...alpha {
+                let fi = Double(i)
+                let value = logFactorialAlpha - LogSpace.logFactorial(i) - LogSpace.logFactorial(alpha - i)
+                    + fi * p.logQ + Double(alpha - i) * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance
+                x[i] = value
+                if value > maximum { maximum = value }
+            }
+            var sum = 0.0
+            // Terms 40 nats below the largest cannot change the sum in double precision.
+            let cutoff = maximum - 40
+            for i in 0..<count where x[i] > cutoff { sum += exp(x[i] - maximum) }
+            return maximum + log(sum)
+        }
+    }
+
+    /// log(A_α) for fractional α > 1 by the signed series (see the type's documentation).
+    static func logAFractional(_ p: Parameters, alpha: Double) -> Double {
+        let firstAlternating = Int(alpha.rounded(.up))
+        // The largest term has index ≤ ⌈α⌉ (the magnitudes decrease after it), so the head
+        // i = 0…⌈α⌉ is computed in log space first and its maximum becomes the scale: every
+        // later term is a multiple of e^{reference} no larger than 1, so nothing overflows.
+        var logBinomial = 0.0
+        var sign = 1.0
+        var head = [(sign: Double, logMagnitude: Double)]()
+        head.reserveCapacity(firstAlternating + 1)
+        for i in 0...firstAlternating {
+            head.append((sign, logTermMagnitude(p, alpha: alpha, i: i, logBinomial: logBinomial)))
+            advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+        }
+        let reference = head.map(\.logMagnitude).max() ?? 0
+        var sum = 0.0
+        for term in head { sum += term.sign * exp(term.logMagnitude - reference) }
+        var previousSum = sum
+        var partialSums = [Double](repeating: 0, count: eulerLevels + 1)  // Ring of recent partial sums.
+        var stored = 0
+        var previousAccelerated = Double.nan
+        var i = firstAlternating + 1
+        while i < maximumTerms {
+            let magnitude = termMagnitude(p, alpha: alpha, i: i, logBinomial: logBinomial, reference: reference)
+            previousSum = sum
+            sum += sign * magnitude
+            // Alternating, decreasing tail: A_α lies between the last two partial sums.
+            let tolerance = convergenceTolerance(sum: sum, reference: reference)
+            if magnitude <= tolerance {
+                return reference + log(max(sum, previousSum))
+            }
+            partialSums[stored % (eulerLevels + 1)] = sum
+            stored += 1
+            if stored > eulerLevels {
+                let accelerated = eulerAverage(partialSums, newest: stored - 1)
+                if abs(accelerated - previousAccelerated) <= tolerance {
+                    let clamped = min(max(accelerated, min(sum, previousSum)), max(sum, previousSum))
+                    return reference + log(clamped)
+                }
+                previousAccelerated = accelerated
+            }
+            advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+            i += 1
+        }
+        return reference + log(max(sum, previousSum))
+    }
+
+    /// C(α, i+1) = C(α, i) · (α − i)/(i + 1), as log-magnitude and sign.
+    @inline(__always)
+    static func advanceBinomial(alpha: Double, i: Int, logBinomial: inout Double, sign: inout Double) {
+        let factor = alpha - Double(i)
+        logBinomial += log(abs(factor)) - log(Double(i + 1))
+        if factor < 0 { sign = -sign }
+    }
+
+    /// log(|C(α,i)| (s₀ᵢ + s₁ᵢ)), entirely in log space.
+    static func logTermMagnitude(_ p: Parameters, alpha: Double, i: Int, logBinomial: Double) -> Double {
+        let fi = Double(i)
+        let j = alpha - fi
+        let log0 = logBinomial + fi * p.logQ + j * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance
+            + LogSpace.logErfc((fi - p.z0) * p.erfcScale) - M_LN2
+        let log1 = logBinomial + j * p.logQ + fi * p.log1mQ + (j * j - j) * p.halfInverseVariance
+            + LogSpace.logErfc((p.z0 - j) * p.erfcScale) - M_LN2
+        return LogSpace.add(log0, log1)
+    }
+
+    /// Absolute tolerance (in units of e^{reference}) on A_α: a relative error of 1e-13 on
+    /// log A_α (hence on the RDP), but never below a few ulps of the sum itself.
+    @inline(__always)
+    static func convergenceTolerance(sum: Double, reference: Double) -> Double {
+        let logA = reference + log(abs(sum))
+        return abs(sum) * max(1e-13 * abs(logA), 4 * Double.ulpOfOne)
+    }
+
+    /// The Euler transform of an alternating series as iterated pairwise averaging of its last
+    /// `eulerLevels + 1` partial sums (stored in a ring, `newest` being the latest index).
+    @inline(__always)
+    static func eulerAverage(_ ring: [Double], newest: Int) -> Double {
+        let n = eulerLevels + 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { work in
+            for k in 0..<n { work[k] = ring[(newest - (n - 1) + k) % n] }
+            for level in 1..<n {
+                for k in 0..<(n - level) { work[k] = 0.5 * (work[k] + work[k + 1]) }
+            }
+            return work[0]
+        }
+    }
+
+    /// |C(α,i)| (s₀ᵢ + s₁ᵢ) · e^{−reference}.
+    @inline(__always)
+    static func termMagnitude(_ p: Parameters, alpha: Double, i: Int, logBinomial: Double, reference: Double) -> Double {
+        let fi = Double(i)
+        let j = alpha - fi
+        let log0 = logBinomial + fi * p.logQ + j * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance - reference
+        let log1 = logBinomial + j * p.logQ + fi * p.log1mQ + (j * j - j) * p.halfInverseVariance - reference
+        return halfErfcTimesExp(log0, (fi - p.z0) * p.erfcScale)
+            + halfErfcTimesExp(log1, (p.z0 - j) * p.erfcScale)
+    }
+
+    /// e^{logFactor} · ½erfc(x), without overflow of the factor when erfc is tiny.
+    @inline(__always)
+    static func halfErfcTimesExp(_ logFactor: Double, _ x: Double) -> Double {
+        if x < 5 { return exp(logFactor) * (0.5 * erfc(x)) }
+        return exp(logFactor + LogSpace.logErfc(x) - M_LN2)
+    }
+}
