@@ -30,6 +30,13 @@ let package = Package(
             ],
             path: "Sources/RawRatios"
         ),
+        // One RDP ε query (DP-SGD, default orders) in a loop; compared with dp_accounting by
+        // peers/run-accounting.sh.
+        .executableTarget(
+            name: "AccountingTiming",
+            dependencies: [.product(name: "PrivacyAccounting", package: "PrivAgg")],
+            path: "Sources/AccountingTiming"
+        ),
         .executableTarget(
             name: "FoundationBenchmarks",
             dependencies: [

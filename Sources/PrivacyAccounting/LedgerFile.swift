@@ -1,0 +1,204 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The on-disk form of a ``PrivacyLedger``: one record per line,
+/// `<byte length of JSON> <CRC-32 of JSON, 8 hex digits> <JSON>\n`. The first record is the
+/// header (budget, neighbouring relation); every later one is a spend. Records are written
+/// with a single `write` and made durable with `fsync` before the spend is acknowledged.
+///
+/// Recovery: bytes after the last newline are a torn (interrupted) last record and are
+/// ignored, then cut off before the next append. A complete line that fails its length,
+/// checksum or JSON check is corruption and throws: history is never silently dropped.
+public enum LedgerFile {
+    /// The header record.
+    public struct Header: Codable, Hashable, Sendable {
+        /// Always "header".
+        public var kind = "header"
+        /// Format version (1).
+        public var version = 1
+        /// ε of the budget.
+        public var epsilon: Double
+        /// δ of the budget.
+        public var delta: Double
+        /// The neighbouring relation every spend is accounted under.
+        public var neighboringRelation: RDPAccountant.NeighboringRelation
+
+        enum CodingKeys: String, CodingKey {
+            case kind, version, epsilon, delta
+            case neighboringRelation = "neighboring_relation"
+        }
+    }
+
+    /// A committed spend.
+    public struct Entry: Codable, Hashable, Sendable {
+        /// Always "spend".
+        public var kind = "spend"
+        /// 1, 2, 3, … in file order.
+        public var sequence: Int
+        /// What was run.
+        public var event: PrivacyEvent
+        /// A free-form label (e.g. "round 12").
+        public var label: String?
+        /// Seconds since 1970 when the spend was committed.
+        public var time: Double
+        /// ε of everything up to and including this spend, at the budget's δ.
+        public var epsilonAfter: Double
+
+        enum CodingKeys: String, CodingKey {
+            case kind, sequence, event, label, time
+            case epsilonAfter = "epsilon_after"
+        }
+    }
+
+    /// Everything recovered from a ledger file.
+    public struct Contents: Hashable, Sendable {
+        /// The header.
+        public var header: Header
+        /// Every committed spend, in order.
+        public var entries: [Entry]
+        /// Byte length of the valid prefix (header and committed records).
+        public var validLength: Int
+        /// True if a torn last record was found after the valid prefix.
+        public var hadTornRecord: Bool
+    }
+
+    /// The line for `value`: length, checksum and compact sorted-key JSON.
+    static func encodeRecord<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = [UInt8](try encoder.encode(value))
+        let crc = String(CRC32.checksum(json), radix: 16)
+        let prefix = "\(json.count) \(String(repeating: "0", count: 8 - crc.count) + crc) "
+        return Array(prefix.utf8) + json + [0x0A]
+    }
+
+    /// Reads and validates the ledger at `path`.
+    ///
+    /// - Throws: ``PrivacyAccountingError/corruptLedger(path:offset:reason:)`` for a damaged
+    ///   header or a damaged complete record; ``PrivacyAccountingError/ledgerIO(path:operation:errno:)``
+    ///   if the file cannot be read.
+    public static func read(path: String) throws -> Contents {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "read", errno: errno == 0 ? ENOENT : errno)
+        }
+        let bytes = [UInt8](data)
+        var offset = 0
+        var header: Header?
+        var entries = [Entry]()
+        let decoder = JSONDecoder()
+        while offset < bytes.count {
+            guard let newline = bytes[offset...].firstIndex(of: 0x0A) else {
+                // Torn last record: never acknowledged, so it is not part of the history.
+                guard header != nil else {
+                    throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "incomplete header")
+                }
+                return Contents(header: header!, entries: entries, validLength: offset, hadTornRecord: true)
+            }
+            let json = try parseLine(bytes[offset..<newline], path: path, offset: offset)
+            do {
+                if header == nil {
+                    let parsed = try decoder.decode(Header.self, from: Data(json))
+                    guard parsed.kind == "header", parsed.version == 1 else {
+                        throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "not a version-1 ledger header")
+                    }
+                    header = parsed
+                } else {
+                    let entry = try decoder.decode(Entry.self, from: Data(json))
+                    guard entry.kind == "spend", entry.sequence == entries.count + 1 else {
+                        throw PrivacyAccountingError.corruptLedger(
+                            path: path, offset: offset, reason: "expected spend record \(entries.count + 1)")
+                    }
+                    entries.append(entry)
+                }
+            } catch let error as PrivacyAccountingError {
+                throw error
+            } catch {
+                throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "invalid record JSON (\(error))")
+            }
+            offset = newline + 1
+        }
+        guard let header else {
+            throw PrivacyAccountingError.corruptLedger(path: path, offset: 0, reason: "empty file, no header")
+        }
+        return Contents(header: header, entries: entries, validLength: offset, hadTornRecord: false)
+    }
+
+    /// Checks the length and checksum of one complete line and returns its JSON bytes.
+    private static func parseLine(_ line: ArraySlice<UInt8>, path: String, offset: Int) throws -> ArraySlice<UInt8> {
+        func corrupt(_ reason: String) -> PrivacyAccountingError {
+            .corruptLedger(path: path, offset: offset, reason: reason)
+        }
+        guard let firstSpace = line.firstIndex(of: 0x20),
+              let length = Int(String(decoding: line[line.startIndex..<firstSpace], as: UTF8.self)),
+              firstSpace + 10 <= line.endIndex, line[firstSpace + 9] == 0x20,
+              let crc = UInt32(String(decoding: line[(firstSpace + 1)..<(firstSpace + 9)], as: UTF8.self), radix: 16)
+        else { throw corrupt("malformed record prefix") }
+        let json = line[(firstSpace + 10)...]
+        guard json.count == length else { throw corrupt("record length \(json.count), expected \(length)") }
+        guard CRC32.checksum(json) == crc else { throw corrupt("checksum mismatch") }
+        return json
+    }
+
+    /// Creates a new ledger file holding only `header`, atomically (temporary file, fsync,
+    /// rename, fsync of the directory). Refuses to overwrite an existing file.
+    static func create(path: String, header: Header) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "create (file exists)", errno: EEXIST)
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        try writeDurably(path: temporary, bytes: try encodeRecord(header), truncateTo: nil, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "rename", errno: code)
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Appends `bytes` durably, first cutting the file back to `validLength` (dropping a torn record).
+    static func append(path: String, bytes: [UInt8], validLength: Int) throws {
+        try writeDurably(path: path, bytes: bytes, truncateTo: validLength, flags: O_WRONLY)
+    }
+
+    private static func writeDurably(path: String, bytes: [UInt8], truncateTo length: Int?, flags: Int32) throws {
+        let fd = open(path, flags | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        if let length {
+            guard ftruncate(fd, off_t(length)) == 0 else {
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "ftruncate", errno: errno)
+            }
+            guard lseek(fd, off_t(length), SEEK_SET) >= 0 else {
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lseek", errno: errno)
+            }
+        }
+        var written = 0
+        try bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw PrivacyAccountingError.ledgerIO(path: path, operation: "write", errno: errno)
+                }
+                written += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "fsync", errno: errno) }
+    }
+
+    private static func syncDirectory(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import PrivacyAccounting
+
+@Suite struct CalibrationTests {
+    @Test(arguments: [(1.0, 0.01, 1000), (8.0, 0.004, 10_000), (0.5, 0.1, 10)])
+    func noiseMultiplierMeetsTheTargetWithinOnePercent(target: Double, q: Double, steps: Int) throws {
+        let result = try Calibration.noiseMultiplier(targetEpsilon: target, delta: 1e-5, samplingRate: q, steps: steps)
+        let check = try RDPAccountant().composing(.dpSGD(samplingRate: q, noiseMultiplier: result.value, steps: steps))
+            .epsilon(delta: 1e-5)
+        #expect(check.epsilon == result.epsilon)
+        #expect(result.epsilon <= target)
+        #expect(result.epsilon >= target * (1 - Calibration.epsilonTolerance))
+        // Slightly less noise overshoots, so the σ found is (nearly) the smallest.
+        let less = try RDPAccountant().composing(.dpSGD(samplingRate: q, noiseMultiplier: result.value * 0.99, steps: steps))
+        #expect(try less.epsilon(delta: 1e-5).epsilon > target)
+    }
+
+    @Test func stepsIsTheLargestCountWithinTheTarget() throws {
+        let (steps, epsilon) = try Calibration.steps(targetEpsilon: 2, delta: 1e-5, samplingRate: 0.01, noiseMultiplier: 1.1)
+        #expect(steps > 0 && epsilon <= 2)
+        let over = try RDPAccountant().composing(.dpSGD(samplingRate: 0.01, noiseMultiplier: 1.1, steps: steps + 1)).epsilon(delta: 1e-5)
+        #expect(over.epsilon > 2)
+        let exact = try RDPAccountant().composing(.dpSGD(samplingRate: 0.01, noiseMultiplier: 1.1, steps: steps)).epsilon(delta: 1e-5)
+        #expect(abs(exact.epsilon - epsilon) < 1e-9 * epsilon)
+    }
+
+    @Test func invalidTargetsThrow() {
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.noiseMultiplier(targetEpsilon: .nan, delta: 1e-5, samplingRate: 0.01, steps: 10)
+        }
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.noiseMultiplier(targetEpsilon: 1, delta: 1, samplingRate: 0.01, steps: 10)
+        }
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.noiseMultiplier(targetEpsilon: 1, delta: 1e-5, samplingRate: 1.5, steps: 10)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import PrivacyAccounting
+
+@Suite struct LedgerTests {
+    static func temporaryPath(_ name: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledger-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(name).path
+    }
+
+    static let step = PrivacyEvent.dpSGD(samplingRate: 0.01, noiseMultiplier: 1.1, steps: 100)
+
+    @Test func reopeningRecoversEveryCommittedSpend() async throws {
+        let path = Self.temporaryPath("ledger.jsonl")
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 5, delta: 1e-5))
+        try await ledger.spend(Self.step, label: "epoch 1")
+        try await ledger.spend(.laplace(scale: 10, sensitivity: 1), label: "count")
+        let after = try await ledger.spend(Self.step, label: "epoch 2")
+        let reopened = try PrivacyLedger(openingAt: path)
+        #expect(await reopened.entries == (await ledger.entries))
+        #expect(await reopened.spent == after)
+        #expect(await reopened.budget == PrivacyLedger.Budget(epsilon: 5, delta: 1e-5))
+        #expect(await reopened.entries.map(\.label) == ["epoch 1", "count", "epoch 2"])
+        #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5)) }
+    }
+
+    @Test func spendBeyondTheBudgetIsRefusedAndWritesNothing() async throws {
+        let path = Self.temporaryPath("ledger.jsonl")
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5))
+        try await ledger.spend(.gaussian(noiseMultiplier: 10))
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        await #expect(throws: PrivacyAccountingError.self) { try await ledger.spend(.gaussian(noiseMultiplier: 1)) }
+        do {
+            try await ledger.spend(.gaussian(noiseMultiplier: 1))
+        } catch PrivacyAccountingError.budgetExceeded(_, let requested, let budget, _) {
+            #expect(requested > budget)
+        }
+        await #expect(throws: PrivacyAccountingError.self) { try await ledger.spend(.nonPrivate) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(await ledger.entries.count == 1)
+    }
+
+    /// Cut the file at every byte offset inside its last record: every cut must reopen to the
+    /// history without that record, and the next spend must replace the torn bytes cleanly.
+    @Test func tornLastRecordIsIgnoredAtEveryByteOffset() async throws {
+        let path = Self.temporaryPath("ledger.jsonl")
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
+        try await ledger.spend(.gaussian(noiseMultiplier: 20))
+        let committedLength = try Data(contentsOf: URL(fileURLWithPath: path)).count
+        try await ledger.spend(.gaussian(noiseMultiplier: 30))
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let firstOnly = try LedgerFile.read(path: path).entries.prefix(1)
+        let cutPath = Self.temporaryPath("cut.jsonl")
+        for cut in committedLength..<full.count {
+            try full.prefix(cut).write(to: URL(fileURLWithPath: cutPath))
+            let contents = try LedgerFile.read(path: cutPath)
+            #expect(contents.entries[...] == firstOnly, "cut at \(cut)")
+            #expect(contents.validLength == committedLength)
+            #expect(contents.hadTornRecord == (cut > committedLength))
+        }
+        // The next append cuts the torn bytes away (checked at the two ends of the range).
+        for cut in [committedLength + 1, full.count - 1] {
+            try full.prefix(cut).write(to: URL(fileURLWithPath: cutPath))
+            let recovered = try PrivacyLedger(openingAt: cutPath)
+            try await recovered.spend(.gaussian(noiseMultiplier: 40))
+            let again = try LedgerFile.read(path: cutPath)
+            #expect(again.entries.count == 2 && !again.hadTornRecord)
+            #expect(again.entries[1].event == .gaussian(noiseMultiplier: 40))
+        }
+    }
+
+    @Test func corruptMiddleRecordIsATypedError() async throws {
+        let path = Self.temporaryPath("ledger.jsonl")
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
+        try await ledger.spend(.gaussian(noiseMultiplier: 20))
+        try await ledger.spend(.gaussian(noiseMultiplier: 30))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let firstNewline = try #require(bytes.firstIndex(of: 0x0A))
+        let target = try #require(bytes[(firstNewline + 1)...].firstIndex(of: UInt8(ascii: "2")))  // σ = 20
+        bytes[target] = UInt8(ascii: "1")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(openingAt: path) }
+        do {
+            _ = try PrivacyLedger(openingAt: path)
+        } catch PrivacyAccountingError.corruptLedger(_, let offset, let reason) {
+            #expect(offset == firstNewline + 1)
+            #expect(reason.contains("checksum"))
+        }
+    }
+
+    /// 40 concurrent spends of an event of which exactly k fit: exactly k commit.
+    @Test func concurrentSpendsNeverOvershoot() async throws {
+        let path = Self.temporaryPath("ledger.jsonl")
+        let event = PrivacyEvent.gaussian(noiseMultiplier: 5)
+        // The largest k with ε(k events) ≤ budget, for budget chosen between k = 7 and 8.
+        var accountant = RDPAccountant()
+        try accountant.compose(event, count: 7)
+        let seven = try accountant.epsilon(delta: 1e-5).epsilon
+        try accountant.compose(event)
+        let eight = try accountant.epsilon(delta: 1e-5).epsilon
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: (seven + eight) / 2, delta: 1e-5))
+        let successes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<40 { group.addTask { (try? await ledger.spend(event)) != nil } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(successes == 7)
+        #expect(await ledger.spent.epsilon <= (seven + eight) / 2)
+        #expect(try LedgerFile.read(path: path).entries.count == 7)
+    }
+}
