@@ -1,0 +1,159 @@
+import Foundation
+
+/// ε over time for one or more event streams (or for a ledger's spends), rendered as
+/// Markdown, JSON, CSV or an SVG plot.
+public struct BudgetReport: Hashable, Sendable, Codable {
+    /// One point of a curve: ε after `step` steps (or spends) at the report's δ.
+    public struct Point: Hashable, Sendable, Codable {
+        /// Steps (or spends) composed so far.
+        public var step: Int
+        /// ε at the report's δ.
+        public var epsilon: Double
+        /// The optimal Rényi order.
+        public var optimalOrder: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case step, epsilon
+            case optimalOrder = "optimal_order"
+        }
+    }
+
+    /// A labelled curve.
+    public struct Series: Hashable, Sendable, Codable {
+        /// Legend text.
+        public var label: String
+        /// The points, by increasing step.
+        public var points: [Point]
+    }
+
+    /// A title for the report.
+    public var title: String
+    /// δ at which every ε is given.
+    public var delta: Double
+    /// The ε budget, drawn as a line when present.
+    public var budgetEpsilon: Double?
+    /// What the x axis counts ("steps" or "spends").
+    public var stepName: String
+    /// The curves.
+    public var series: [Series]
+    /// Per-point descriptions (a ledger's spend labels), shown by the tabular formats.
+    public var labels: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case title, delta, series, labels
+        case budgetEpsilon = "budget_epsilon"
+        case stepName = "step_name"
+    }
+
+    /// ε against steps for each `(label, event)` where `event` is ONE step, at `points` evenly
+    /// spaced step counts up to `steps`.
+    ///
+    /// - Throws: the accountant's errors for invalid or unsupported events, and
+    ///   ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad `steps`, `points` or δ.
+    public init(
+        title: String = "Privacy budget", events: [(label: String, event: PrivacyEvent)], steps: Int, delta: Double,
+        points: Int = 50, budgetEpsilon: Double? = nil, orders: [Double] = RDPAccountant.defaultOrders
+    ) throws {
+        guard steps >= 1 else { throw PrivacyAccountingError.invalidParameter(name: "steps", reason: "must be >= 1, got \(steps)") }
+        guard points >= 1 else { throw PrivacyAccountingError.invalidParameter(name: "points", reason: "must be >= 1, got \(points)") }
+        try Self.checkDelta(delta)
+        let accountant = try RDPAccountant(orders: orders)
+        let stepCounts = Array(Set((1...min(points, steps)).map { max(1, steps * $0 / min(points, steps)) })).sorted()
+        self.title = title
+        self.delta = delta
+        self.budgetEpsilon = budgetEpsilon
+        self.stepName = "steps"
+        labels = nil
+        series = try events.map { label, event in
+            let curve = try accountant.curve(of: event)
+            // RDP composes linearly, so one curve serves every step count.
+            let points = stepCounts.map { count in
+                let guarantee = RDPConversion.tight.epsilon(orders: orders, rdp: curve.map { $0 * Double(count) }, delta: delta)
+                return Point(step: count, epsilon: guarantee.epsilon, optimalOrder: guarantee.optimalOrder)
+            }
+            return Series(label: label, points: points)
+        }
+    }
+
+    /// ε after each committed spend of a ledger (recomputed by composing the spends).
+    public init(ledger contents: LedgerFile.Contents, title: String = "Privacy ledger") throws {
+        var accountant = try RDPAccountant(neighboringRelation: contents.header.neighboringRelation)
+        var points = [Point]()
+        for entry in contents.entries {
+            try accountant.compose(entry.event)
+            let guarantee = try accountant.epsilon(delta: contents.header.delta)
+            points.append(Point(step: entry.sequence, epsilon: guarantee.epsilon, optimalOrder: guarantee.optimalOrder))
+        }
+        self.title = title
+        delta = contents.header.delta
+        budgetEpsilon = contents.header.epsilon
+        stepName = "spends"
+        series = [Series(label: "spent", points: points)]
+        labels = contents.entries.map { $0.label ?? $0.event.description }
+    }
+
+    private static func checkDelta(_ delta: Double) throws {
+        guard delta.isFinite, delta > 0, delta < 1 else {
+            throw PrivacyAccountingError.invalidParameter(name: "delta", reason: "must be in (0, 1), got \(delta)")
+        }
+    }
+
+    // MARK: - Tabular formats
+
+    /// A Markdown document: title, δ, budget, and one table per series.
+    public func markdown() -> String {
+        var lines = ["# \(title)", "", "All ε at δ = \(Self.format(delta)) (RDP accountant, tight conversion)."]
+        if let budgetEpsilon {
+            let spent = series.first?.points.last?.epsilon ?? 0
+            lines.append("Budget ε = \(Self.format(budgetEpsilon)); spent ε = \(Self.format(spent)); remaining ε = \(Self.format(max(0, budgetEpsilon - spent))).")
+        }
+        for s in series {
+            lines += ["", "## \(s.label)", ""]
+            if let labels {
+                lines += ["| \(stepName) | label | ε | optimal order |", "|---:|---|---:|---:|"]
+                for (point, label) in zip(s.points, labels) {
+                    lines.append("| \(point.step) | \(label.replacingOccurrences(of: "|", with: "\\|")) | \(Self.format(point.epsilon)) | \(Self.format(point.optimalOrder)) |")
+                }
+            } else {
+                lines += ["| \(stepName) | ε | optimal order |", "|---:|---:|---:|"]
+                for point in s.points {
+                    lines.append("| \(point.step) | \(Self.format(point.epsilon)) | \(Self.format(point.optimalOrder)) |")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pretty, key-sorted JSON of the whole report.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// CSV with a header: series, step, label, epsilon, delta, optimal_order.
+    public func csv() -> String {
+        var lines = ["series,\(stepName == "spends" ? "spend" : "step"),label,epsilon,delta,optimal_order"]
+        for s in series {
+            for (index, point) in s.points.enumerated() {
+                let label = labels.map { index < $0.count ? $0[index] : "" } ?? ""
+                lines.append([Self.csvField(s.label), String(point.step), Self.csvField(label), Self.format(point.epsilon),
+                              Self.format(delta), Self.format(point.optimalOrder)].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    static func format(_ value: Double?) -> String {
+        guard let value else { return "" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+        return String(format: "%.6g", value)
+    }
+}
