@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
-        .testTarget(name: "PrivaggTests", dependencies: ["privagg"]),
+        .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,9 @@ struct PrivAgg: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             DemoCommand.self,
+            BudgetCommand.self,
+            CalibrateCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import PrivacyAccounting
+
+/// `privagg budget`: ε of DP-SGD (Poisson-subsampled Gaussian) after T steps, by the RDP accountant.
+struct BudgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "budget",
+        abstract: "Print ε for T steps of the Poisson-subsampled Gaussian mechanism (DP-SGD) at δ.",
+        discussion: """
+            Rényi DP accountant at dp_accounting's default orders. --conversion tight (default) is \
+            the Canonne–Kamath–Steinke/Balle et al. conversion used by dp_accounting and Opacus; \
+            classic is the moments-accountant conversion of Abadi et al. 2016.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    @Option(name: .customLong("sampling-rate"), help: "Poisson sampling rate q in (0, 1].")
+    var samplingRate: Double
+
+    @Option(name: .customLong("noise-multiplier"), help: "Noise standard deviation over L2 sensitivity (σ > 0).")
+    var noiseMultiplier: Double
+
+    @Option(help: "Number of steps T (≥ 0).")
+    var steps: Int
+
+    @Option(help: "δ in (0, 1).")
+    var delta: Double
+
+    @Option(help: "RDP to (ε, δ) conversion: tight or classic.")
+    var conversion: RDPConversion = .tight
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: Format = .text
+
+    struct Output: Encodable {
+        var epsilon: Double
+        var delta: Double
+        var optimalOrder: Double?
+        var samplingRate: Double
+        var noiseMultiplier: Double
+        var steps: Int
+        var conversion: String
+
+        enum CodingKeys: String, CodingKey {
+            case epsilon, delta, steps, conversion
+            case optimalOrder = "optimal_order"
+            case samplingRate = "sampling_rate"
+            case noiseMultiplier = "noise_multiplier"
+        }
+    }
+
+    func validate() throws {
+        try AccountingValidation.samplingRate(samplingRate)
+        try AccountingValidation.noiseMultiplier(noiseMultiplier)
+        try AccountingValidation.steps(steps)
+        try AccountingValidation.delta(delta)
+    }
+
+    func run() throws {
+        var accountant = RDPAccountant()
+        try accountant.compose(.dpSGD(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps))
+        let guarantee = try accountant.epsilon(delta: delta, conversion: conversion)
+        let output = Output(
+            epsilon: guarantee.epsilon, delta: delta, optimalOrder: guarantee.optimalOrder, samplingRate: samplingRate,
+            noiseMultiplier: noiseMultiplier, steps: steps, conversion: conversion.rawValue)
+        switch format {
+        case .json:
+            try emit(try accountingJSON(output), to: nil)
+        case .text:
+            try emit("ε = \(formatNumber(guarantee.epsilon)) at δ = \(formatNumber(delta)) (optimal order \(formatNumber(guarantee.optimalOrder)); "
+                + "q = \(formatNumber(samplingRate)), σ = \(formatNumber(noiseMultiplier)), \(steps) steps, \(conversion.rawValue) RDP conversion)", to: nil)
+        case .markdown:
+            try emit("""
+                | sampling rate q | noise multiplier σ | steps | δ | ε | optimal order | conversion |
+                |---:|---:|---:|---:|---:|---:|---|
+                | \(formatNumber(samplingRate)) | \(formatNumber(noiseMultiplier)) | \(steps) | \(formatNumber(delta)) | \(formatNumber(guarantee.epsilon)) | \(formatNumber(guarantee.optimalOrder)) | \(conversion.rawValue) |
+                """, to: nil)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import PrivacyAccounting
+
+/// `privagg calibrate`: the smallest noise multiplier meeting a target ε for DP-SGD.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Find the noise multiplier σ for which T steps of DP-SGD give ε ≤ target at δ.",
+        discussion: "Bisection on the RDP accountant; the ε returned is ≤ the target and within 0.01% of it."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(name: .customLong("target-epsilon"), help: "Target ε (> 0).")
+    var targetEpsilon: Double
+
+    @Option(help: "δ in (0, 1).")
+    var delta: Double
+
+    @Option(name: .customLong("sampling-rate"), help: "Poisson sampling rate q in (0, 1].")
+    var samplingRate: Double
+
+    @Option(help: "Number of steps T (≥ 1).")
+    var steps: Int
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    struct Output: Encodable {
+        var noiseMultiplier: Double
+        var epsilon: Double
+        var targetEpsilon: Double
+        var delta: Double
+        var samplingRate: Double
+        var steps: Int
+        var optimalOrder: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case epsilon, delta, steps
+            case noiseMultiplier = "noise_multiplier"
+            case targetEpsilon = "target_epsilon"
+            case samplingRate = "sampling_rate"
+            case optimalOrder = "optimal_order"
+        }
+    }
+
+    func validate() throws {
+        try AccountingValidation.targetEpsilon(targetEpsilon)
+        try AccountingValidation.delta(delta)
+        try AccountingValidation.samplingRate(samplingRate)
+        try AccountingValidation.steps(steps)
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 to calibrate, got \(steps)") }
+    }
+
+    func run() throws {
+        let result = try Calibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps)
+        let output = Output(
+            noiseMultiplier: result.value, epsilon: result.epsilon, targetEpsilon: targetEpsilon, delta: delta,
+            samplingRate: samplingRate, steps: steps, optimalOrder: result.optimalOrder)
+        switch format {
+        case .json:
+            try emit(try accountingJSON(output), to: nil)
+        case .text:
+            try emit("σ = \(String(format: "%.6f", result.value)) gives ε = \(formatNumber(result.epsilon)) ≤ \(formatNumber(targetEpsilon)) "
+                + "at δ = \(formatNumber(delta)) (q = \(formatNumber(samplingRate)), \(steps) steps, optimal order \(formatNumber(result.optimalOrder)))", to: nil)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PrivacyAccounting
+
+/// `privagg report LEDGER`: what a privacy ledger has spent, as Markdown, JSON, CSV or SVG.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report the spends recorded in a privacy ledger file (ε after each spend, budget left)."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, json, csv, svg }
+
+    @Argument(help: "Path of the ledger file.")
+    var ledger: String
+
+    @Option(help: "Output format: markdown, json, csv or svg.")
+    var format: Format = .markdown
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard FileManager.default.isReadableFile(atPath: ledger) else {
+            throw ValidationError("cannot read ledger file \(ledger)")
+        }
+    }
+
+    func run() throws {
+        let report = try BudgetReport(ledger: try LedgerFile.read(path: ledger), title: "Privacy ledger \((ledger as NSString).lastPathComponent)")
+        let text: String
+        switch format {
+        case .markdown: text = report.markdown()
+        case .json: text = try report.json()
+        case .csv: text = report.csv()
+        case .svg: text = report.svg()
+        }
+        try emit(text, to: output)
+    }
+}

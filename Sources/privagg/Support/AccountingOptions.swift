@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PrivacyAccounting
+
+/// Validation shared by the accounting subcommands: one clear message per bad value.
+enum AccountingValidation {
+    static func samplingRate(_ q: Double) throws {
+        guard q.isFinite, q > 0, q <= 1 else { throw ValidationError("--sampling-rate must be in (0, 1], got \(q)") }
+    }
+
+    static func noiseMultiplier(_ sigma: Double) throws {
+        guard sigma.isFinite, sigma > 0 else { throw ValidationError("--noise-multiplier must be a finite number > 0, got \(sigma)") }
+    }
+
+    static func delta(_ delta: Double) throws {
+        guard delta.isFinite, delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1), got \(delta)") }
+    }
+
+    static func steps(_ steps: Int) throws {
+        guard steps >= 0 else { throw ValidationError("--steps must be a non-negative integer, got \(steps)") }
+    }
+
+    static func targetEpsilon(_ epsilon: Double) throws {
+        guard epsilon.isFinite, epsilon > 0 else { throw ValidationError("--target-epsilon must be a finite number > 0, got \(epsilon)") }
+    }
+}
+
+/// JSON for accounting results: sorted keys, and +∞ (no privacy) written as the string "inf".
+func accountingJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// A number for people: integers plainly, others to 6 significant digits.
+func formatNumber(_ value: Double?) -> String {
+    guard let value else { return "none" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    return String(format: "%.6g", value)
+}
+
+extension RDPConversion: ExpressibleByArgument {}
