@@ -38,6 +38,15 @@ let package = Package(
             path: "Sources/AccountingTiming"
         ),
         .executableTarget(
+            name: "AccountingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PrivacyAccounting", package: "PrivAgg"),
+            ],
+            path: "Benchmarks/AccountingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "FoundationBenchmarks",
             dependencies: [
                 "RawLibs",

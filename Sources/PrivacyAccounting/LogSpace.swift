@@ -37,6 +37,14 @@ enum LogSpace {
         logFactorial(n) - logFactorial(k) - logFactorial(n - k)
     }
 
+    /// log(n) for n ≥ 1, from a table for small n.
+    @inline(__always)
+    static func logInteger(_ n: Int) -> Double {
+        n < tableSize ? logIntegerTable[n] : log(Double(n))
+    }
+
+    static let logIntegerTable: [Double] = (0..<tableSize).map { $0 == 0 ? -.infinity : log(Double($0)) }
+
     static let tableSize = 2049
     /// From `lgamma` (correctly rounded to about an ulp), not from running sums of logarithms,
     /// whose rounding errors would accumulate.

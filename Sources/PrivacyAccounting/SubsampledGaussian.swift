@@ -33,8 +33,6 @@ import Foundation
 enum SubsampledGaussian {
     /// Hard cap on series terms for one fractional order.
     static let maximumTerms = 100_000
-    /// Levels of iterated averaging in the Euler transform of the alternating tail.
-    static let eulerLevels = 10
 
     /// Per-(q, σ) constants shared by every order.
     struct Parameters {
@@ -97,67 +95,101 @@ enum SubsampledGaussian {
     /// log(A_α) for fractional α > 1 by the signed series (see the type's documentation).
     static func logAFractional(_ p: Parameters, alpha: Double) -> Double {
         let firstAlternating = Int(alpha.rounded(.up))
-        // The largest term has index ≤ ⌈α⌉ (the magnitudes decrease after it), so the head
-        // i = 0…⌈α⌉ is computed in log space first and its maximum becomes the scale: every
-        // later term is a multiple of e^{reference} no larger than 1, so nothing overflows.
+        // The largest term has index ≤ ⌈α⌉ (the magnitudes decrease after it). Its scale is
+        // taken from upper bounds on the head terms (½erfc(x) ≤ min(1, e^{−x²})), within a few
+        // nats of the true maximum: every term is then a multiple of e^{reference} no larger than
+        // 1, so nothing overflows, and the largest is not far below 1, so nothing is lost.
         var logBinomial = 0.0
         var sign = 1.0
-        var head = [(sign: Double, logMagnitude: Double)]()
-        head.reserveCapacity(firstAlternating + 1)
-        for i in 0...firstAlternating {
-            head.append((sign, logTermMagnitude(p, alpha: alpha, i: i, logBinomial: logBinomial)))
-            advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+        let headCount = firstAlternating + 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * headCount) { head in
+            var reference = -Double.infinity
+            for i in 0..<headCount {
+                let (log0, x0, log1, x1) = logFactors(p, alpha: alpha, i: i, logBinomial: logBinomial)
+                head[5 * i] = sign
+                head[5 * i + 1] = log0
+                head[5 * i + 2] = x0
+                head[5 * i + 3] = log1
+                head[5 * i + 4] = x1
+                reference = max(reference, log0 - (x0 > 0 ? x0 * x0 : 0), log1 - (x1 > 0 ? x1 * x1 : 0))
+                advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+            }
+            var sum = 0.0
+            for i in 0..<headCount {
+                sum += head[5 * i] * (halfErfcTimesExp(head[5 * i + 1] - reference, head[5 * i + 2])
+                    + halfErfcTimesExp(head[5 * i + 3] - reference, head[5 * i + 4]))
+            }
+            return reference + log(tail(p, alpha: alpha, start: headCount, headSum: sum, reference: reference,
+                                        logBinomial: logBinomial, sign: sign))
         }
-        let reference = head.map(\.logMagnitude).max() ?? 0
-        var sum = 0.0
-        for term in head { sum += term.sign * exp(term.logMagnitude - reference) }
+    }
+
+    /// Adds the alternating tail i ≥ `start` to `headSum` (in units of e^{reference}).
+    static func tail(
+        _ p: Parameters, alpha: Double, start: Int, headSum: Double, reference: Double, logBinomial: Double, sign: Double
+    ) -> Double {
+        var logBinomial = logBinomial, sign = sign
+        var sum = headSum
         var previousSum = sum
-        var partialSums = [Double](repeating: 0, count: eulerLevels + 1)  // Ring of recent partial sums.
-        var stored = 0
-        var previousAccelerated = Double.nan
-        var i = firstAlternating + 1
-        while i < maximumTerms {
-            let magnitude = termMagnitude(p, alpha: alpha, i: i, logBinomial: logBinomial, reference: reference)
-            previousSum = sum
-            sum += sign * magnitude
-            // Alternating, decreasing tail: A_α lies between the last two partial sums.
-            let tolerance = convergenceTolerance(sum: sum, reference: reference)
-            if magnitude <= tolerance {
-                return reference + log(max(sum, previousSum))
-            }
-            partialSums[stored % (eulerLevels + 1)] = sum
-            stored += 1
-            if stored > eulerLevels {
-                let accelerated = eulerAverage(partialSums, newest: stored - 1)
-                if abs(accelerated - previousAccelerated) <= tolerance {
-                    let clamped = min(max(accelerated, min(sum, previousSum)), max(sum, previousSum))
-                    return reference + log(clamped)
+        // The tail is small next to the head (A_α ≥ 1 and the terms decrease), so the head fixes
+        // the tolerance.
+        let tolerance = convergenceTolerance(sum: headSum, reference: reference)
+        let capacity = 11  // Euler transform over at most the last 11 partial sums (10 averagings).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * capacity) { buffer in
+            let recent = UnsafeMutableBufferPointer(rebasing: buffer[0..<capacity])
+            let work = UnsafeMutableBufferPointer(rebasing: buffer[capacity..<(2 * capacity)])
+            var stored = 0
+            var previousAccelerated = Double.nan
+            var i = start
+            while i < maximumTerms {
+                let (log0, x0, log1, x1) = logFactors(p, alpha: alpha, i: i, logBinomial: logBinomial)
+                let magnitude = halfErfcTimesExp(log0 - reference, x0) + halfErfcTimesExp(log1 - reference, x1)
+                previousSum = sum
+                sum += sign * magnitude
+                // Alternating, decreasing tail: A_α lies between the last two partial sums.
+                if magnitude <= tolerance { return max(sum, previousSum) }
+                if stored == capacity {
+                    for k in 1..<capacity { recent[k - 1] = recent[k] }
+                    recent[capacity - 1] = sum
+                } else {
+                    recent[stored] = sum
+                    stored += 1
                 }
-                previousAccelerated = accelerated
+                if stored >= 4 {
+                    for k in 0..<stored { work[k] = recent[k] }
+                    for level in 1..<stored {
+                        for k in 0..<(stored - level) { work[k] = 0.5 * (work[k] + work[k + 1]) }
+                    }
+                    let accelerated = work[0]
+                    if abs(accelerated - previousAccelerated) <= tolerance {
+                        return min(max(accelerated, min(sum, previousSum)), max(sum, previousSum))
+                    }
+                    previousAccelerated = accelerated
+                }
+                advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+                i += 1
             }
-            advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
-            i += 1
+            return max(sum, previousSum)
         }
-        return reference + log(max(sum, previousSum))
+    }
+
+    /// The logarithms of the Gaussian-and-binomial factors of s₀ᵢ and s₁ᵢ (without ½erfc) and
+    /// the erfc arguments.
+    @inline(__always)
+    static func logFactors(_ p: Parameters, alpha: Double, i: Int, logBinomial: Double) -> (Double, Double, Double, Double) {
+        let fi = Double(i)
+        let j = alpha - fi
+        let log0 = logBinomial + fi * p.logQ + j * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance
+        let log1 = logBinomial + j * p.logQ + fi * p.log1mQ + (j * j - j) * p.halfInverseVariance
+        return (log0, (fi - p.z0) * p.erfcScale, log1, (p.z0 - j) * p.erfcScale)
     }
 
     /// C(α, i+1) = C(α, i) · (α − i)/(i + 1), as log-magnitude and sign.
     @inline(__always)
     static func advanceBinomial(alpha: Double, i: Int, logBinomial: inout Double, sign: inout Double) {
         let factor = alpha - Double(i)
-        logBinomial += log(abs(factor)) - log(Double(i + 1))
+        logBinomial += log(abs(factor)) - LogSpace.logInteger(i + 1)
         if factor < 0 { sign = -sign }
-    }
-
-    /// log(|C(α,i)| (s₀ᵢ + s₁ᵢ)), entirely in log space.
-    static func logTermMagnitude(_ p: Parameters, alpha: Double, i: Int, logBinomial: Double) -> Double {
-        let fi = Double(i)
-        let j = alpha - fi
-        let log0 = logBinomial + fi * p.logQ + j * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance
-            + LogSpace.logErfc((fi - p.z0) * p.erfcScale) - M_LN2
-        let log1 = logBinomial + j * p.logQ + fi * p.log1mQ + (j * j - j) * p.halfInverseVariance
-            + LogSpace.logErfc((p.z0 - j) * p.erfcScale) - M_LN2
-        return LogSpace.add(log0, log1)
     }
 
     /// Absolute tolerance (in units of e^{reference}) on A_α: a relative error of 1e-13 on
@@ -168,35 +200,11 @@ enum SubsampledGaussian {
         return abs(sum) * max(1e-13 * abs(logA), 4 * Double.ulpOfOne)
     }
 
-    /// The Euler transform of an alternating series as iterated pairwise averaging of its last
-    /// `eulerLevels + 1` partial sums (stored in a ring, `newest` being the latest index).
-    @inline(__always)
-    static func eulerAverage(_ ring: [Double], newest: Int) -> Double {
-        let n = eulerLevels + 1
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { work in
-            for k in 0..<n { work[k] = ring[(newest - (n - 1) + k) % n] }
-            for level in 1..<n {
-                for k in 0..<(n - level) { work[k] = 0.5 * (work[k] + work[k + 1]) }
-            }
-            return work[0]
-        }
-    }
-
-    /// |C(α,i)| (s₀ᵢ + s₁ᵢ) · e^{−reference}.
-    @inline(__always)
-    static func termMagnitude(_ p: Parameters, alpha: Double, i: Int, logBinomial: Double, reference: Double) -> Double {
-        let fi = Double(i)
-        let j = alpha - fi
-        let log0 = logBinomial + fi * p.logQ + j * p.log1mQ + (fi * fi - fi) * p.halfInverseVariance - reference
-        let log1 = logBinomial + j * p.logQ + fi * p.log1mQ + (j * j - j) * p.halfInverseVariance - reference
-        return halfErfcTimesExp(log0, (fi - p.z0) * p.erfcScale)
-            + halfErfcTimesExp(log1, (p.z0 - j) * p.erfcScale)
-    }
-
     /// e^{logFactor} · ½erfc(x), without overflow of the factor when erfc is tiny.
     @inline(__always)
     static func halfErfcTimesExp(_ logFactor: Double, _ x: Double) -> Double {
-        if x < 5 { return exp(logFactor) * (0.5 * erfc(x)) }
+        // Direct product while neither factor can overflow or underflow (erfc(26) ≈ 6e-296).
+        if x < 26 && logFactor < 700 { return exp(logFactor) * (0.5 * erfc(x)) }
         return exp(logFactor + LogSpace.logErfc(x) - M_LN2)
     }
 }
