@@ -128,45 +128,49 @@ enum SubsampledGaussian {
     static func tail(
         _ p: Parameters, alpha: Double, start: Int, headSum: Double, reference: Double, logBinomial: Double, sign: Double
     ) -> Double {
-        var logBinomial = logBinomial, sign = sign
+        // C(α, i) in linear form from here on (|C(α, i)| ≤ C(α, ⌈α⌉) and decreasing), so the
+        // tail needs no logarithm per term.
+        var binomial = sign * exp(logBinomial)
         var sum = headSum
         var previousSum = sum
         // The tail is small next to the head (A_α ≥ 1 and the terms decrease), so the head fixes
         // the tolerance.
         let tolerance = convergenceTolerance(sum: headSum, reference: reference)
-        let capacity = 11  // Euler transform over at most the last 11 partial sums (10 averagings).
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * capacity) { buffer in
-            let recent = UnsafeMutableBufferPointer(rebasing: buffer[0..<capacity])
-            let work = UnsafeMutableBufferPointer(rebasing: buffer[capacity..<(2 * capacity)])
+        // Euler transform of the alternating tail, kept incrementally (van Wijngaarden):
+        // diagonal[k] is the k-fold pairwise average ending at the newest partial sum,
+        // 2^{−k} Σ_m C(k, m) S_{n−m}; at most 10 averagings.
+        let levels = 10
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: levels + 1) { diagonal in
+            diagonal.initialize(repeating: 0)
             var stored = 0
             var previousAccelerated = Double.nan
             var i = start
             while i < maximumTerms {
-                let (log0, x0, log1, x1) = logFactors(p, alpha: alpha, i: i, logBinomial: logBinomial)
-                let magnitude = halfErfcTimesExp(log0 - reference, x0) + halfErfcTimesExp(log1 - reference, x1)
+                let (log0, x0, log1, x1) = logFactors(p, alpha: alpha, i: i, logBinomial: 0)
+                let magnitude = abs(binomial) * (halfErfcTimesExp(log0 - reference, x0) + halfErfcTimesExp(log1 - reference, x1))
                 previousSum = sum
-                sum += sign * magnitude
+                sum += binomial < 0 ? -magnitude : magnitude
                 // Alternating, decreasing tail: A_α lies between the last two partial sums.
                 if magnitude <= tolerance { return max(sum, previousSum) }
-                if stored == capacity {
-                    for k in 1..<capacity { recent[k - 1] = recent[k] }
-                    recent[capacity - 1] = sum
-                } else {
-                    recent[stored] = sum
-                    stored += 1
-                }
-                if stored >= 4 {
-                    for k in 0..<stored { work[k] = recent[k] }
-                    for level in 1..<stored {
-                        for k in 0..<(stored - level) { work[k] = 0.5 * (work[k] + work[k + 1]) }
+                let top = min(stored, levels)
+                var older = diagonal[0]
+                diagonal[0] = sum
+                if top >= 1 {
+                    for k in 1...top {
+                        let previous = diagonal[k]
+                        diagonal[k] = 0.5 * (older + diagonal[k - 1])
+                        older = previous
                     }
-                    let accelerated = work[0]
+                }
+                stored += 1
+                if stored >= 4 {
+                    let accelerated = diagonal[top]
                     if abs(accelerated - previousAccelerated) <= tolerance {
                         return min(max(accelerated, min(sum, previousSum)), max(sum, previousSum))
                     }
                     previousAccelerated = accelerated
                 }
-                advanceBinomial(alpha: alpha, i: i, logBinomial: &logBinomial, sign: &sign)
+                binomial *= (alpha - Double(i)) / Double(i + 1)
                 i += 1
             }
             return max(sum, previousSum)
