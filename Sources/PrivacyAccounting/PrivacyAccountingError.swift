@@ -14,6 +14,7 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
     /// A system call on the ledger file failed.
     case ledgerIO(path: String, operation: String, errno: Int32)
 
+    /// A one-line explanation suitable for a command-line error message.
     public var description: String {
         switch self {
         case .invalidParameter(let name, let reason):

@@ -32,6 +32,7 @@ extension PrivacyEvent: Codable {
         }
     }
 
+    /// Writes the stable JSON form (`"type"` plus snake_case parameters).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(typeName, forKey: .type)
@@ -66,6 +67,8 @@ extension PrivacyEvent: Codable {
         }
     }
 
+    /// Reads the JSON form and validates it (see ``PrivacyEvent/validate()``); unknown types
+    /// and invalid parameters are `DecodingError.dataCorrupted`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)

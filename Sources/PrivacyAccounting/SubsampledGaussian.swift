@@ -14,7 +14,8 @@ import Foundation
 ///   (j = α − i in place of i, q and 1 − q swapped, erfc((z₀−j)/(√2σ))).
 ///
 /// The fractional series keeps the SIGNS of C(α, i) (negative for every other i > α), as in
-/// the paper and in TF Privacy before 2022. dp_accounting 0.6.0 sums |C(α,i)| instead, which
+/// the paper and in TF Privacy's original implementation. dp_accounting 0.6.0 sums |C(α,i)|
+/// instead, which
 /// is a valid but looser upper bound, and its terms then decay only polynomially (like
 /// i^{−α−2} once i > z₀, because the Gaussian factors cancel exactly), so at q = 0.1, σ ≤ 1 it
 /// needs more than its 1,000-term cap and drops the order.
@@ -26,9 +27,9 @@ import Foundation
 /// series alternates with decreasing terms: consecutive partial sums bracket A_α, and the
 /// truncation error is below the first omitted term. We stop as soon as that rigorous bracket
 /// is narrow enough; when the terms decay slowly (polynomially) we instead accelerate the
-/// alternating tail with the Euler transform (iterated averaging of the last partial sums),
-/// stop when the accelerated value is stable, and clamp the result into the rigorous
-/// bracket. If neither happens within ``maximumTerms`` the upper end of the bracket is
+/// alternating tail with the Euler transform (up to ten iterated pairwise averages of the
+/// partial sums, kept incrementally), stop when the accelerated value moves by less than the
+/// tolerance (1e-13 relative on log A_α), and clamp the result into the rigorous bracket. If neither happens within ``maximumTerms`` the upper end of the bracket is
 /// returned: a sound upper bound, never a dropped order.
 enum SubsampledGaussian {
     /// Hard cap on series terms for one fractional order.
