@@ -49,6 +49,18 @@ struct BudgetCommand: ParsableCommand {
             case samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier"
         }
+
+        /// Every key is always present; a missing optimal order is `null`.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(epsilon, forKey: .epsilon)
+            try c.encode(delta, forKey: .delta)
+            try c.encode(optimalOrder, forKey: .optimalOrder)
+            try c.encode(samplingRate, forKey: .samplingRate)
+            try c.encode(noiseMultiplier, forKey: .noiseMultiplier)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(conversion, forKey: .conversion)
+        }
     }
 
     func validate() throws {

@@ -43,6 +43,18 @@ struct CalibrateCommand: ParsableCommand {
             case samplingRate = "sampling_rate"
             case optimalOrder = "optimal_order"
         }
+
+        /// Every key is always present; a missing optimal order is `null`.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(noiseMultiplier, forKey: .noiseMultiplier)
+            try c.encode(epsilon, forKey: .epsilon)
+            try c.encode(targetEpsilon, forKey: .targetEpsilon)
+            try c.encode(delta, forKey: .delta)
+            try c.encode(samplingRate, forKey: .samplingRate)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(optimalOrder, forKey: .optimalOrder)
+        }
     }
 
     func validate() throws {
