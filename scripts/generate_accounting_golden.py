@@ -15,6 +15,8 @@ Files written:
                     dp_accounting 0.6.0 sums |binom(alpha, i)| in the fractional series (an
                     upper bound) and returns inf when its 1000-term cap is hit, so at
                     fractional orders PrivAgg (signed, exact series) is compared with mpmath.
+  mechanisms.tsv    RDP of Laplace, k-ary randomized response (both replace relations) and
+                    the Gaussian under sampling without replacement, at the default orders.
   epsilon_grid.tsv  epsilon(delta) and delta(epsilon) for DP-SGD compositions, from
                     dp_accounting's compute_epsilon/compute_delta applied (a) to dp_accounting's
                     own curve and (b) to the exact curve (quadrature at fractional orders).
@@ -120,5 +122,31 @@ def main(out_dir):
                             target, float(delta_x), float(dorder_x)))
 
 
+def write_mechanisms(out_dir):
+    """RDP of the other mechanisms dp_accounting 0.6.0 accounts for, at the default orders."""
+    NR = dp_accounting.NeighboringRelation
+    cases = []
+    for eps in [0.1, 1.0, 3.0]:  # Laplace with noise multiplier 1/eps
+        cases.append(("laplace", "%r" % (1 / eps), NR.ADD_OR_REMOVE_ONE, dp_accounting.LaplaceDpEvent(1 / eps)))
+    for p, k in [(0.3, 10), (0.05, 20), (0.5, 2)]:
+        cases.append(("rr_replace_special", "%r,%d" % (p, k), NR.REPLACE_SPECIAL,
+                      dp_accounting.RandomizedResponseDpEvent(p, k)))
+        cases.append(("rr_replace_one", "%r,%d" % (p, k), NR.REPLACE_ONE, dp_accounting.RandomizedResponseDpEvent(p, k)))
+    for n, m, sigma in [(1000, 10, 1.0), (100, 10, 2.0), (60000, 256, 1.1)]:
+        cases.append(("sampled_without_replacement", "%d,%d,%r" % (n, m, sigma), NR.REPLACE_ONE,
+                      dp_accounting.SampledWithoutReplacementDpEvent(n, m, dp_accounting.GaussianDpEvent(sigma))))
+    with open(os.path.join(out_dir, "mechanisms.tsv"), "w") as f:
+        f.write("# dp_accounting 0.6.0 RdpAccountant._rdp after composing one event, default orders\n")
+        f.write("mechanism\tparameters\torder\trdp\n")
+        for name, params, relation, event in cases:
+            acc = rdp.RdpAccountant(neighboring_relation=relation)
+            acc.compose(event)
+            for alpha, value in zip(ORDERS, acc._rdp):
+                f.write("%s\t%s\t%r\t%r\n" % (name, params, float(alpha), float(value)))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "Tests/PrivacyAccountingTests/Golden")
+    out = sys.argv[1] if len(sys.argv) > 1 else "Tests/PrivacyAccountingTests/Golden"
+    if "--mechanisms-only" not in sys.argv:
+        main(out)
+    write_mechanisms(out)
