@@ -29,6 +29,10 @@ public struct RDPAccountant: Hashable, Sendable {
         return orders
     }()
 
+    /// The largest order accepted (the subsampled Gaussian costs O(α) per order; dp_accounting's
+    /// largest default order is 1024).
+    public static let maximumOrder = 100_000.0
+
     /// The Rényi orders α (all > 1), in the order given.
     public let orders: [Double]
     /// The neighbouring relation the curve is valid for.
@@ -39,13 +43,14 @@ public struct RDPAccountant: Hashable, Sendable {
     /// An accountant with nothing composed yet.
     ///
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` if `orders` is empty
-    ///   or holds a value that is not a finite number > 1.
+    ///   or holds a value outside (1, ``maximumOrder``].
     public init(orders: [Double] = RDPAccountant.defaultOrders, neighboringRelation: NeighboringRelation = .addOrRemoveOne) throws {
         guard !orders.isEmpty else {
             throw PrivacyAccountingError.invalidParameter(name: "orders", reason: "must not be empty")
         }
-        for order in orders where !(order.isFinite && order > 1) {
-            throw PrivacyAccountingError.invalidParameter(name: "orders", reason: "every order must be finite and > 1, got \(order)")
+        for order in orders where !(order > 1 && order <= Self.maximumOrder) {
+            throw PrivacyAccountingError.invalidParameter(
+                name: "orders", reason: "every order must be in (1, \(Int(Self.maximumOrder))], got \(order)")
         }
         self.orders = orders
         self.neighboringRelation = neighboringRelation

@@ -31,6 +31,10 @@ import Foundation
 /// partial sums, kept incrementally), stop when the accelerated value moves by less than the
 /// tolerance (1e-13 relative on log A_α), and clamp the result into the rigorous bracket. If neither happens within ``maximumTerms`` the upper end of the bracket is
 /// returned: a sound upper bound, never a dropped order.
+///
+/// When A_α is within ~1e-12 of 1 (tiny q or huge σ), no sum of terms adding up to ≈ 1 can
+/// resolve log A_α; integer orders then sum A_α − 1 directly (positive terms only), and
+/// fractional orders use the convex-interpolation upper bound between integer neighbours.
 enum SubsampledGaussian {
     /// Hard cap on series terms for one fractional order.
     static let maximumTerms = 100_000
@@ -66,11 +70,15 @@ enum SubsampledGaussian {
         let p = Parameters(q: q, sigma: sigma)
         for k in orders.indices {
             let alpha = orders[k]
-            let logA = alpha.rounded() == alpha && alpha <= Double(Int32.max)
-                ? logAInteger(p, alpha: Int(alpha)) : logAFractional(p, alpha: alpha)
+            let logA = alpha.rounded() == alpha ? logAInteger(p, alpha: Int(alpha)) : logAFractional(p, alpha: alpha)
             result[k] += scale * (logA / (alpha - 1))
         }
     }
+
+    /// Below this, log A_α is computed without cancellation (integer α) or bounded from the
+    /// integer orders (fractional α): A_α = 1 + O(q²) and a plain sum of terms adding up to
+    /// ≈ 1 cannot resolve log A_α better than about 4e-16, i.e. to better than 0.04% here.
+    static let tinyLogA = 1e-12
 
     /// log(A_α) for integer α ≥ 1.
     static func logAInteger(_ p: Parameters, alpha: Int) -> Double {
@@ -89,8 +97,27 @@ enum SubsampledGaussian {
             // Terms 40 nats below the largest cannot change the sum in double precision.
             let cutoff = maximum - 40
             for i in 0..<count where x[i] > cutoff { sum += exp(x[i] - maximum) }
-            return maximum + log(sum)
+            let logA = maximum + log(sum)
+            return logA < tinyLogA ? logAIntegerMinusOne(p, alpha: alpha) : logA
         }
+    }
+
+    /// log(A_α) for integer α from A_α − 1 = Σ_{i≥2} C(α,i) q^i (1−q)^{α−i} expm1((i²−i)/(2σ²)):
+    /// the binomial weights sum to 1 and the i = 0, 1 terms have exponent 0, so subtracting 1
+    /// leaves only positive terms — no cancellation when A_α is within rounding of 1.
+    static func logAIntegerMinusOne(_ p: Parameters, alpha: Int) -> Double {
+        guard alpha >= 2 else { return 0 }
+        var logAMinusOne = -Double.infinity
+        let logFactorialAlpha = LogSpace.logFactorial(alpha)
+        for i in 2...alpha {
+            let fi = Double(i)
+            let exponent = (fi * fi - fi) * p.halfInverseVariance
+            let logExpm1 = exponent > 30 ? exponent : log(expm1(exponent))
+            let term = logFactorialAlpha - LogSpace.logFactorial(i) - LogSpace.logFactorial(alpha - i)
+                + fi * p.logQ + Double(alpha - i) * p.log1mQ + logExpm1
+            logAMinusOne = LogSpace.add(logAMinusOne, term)
+        }
+        return logAMinusOne < 0 ? log1p(exp(logAMinusOne)) : LogSpace.add(0, logAMinusOne)
     }
 
     /// log(A_α) for fractional α > 1 by the signed series (see the type's documentation).
@@ -120,8 +147,16 @@ enum SubsampledGaussian {
                 sum += head[5 * i] * (halfErfcTimesExp(head[5 * i + 1] - reference, head[5 * i + 2])
                     + halfErfcTimesExp(head[5 * i + 3] - reference, head[5 * i + 4]))
             }
-            return reference + log(tail(p, alpha: alpha, start: headCount, headSum: sum, reference: reference,
-                                        logBinomial: logBinomial, sign: sign))
+            let logA = reference + log(tail(p, alpha: alpha, start: headCount, headSum: sum, reference: reference,
+                                            logBinomial: logBinomial, sign: sign))
+            guard logA < tinyLogA else { return logA }
+            // Rounding dominates here. log A_α is convex in α (a log-moment generating
+            // function) and 0 at α = 1, so interpolating between the neighbouring integer
+            // orders (computed without cancellation) bounds it from above, as Wang–Balle–
+            // Kasiviswanathan's Corollary 10 does for sampling without replacement.
+            let lower = alpha.rounded(.down), t = alpha - lower
+            let atLower = lower <= 1 ? 0 : logAIntegerMinusOne(p, alpha: Int(lower))
+            return (1 - t) * atLower + t * logAIntegerMinusOne(p, alpha: Int(lower) + 1)
         }
     }
 

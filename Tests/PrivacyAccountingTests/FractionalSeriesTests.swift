@@ -44,3 +44,40 @@ import Testing
         #expect(wor.allSatisfy { $0.isFinite && $0 >= 0 })
     }
 }
+
+/// Extreme parameters: the curve is never NaN or negative, never above the unsampled Gaussian's
+/// α/(2σ²), and nondecreasing in the order wherever log A_α = (α − 1)·RDP ≥ 1e-10. Below
+/// `SubsampledGaussian.tinyLogA` (1e-12) fractional orders take the convex-interpolation upper
+/// bound from the integer orders instead of the (rounding-limited) series, so at that seam
+/// the bound may exceed the exact value of the next order by up to ~30%: about 1e-12 per step.
+@Suite struct ExtremeParameterTests {
+    @Test(arguments: [1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999])
+    func curvesAreSaneAcrossNoiseLevels(q: Double) throws {
+        for sigma in [0.1, 0.3, 1.0, 10.0, 100.0] {
+            let accountant = RDPAccountant()
+            let curve = try accountant.curve(of: .poissonSampled(rate: q, event: .gaussian(noiseMultiplier: sigma)))
+            for (k, (alpha, value)) in zip(accountant.orders, curve).enumerated() {
+                let unsampled = alpha / (2 * sigma * sigma)
+                #expect(!value.isNaN && value >= 0, "q \(q) σ \(sigma) α \(alpha): \(value)")
+                #expect(value <= unsampled * (1 + 1e-9), "q \(q) σ \(sigma) α \(alpha): \(value) > \(unsampled)")
+                if k > 0 && curve[k - 1].isFinite && curve[k - 1] * (accountant.orders[k - 1] - 1) >= 1e-10 {
+                    #expect(value >= curve[k - 1] * (1 - 1e-9) - 1e-300, "q \(q) σ \(sigma) α \(alpha) not monotone")
+                }
+            }
+        }
+    }
+}
+
+extension ExtremeParameterTests {
+    /// A_2 = 1 + q²(e^{1/σ²} − 1) exactly; at q = 1e-6, σ = 100 that is 1 + 1.00005e-16, below
+    /// the rounding of any sum that adds up to A_2, but computed from A_2 − 1 directly.
+    @Test func tinyIntegerOrderIsComputedWithoutCancellation() throws {
+        let curve = try RDPAccountant(orders: [2, 3]).curve(of: .poissonSampled(rate: 1e-6, event: .gaussian(noiseMultiplier: 100)))
+        let exact2 = log1p(1e-12 * expm1(1e-4))
+        #expect(abs(curve[0] / exact2 - 1) < 1e-12)
+        // A_3 − 1 = 3q²(1−q)(e^{1/σ²} − 1) + q³(e^{3/σ²} − 1).
+        let q = 1e-6
+        let exact3 = log1p(3 * q * q * (1 - q) * expm1(1e-4) + q * q * q * expm1(3e-4)) / 2
+        #expect(abs(curve[1] / exact3 - 1) < 1e-12)
+    }
+}

@@ -51,13 +51,14 @@ import Testing
         #expect(abs(try accountant.delta(epsilon: 1).delta - 1e-6) < 1e-7 * 1e-6 * 10)
     }
 
-    /// Opacus README / tutorials: σ = 1.5, q = 0.04 (batch 240 of 6000? here simply q), 2250 steps,
-    /// δ = 1e-5 → ε ≈ 7.329 (Opacus 1.x RDPAccountant, same tight conversion).
+    /// Opacus's RDP accountant (the reference value quoted in PrivAgg issue 3): σ = 1.5, q = 0.04,
+    /// 2250 steps, δ = 1e-5 → ε ≈ 7.329, given to 4 significant digits. Opacus uses the same
+    /// signed series and tight conversion; we print 7.32911 at order 3.9.
     @Test func opacusExample() throws {
         var accountant = RDPAccountant()
         try accountant.compose(.dpSGD(samplingRate: 0.04, noiseMultiplier: 1.5, steps: 2250))
         let guarantee = try accountant.epsilon(delta: 1e-5)
-        #expect(abs(guarantee.epsilon - 7.329) < 5e-3, "ε = \(guarantee.epsilon)")
+        #expect(abs(guarantee.epsilon - 7.329) < 5e-4, "ε = \(guarantee.epsilon)")
     }
 
     /// TF Privacy compute_dp_sgd_privacy (MNIST tutorial): N = 60000, batch 150 (q = 0.0025),
