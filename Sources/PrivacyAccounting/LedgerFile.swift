@@ -162,6 +162,25 @@ public enum LedgerFile {
         syncDirectory(of: path)
     }
 
+    /// An exclusive advisory lock (`flock`) on a ledger file, held while a ``PrivacyLedger`` is
+    /// open so that two ledgers — in this process or another — cannot both spend from one budget.
+    final class Lock: Sendable {
+        let descriptor: Int32
+
+        init(path: String) throws {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "open", errno: errno) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                close(fd)
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lock (the ledger is open elsewhere)", errno: code)
+            }
+            descriptor = fd
+        }
+
+        deinit { close(descriptor) }  // Closing releases the lock.
+    }
+
     /// Appends `bytes` durably, first cutting the file back to `validLength` (dropping a torn record).
     static func append(path: String, bytes: [UInt8], validLength: Int) throws {
         try writeDurably(path: path, bytes: bytes, truncateTo: validLength, flags: O_WRONLY)

@@ -5,8 +5,10 @@ import Foundation
 /// everything spent so far plus the event stays within the budget (ε at the budget's δ, by
 /// the RDP accountant), and acknowledges it only after the record is fsync'd.
 ///
-/// An actor, so concurrent spends are serialized and can never jointly overshoot. Use one
-/// ledger instance per file: two instances on the same file do not see each other's spends.
+/// An actor, so concurrent spends are serialized and can never jointly overshoot. While open,
+/// a ledger holds an exclusive `flock` on its file: a second ledger on the same file (in this
+/// process or another) is refused with ``PrivacyAccountingError/ledgerIO(path:operation:errno:)``
+/// rather than allowed to spend the same budget twice. Reading for reports needs no lock.
 public actor PrivacyLedger {
     /// A privacy budget (ε, δ).
     public struct Budget: Hashable, Sendable, Codable {
@@ -33,6 +35,7 @@ public actor PrivacyLedger {
     public private(set) var entries: [LedgerFile.Entry]
     private var accountant: RDPAccountant
     private var validLength: Int
+    private let lock: LedgerFile.Lock
 
     /// Creates a new ledger file at `path` with `budget` (fails if the file exists).
     ///
@@ -47,6 +50,7 @@ public actor PrivacyLedger {
         }
         let header = LedgerFile.Header(epsilon: budget.epsilon, delta: budget.delta, neighboringRelation: neighboringRelation)
         try LedgerFile.create(path: path, header: header)
+        lock = try LedgerFile.Lock(path: path)
         self.path = path
         self.budget = budget
         self.neighboringRelation = neighboringRelation
@@ -60,8 +64,10 @@ public actor PrivacyLedger {
     ///
     /// - Throws: ``PrivacyAccountingError/corruptLedger(path:offset:reason:)`` if a complete
     ///   record is damaged or a recorded event cannot be accounted for;
-    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure.
+    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure or if
+    ///   another open ledger holds the file.
     public init(openingAt path: String) throws {
+        lock = try LedgerFile.Lock(path: path)
         let contents = try LedgerFile.read(path: path)
         self.path = path
         budget = Budget(epsilon: contents.header.epsilon, delta: contents.header.delta)

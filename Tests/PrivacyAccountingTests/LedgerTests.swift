@@ -13,14 +13,18 @@ import Testing
 
     @Test func reopeningRecoversEveryCommittedSpend() async throws {
         let path = Self.temporaryPath("ledger.jsonl")
-        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 5, delta: 1e-5))
-        try await ledger.spend(Self.step, label: "epoch 1")
-        try await ledger.spend(.laplace(scale: 10, sensitivity: 1), label: "count")
-        let after = try await ledger.spend(Self.step, label: "epoch 2")
+        var ledger: PrivacyLedger? = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 5, delta: 1e-5))
+        try await ledger!.spend(Self.step, label: "epoch 1")
+        try await ledger!.spend(.laplace(scale: 10, sensitivity: 1), label: "count")
+        let after = try await ledger!.spend(Self.step, label: "epoch 2")
+        let entries = await ledger!.entries
+        // While the first ledger is open, its file is locked against a second one.
+        #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(openingAt: path) }
+        ledger = nil
         let reopened = try PrivacyLedger(openingAt: path)
-        #expect(await reopened.entries == (await ledger.entries))
+        #expect(await reopened.entries == entries)
         #expect(await reopened.spent == after)
-        #expect(await reopened.budget == PrivacyLedger.Budget(epsilon: 5, delta: 1e-5))
+        #expect(reopened.budget == PrivacyLedger.Budget(epsilon: 5, delta: 1e-5))
         #expect(await reopened.entries.map(\.label) == ["epoch 1", "count", "epoch 2"])
         #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5)) }
     }
@@ -72,9 +76,10 @@ import Testing
 
     @Test func corruptMiddleRecordIsATypedError() async throws {
         let path = Self.temporaryPath("ledger.jsonl")
-        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
-        try await ledger.spend(.gaussian(noiseMultiplier: 20))
-        try await ledger.spend(.gaussian(noiseMultiplier: 30))
+        var ledger: PrivacyLedger? = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
+        try await ledger!.spend(.gaussian(noiseMultiplier: 20))
+        try await ledger!.spend(.gaussian(noiseMultiplier: 30))
+        ledger = nil
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let firstNewline = try #require(bytes.firstIndex(of: 0x0A))
         let target = try #require(bytes[(firstNewline + 1)...].firstIndex(of: UInt8(ascii: "2")))  // σ = 20
