@@ -75,6 +75,7 @@ public struct RDPAccountant: Hashable, Sendable {
             throw PrivacyAccountingError.invalidParameter(name: "count", reason: "must be >= 0, got \(count)")
         }
         try event.validate()
+        try checkSupported(event)
         var increment = [Double](repeating: 0, count: orders.count)
         try accumulate(event, multiplicity: Double(count), into: &increment)
         for k in rdp.indices { rdp[k] += increment[k] }
@@ -121,17 +122,35 @@ public struct RDPAccountant: Hashable, Sendable {
         .unsupportedEvent(event: event.description, reason: reason)
     }
 
-    private func accumulate(_ event: PrivacyEvent, multiplicity: Double, into result: inout [Double]) throws {
-        if multiplicity == 0 {
-            // Still check that the event is supported, so that a zero count cannot hide an error.
-            var scratch = [Double](repeating: 0, count: orders.count)
-            if case .selfComposed(let inner, _) = event {
-                try accumulate(inner, multiplicity: 1, into: &scratch)
-            } else if event != .noOp {
-                try accumulate(event, multiplicity: 1, into: &scratch)
-            }
+    /// Throws for any sub-event without a sound bound, even one composed zero times, so that a
+    /// zero count cannot hide an error — without computing any curve.
+    private func checkSupported(_ event: PrivacyEvent) throws {
+        switch event {
+        case .noOp, .nonPrivate, .gaussian, .discreteGaussian, .zeroConcentrated, .laplace:
             return
+        case .randomizedResponse:
+            if neighboringRelation == .addOrRemoveOne {
+                throw unsupported(event, "randomized response needs the replace_one or replace_special neighbouring relation")
+            }
+        case .poissonSampled(_, let inner):
+            guard neighboringRelation != .replaceOne else {
+                throw unsupported(event, "Poisson sampling needs the add_or_remove_one or replace_special neighbouring relation")
+            }
+            _ = try effectiveGaussianNoiseMultiplier(inner, within: event)
+        case .sampledWithoutReplacement(_, _, let inner):
+            guard neighboringRelation == .replaceOne else {
+                throw unsupported(event, "sampling without replacement needs the replace_one neighbouring relation")
+            }
+            _ = try effectiveGaussianNoiseMultiplier(inner, within: event)
+        case .composed(let events):
+            for inner in events { try checkSupported(inner) }
+        case .selfComposed(let inner, _):
+            try checkSupported(inner)
         }
+    }
+
+    private func accumulate(_ event: PrivacyEvent, multiplicity: Double, into result: inout [Double]) throws {
+        if multiplicity == 0 { return }  // Support was checked by `checkSupported` first.
         switch event {
         case .noOp:
             return

@@ -38,6 +38,11 @@ import Testing
         #expect(throws: PrivacyAccountingError.self) {
             try accountant.compose(.composed([.gaussian(noiseMultiplier: 1), .sampledWithoutReplacement(sourceSize: 10, sampleSize: 1, event: .gaussian(noiseMultiplier: 1))]))
         }
+        // Zero repetitions of an unsupported event still throw: a count cannot hide an error.
+        #expect(throws: PrivacyAccountingError.self) {
+            try accountant.compose(.selfComposed(.poissonSampled(rate: 0.1, event: .laplace(scale: 1, sensitivity: 1)), count: 0))
+        }
+        try accountant.compose(.selfComposed(.nonPrivate, count: 0))
         #expect(accountant == before)
         let replaceOne = try RDPAccountant(neighboringRelation: .replaceOne)
         let wor = try replaceOne.curve(of: .sampledWithoutReplacement(sourceSize: 100, sampleSize: 1, event: .gaussian(noiseMultiplier: 1)))
