@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
+        .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -29,17 +30,21 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
+        // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
+        .target(name: "SecureAggregation", dependencies: ["Sodium"]),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum",
+                "Sodium", "Bignum", "SecureAggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
+        .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg"]),
     ],
     swiftLanguageModes: [.v6]
