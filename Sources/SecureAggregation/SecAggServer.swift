@@ -1,0 +1,258 @@
+import Sodium
+
+/// The server of the Bonawitz et al. (CCS 2017) protocol, as an explicit state machine.
+///
+/// For each stage the server accepts the clients' messages (`receive`), then closes the
+/// stage by producing the messages of the next one. It rejects messages from the wrong
+/// stage or round, from clients that are not (or no longer) participants, and duplicates,
+/// and aborts with `belowThreshold` when fewer than t clients remain. `aggregate()`
+/// reconstructs the secrets it needs and removes the masks, spread over all cores.
+public struct SecAggServer: Sendable {
+    /// The round's public parameters.
+    public let configuration: SecAggConfiguration
+    /// The neighbour graph (complete for the original protocol, Harary for SecAgg+).
+    public let graph: SecAggPlusGraph
+    /// The stage whose client messages the server is collecting; nil once aggregated.
+    public private(set) var stage: SecAggStage? = .advertiseKeys
+    /// Wall-clock time of the last `aggregate()` (reconstruction and unmasking).
+    public private(set) var unmaskingDuration = Duration.zero
+
+    private var advertisements: [UInt32: AdvertiseKeys] = [:]
+    private var directoryMembers: [UInt32: [UInt32]] = [:]
+    private var sharesFor: [UInt32: [EncryptedShare]] = [:]
+    private var shareSenders: Set<UInt32> = []
+    private var maskedInputs: [UInt32: ModularVector] = [:]
+    private var survivors: [UInt32] = []
+    private var confirmations: [UInt32: [UInt8]?] = [:]
+    private var requests: [UInt32: UnmaskingRequest] = [:]
+    private var responses: [UInt32: UnmaskingResponse] = [:]
+
+    /// A server for `configuration` over `graph`.
+    public init(configuration: SecAggConfiguration, graph: SecAggPlusGraph) throws(SecAggError) {
+        guard configuration.threshold <= graph.degree + 1 else {
+            throw .invalidParameter("threshold \(configuration.threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
+        }
+        self.configuration = configuration
+        self.graph = graph
+    }
+
+    // MARK: Stage 0
+
+    /// Accepts a client's advertisement (checking its signature in authenticated mode).
+    public mutating func receive(_ message: AdvertiseKeys) throws(SecAggError) {
+        try expect(.advertiseKeys, message)
+        guard graph.contains(message.sender) else { throw .unknownClient(message.sender) }
+        guard advertisements[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
+        try configuration.verify(
+            message.signature,
+            of: SecAggKeys.advertisementStatement(
+                round: message.round, client: message.sender, encryptionKey: message.encryptionKey, maskingKey: message.maskingKey),
+            by: message.sender)
+        advertisements[message.sender] = message
+    }
+
+    /// Closes stage 0: each advertised client gets its advertised neighbours' keys.
+    public mutating func keyDirectories() throws(SecAggError) -> [KeyDirectory] {
+        try close(.advertiseKeys, participants: advertisements.count)
+        var directories: [KeyDirectory] = []
+        for client in advertisements.keys.sorted() {
+            let members = graph.neighbors(of: client).filter { advertisements[$0] != nil }
+            guard members.count + 1 >= configuration.threshold else {
+                throw .belowThreshold(stage: .advertiseKeys, available: members.count + 1, threshold: configuration.threshold)
+            }
+            directoryMembers[client] = members
+            directories.append(KeyDirectory(
+                round: configuration.round, recipient: client, threshold: configuration.threshold,
+                entries: members.map { advertisements[$0]! }))
+        }
+        stage = .shareKeys
+        return directories
+    }
+
+    // MARK: Stage 1
+
+    /// Accepts a client's encrypted shares: exactly one for each member of its directory.
+    public mutating func receive(_ message: ShareKeys) throws(SecAggError) {
+        try expect(.shareKeys, message)
+        guard let members = directoryMembers[message.sender] else { throw .unknownClient(message.sender) }
+        guard !shareSenders.contains(message.sender) else { throw .duplicateMessage(sender: message.sender) }
+        guard message.shares.map(\.peer).sorted() == members else {
+            throw .malformedMessage("client \(message.sender) must send one share to each of its \(members.count) neighbours")
+        }
+        guard message.shares.allSatisfy({ $0.ciphertext.count == EncryptedShare.ciphertextByteCount }) else {
+            throw .malformedMessage("encrypted shares are \(EncryptedShare.ciphertextByteCount) bytes")
+        }
+        shareSenders.insert(message.sender)
+        for share in message.shares {
+            sharesFor[share.peer, default: []].append(EncryptedShare(peer: message.sender, ciphertext: share.ciphertext))
+        }
+    }
+
+    /// Closes stage 1: each client that shared gets the shares its neighbours made for it.
+    public mutating func forwardedShares() throws(SecAggError) -> [ForwardedShares] {
+        try close(.shareKeys, participants: shareSenders.count)
+        var messages: [ForwardedShares] = []
+        for client in shareSenders.sorted() {
+            let shares = (sharesFor[client] ?? []).filter { shareSenders.contains($0.peer) }.sorted { $0.peer < $1.peer }
+            guard shares.count + 1 >= configuration.threshold else {
+                throw .belowThreshold(stage: .shareKeys, available: shares.count + 1, threshold: configuration.threshold)
+            }
+            messages.append(ForwardedShares(round: configuration.round, recipient: client, shares: shares))
+        }
+        sharesFor = [:]
+        stage = .maskedInputCollection
+        return messages
+    }
+
+    // MARK: Stage 2
+
+    /// Accepts a client's masked input.
+    public mutating func receive(_ message: MaskedInput) throws(SecAggError) {
+        try expect(.maskedInputCollection, message)
+        guard shareSenders.contains(message.sender) else { throw .unknownClient(message.sender) }
+        guard maskedInputs[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
+        guard message.vector.count == configuration.dimension, message.vector.bitWidth == configuration.bitWidth else {
+            throw .shapeMismatch("masked input \(message.vector) from client \(message.sender) does not match the round")
+        }
+        maskedInputs[message.sender] = message.vector
+    }
+
+    /// Closes stage 2: every client whose input arrived is asked to confirm the list U3.
+    public mutating func consistencyCheckRequests() throws(SecAggError) -> [ConsistencyCheckRequest] {
+        try close(.maskedInputCollection, participants: maskedInputs.count)
+        survivors = maskedInputs.keys.sorted()
+        stage = .consistencyCheck
+        return survivors.map { ConsistencyCheckRequest(round: configuration.round, recipient: $0, survivors: survivors) }
+    }
+
+    // MARK: Stage 3
+
+    /// Accepts a client's confirmation (checking its signature in authenticated mode).
+    public mutating func receive(_ message: ConsistencyCheckResponse) throws(SecAggError) {
+        try expect(.consistencyCheck, message)
+        guard maskedInputs[message.sender] != nil else { throw .unknownClient(message.sender) }
+        guard confirmations[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
+        try configuration.verify(
+            message.signature, of: SecAggKeys.consistencyStatement(round: configuration.round, survivors: survivors),
+            by: message.sender)
+        confirmations[message.sender] = .some(message.signature)
+    }
+
+    /// Closes stage 3: asks each confirming client for the self-mask shares of surviving
+    /// neighbours and the key shares of neighbours that dropped after sharing keys.
+    public mutating func unmaskingRequests() throws(SecAggError) -> [UnmaskingRequest] {
+        try close(.consistencyCheck, participants: confirmations.count)
+        let signatures = confirmations.keys.sorted().compactMap { client in
+            confirmations[client]!.map { SurvivorSignature(client: client, signature: $0) }
+        }
+        for client in confirmations.keys.sorted() {
+            let neighbours = graph.neighbors(of: client)
+            var selfMaskOwners = neighbours.filter { maskedInputs[$0] != nil }
+            selfMaskOwners.append(client)
+            selfMaskOwners.sort()
+            let keyOwners = neighbours.filter { shareSenders.contains($0) && maskedInputs[$0] == nil }
+            requests[client] = UnmaskingRequest(
+                round: configuration.round, recipient: client, selfMaskOwners: selfMaskOwners, keyOwners: keyOwners,
+                signatures: signatures)
+        }
+        stage = .unmasking
+        return requests.keys.sorted().map { requests[$0]! }
+    }
+
+    // MARK: Stage 4
+
+    /// Accepts a client's revealed shares: exactly the ones it was asked for.
+    public mutating func receive(_ message: UnmaskingResponse) throws(SecAggError) {
+        try expect(.unmasking, message)
+        guard let request = requests[message.sender] else { throw .unknownClient(message.sender) }
+        guard responses[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
+        guard message.selfMaskShares.map(\.owner) == request.selfMaskOwners, message.keyShares.map(\.owner) == request.keyOwners else {
+            throw .invalidShare("client \(message.sender) did not reveal exactly the requested shares")
+        }
+        for share in message.selfMaskShares + message.keyShares {
+            _ = try Shamir.Share(participant: message.sender, values: share.values)
+        }
+        responses[message.sender] = message
+    }
+
+    /// Reconstructs the survivors' self-mask seeds and the dropped clients' masking keys,
+    /// then returns Σ_{u ∈ U3} x_u in Z_{2^b}.
+    public mutating func aggregate() throws(SecAggError) -> ModularVector {
+        try close(.unmasking, participants: responses.count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let responders = responses.keys.sorted()
+        var selfShares: [UInt32: [Shamir.Share]] = [:], keyShares: [UInt32: [Shamir.Share]] = [:]
+        for responder in responders {
+            let response = responses[responder]!
+            for share in response.selfMaskShares {
+                selfShares[share.owner, default: []].append(try Shamir.Share(participant: responder, values: share.values))
+            }
+            for share in response.keyShares {
+                keyShares[share.owner, default: []].append(try Shamir.Share(participant: responder, values: share.values))
+            }
+        }
+        var cache = LagrangeCache()
+        var jobs: [UnmaskJob] = survivors.map { .input(maskedInputs[$0]!) }
+        for client in survivors {
+            let shares = selfShares[client] ?? []
+            guard shares.count >= configuration.threshold else {
+                throw .notEnoughShares(owner: client, available: shares.count, threshold: configuration.threshold)
+            }
+            jobs.append(.selfMask(try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)))
+        }
+        let dropped = shareSenders.filter { maskedInputs[$0] == nil }.sorted()
+        for client in dropped {
+            let shares = keyShares[client] ?? []
+            guard shares.count >= configuration.threshold else {
+                throw .notEnoughShares(owner: client, available: shares.count, threshold: configuration.threshold)
+            }
+            let secret = try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)
+            let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: secret.unprotectedCopy) }
+            guard key.publicKey == advertisements[client]!.maskingKey else { throw .reconstructionMismatch(client: client) }
+            for survivor in graph.neighbors(of: client) where maskedInputs[survivor] != nil {
+                jobs.append(.pairwise(dropped: client, key: key, survivor: survivor, survivorKey: advertisements[survivor]!.maskingKey))
+            }
+        }
+        let sum = try UnmaskJob.run(jobs, round: configuration.round, dimension: configuration.dimension, bitWidth: configuration.bitWidth)
+        unmaskingDuration = clock.now - start
+        stage = nil
+        maskedInputs = [:]
+        return sum
+    }
+
+    /// The survivors U3 whose inputs the sum contains (known after stage 2 closes).
+    public var includedClients: [UInt32] { survivors }
+
+    // MARK: Bytes
+
+    /// Decodes a client message and accepts it.
+    public mutating func receive(bytes: [UInt8]) throws(SecAggError) {
+        switch try SecAggWire.kind(of: bytes) {
+        case .advertiseKeys: try receive(AdvertiseKeys(serialized: bytes))
+        case .shareKeys: try receive(ShareKeys(serialized: bytes))
+        case .maskedInput: try receive(MaskedInput(serialized: bytes))
+        case .consistencyCheckResponse: try receive(ConsistencyCheckResponse(serialized: bytes))
+        case .unmaskingResponse: try receive(UnmaskingResponse(serialized: bytes))
+        case let kind: throw .unexpectedMessage(expected: "a client message", received: "\(kind)")
+        }
+    }
+
+    // MARK: Checks
+
+    private func expect<M: SecAggMessage>(_ expected: SecAggStage, _ message: M) throws(SecAggError) {
+        guard stage == expected else {
+            throw .unexpectedMessage(expected: stage.map { "messages of stage \($0)" } ?? "nothing (aggregated)", received: "\(M.kind)")
+        }
+        guard message.round == configuration.round else { throw .wrongRound(expected: configuration.round, received: message.round) }
+    }
+
+    private func close(_ expected: SecAggStage, participants: Int) throws(SecAggError) {
+        guard stage == expected else {
+            throw .unexpectedMessage(expected: stage.map { "closing stage \($0)" } ?? "nothing (aggregated)", received: "closing stage \(expected)")
+        }
+        guard participants >= configuration.threshold else {
+            throw .belowThreshold(stage: expected, available: participants, threshold: configuration.threshold)
+        }
+    }
+}
