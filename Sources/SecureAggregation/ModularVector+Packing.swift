@@ -4,19 +4,24 @@ extension ModularVector {
 
     /// The entries as a little-endian bit string of exactly b bits each (no padding between entries).
     func packed() -> [UInt8] {
-        let byteCount = Self.packedByteCount(count: count, bitWidth: bitWidth)
-        var bytes = [UInt8](repeating: 0, count: byteCount)
+        var bytes: [UInt8] = []
+        appendPacked(to: &bytes)
+        return bytes
+    }
+
+    /// Appends the packed entries to `bytes`.
+    func appendPacked(to bytes: inout [UInt8]) {
+        #if _endian(little)
         if bitWidth == 32, case let .narrow(words) = storage {
-            bytes.withUnsafeMutableBytes { out in
-                words.withUnsafeBytes { out.copyMemory(from: $0) }
-            }
-            #if _endian(big)
-            for index in 0..<count { storeLittleEndian(UInt64(words[index]), at: index * 4, byteCount: 4, into: &bytes) }
-            #endif
-            return bytes
+            words.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            return
         }
+        #endif
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: Self.packedByteCount(count: count, bitWidth: bitWidth)))
         let mask = Self.mask(bitWidth)
-        bytes.withUnsafeMutableBufferPointer { out in
+        bytes.withUnsafeMutableBufferPointer { all in
+            let out = UnsafeMutableBufferPointer(rebasing: all[start...])
             var bitOffset = 0
             for index in 0..<count {
                 var value = self[index] & mask
@@ -31,7 +36,29 @@ extension ModularVector {
                 }
             }
         }
-        return bytes
+    }
+
+    /// Adds the packed vector in `bytes` (the output of `packed()`, same shape) without
+    /// materializing it: the server's streaming sum of masked inputs.
+    mutating func addPacked(_ bytes: ArraySlice<UInt8>) throws(SecAggError) {
+        #if _endian(little)
+        if bitWidth == 32, case var .narrow(words) = storage {
+            guard bytes.count == count * 4 else {
+                throw .malformedMessage("\(count) entries of 32 bits need \(count * 4) bytes, got \(bytes.count)")
+            }
+            storage = .narrow([])
+            words.withUnsafeMutableBufferPointer { target in
+                bytes.withUnsafeBytes { source in
+                    for index in 0..<target.count {
+                        target[index] &+= source.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)
+                    }
+                }
+            }
+            storage = .narrow(words)
+            return
+        }
+        #endif
+        try add(ModularVector(packed: bytes, count: count, bitWidth: bitWidth))
     }
 
     /// Reads `count` entries of `bitWidth` bits from `bytes` (the output of `packed()`).
@@ -75,8 +102,3 @@ extension ModularVector {
     }
 }
 
-#if _endian(big)
-private func storeLittleEndian(_ value: UInt64, at offset: Int, byteCount: Int, into bytes: inout [UInt8]) {
-    for index in 0..<byteCount { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
-}
-#endif

@@ -21,7 +21,10 @@ public struct SecAggServer: Sendable {
     private var directoryMembers: [UInt32: [UInt32]] = [:]
     private var sharesFor: [UInt32: [EncryptedShare]] = [:]
     private var shareSenders: Set<UInt32> = []
-    private var maskedInputs: [UInt32: ModularVector] = [:]
+    /// Clients whose masked input arrived (U3 once stage 2 closes).
+    private var maskedSenders: Set<UInt32> = []
+    /// Σ y_u over `maskedSenders`, accumulated on arrival so no input is stored.
+    private var maskedSum: ModularVector?
     private var survivors: [UInt32] = []
     private var confirmations: [UInt32: [UInt8]?] = [:]
     private var requests: [UInt32: UnmaskingRequest] = [:]
@@ -106,21 +109,39 @@ public struct SecAggServer: Sendable {
 
     // MARK: Stage 2
 
-    /// Accepts a client's masked input.
+    /// Accepts a client's masked input and adds it to the running sum.
     public mutating func receive(_ message: MaskedInput) throws(SecAggError) {
-        try expect(.maskedInputCollection, message)
-        guard shareSenders.contains(message.sender) else { throw .unknownClient(message.sender) }
-        guard maskedInputs[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
-        guard message.vector.count == configuration.dimension, message.vector.bitWidth == configuration.bitWidth else {
-            throw .shapeMismatch("masked input \(message.vector) from client \(message.sender) does not match the round")
+        try accept(MaskedInput.Header(round: message.round, sender: message.sender, bitWidth: message.vector.bitWidth,
+                                      count: message.vector.count, payload: 0..<0)) { sum throws(SecAggError) in
+            try sum.add(message.vector)
         }
-        maskedInputs[message.sender] = message.vector
+    }
+
+    /// Checks a masked input's header, then lets `add` fold its vector into the running sum.
+    private mutating func accept(
+        _ header: MaskedInput.Header, _ add: (inout ModularVector) throws(SecAggError) -> Void
+    ) throws(SecAggError) {
+        guard stage == .maskedInputCollection else {
+            throw .unexpectedMessage(expected: stage.map { "messages of stage \($0)" } ?? "nothing (aggregated)", received: "\(MaskedInput.kind)")
+        }
+        guard header.round == configuration.round else { throw .wrongRound(expected: configuration.round, received: header.round) }
+        guard shareSenders.contains(header.sender) else { throw .unknownClient(header.sender) }
+        guard !maskedSenders.contains(header.sender) else { throw .duplicateMessage(sender: header.sender) }
+        guard header.count == configuration.dimension, header.bitWidth == configuration.bitWidth else {
+            throw .shapeMismatch("masked input of \(header.count) entries of \(header.bitWidth) bits from client \(header.sender) does not match the round")
+        }
+        var sum: ModularVector
+        if let running = maskedSum { sum = running } else { sum = try ModularVector(zeros: configuration.dimension, bitWidth: configuration.bitWidth) }
+        maskedSum = nil  // keep the running sum uniquely referenced while adding
+        try add(&sum)
+        maskedSum = sum
+        maskedSenders.insert(header.sender)
     }
 
     /// Closes stage 2: every client whose input arrived is asked to confirm the list U3.
     public mutating func consistencyCheckRequests() throws(SecAggError) -> [ConsistencyCheckRequest] {
-        try close(.maskedInputCollection, participants: maskedInputs.count)
-        survivors = maskedInputs.keys.sorted()
+        try close(.maskedInputCollection, participants: maskedSenders.count)
+        survivors = maskedSenders.sorted()
         stage = .consistencyCheck
         return survivors.map { ConsistencyCheckRequest(round: configuration.round, recipient: $0, survivors: survivors) }
     }
@@ -130,7 +151,7 @@ public struct SecAggServer: Sendable {
     /// Accepts a client's confirmation (checking its signature in authenticated mode).
     public mutating func receive(_ message: ConsistencyCheckResponse) throws(SecAggError) {
         try expect(.consistencyCheck, message)
-        guard maskedInputs[message.sender] != nil else { throw .unknownClient(message.sender) }
+        guard maskedSenders.contains(message.sender) else { throw .unknownClient(message.sender) }
         guard confirmations[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
         try configuration.verify(
             message.signature, of: SecAggKeys.consistencyStatement(round: configuration.round, survivors: survivors),
@@ -147,10 +168,10 @@ public struct SecAggServer: Sendable {
         }
         for client in confirmations.keys.sorted() {
             let neighbours = graph.neighbors(of: client)
-            var selfMaskOwners = neighbours.filter { maskedInputs[$0] != nil }
+            var selfMaskOwners = neighbours.filter { maskedSenders.contains($0) }
             selfMaskOwners.append(client)
             selfMaskOwners.sort()
-            let keyOwners = neighbours.filter { shareSenders.contains($0) && maskedInputs[$0] == nil }
+            let keyOwners = neighbours.filter { shareSenders.contains($0) && !maskedSenders.contains($0) }
             requests[client] = UnmaskingRequest(
                 round: configuration.round, recipient: client, selfMaskOwners: selfMaskOwners, keyOwners: keyOwners,
                 signatures: signatures)
@@ -193,7 +214,7 @@ public struct SecAggServer: Sendable {
             }
         }
         var cache = LagrangeCache()
-        var jobs: [UnmaskJob] = survivors.map { .input(maskedInputs[$0]!) }
+        var jobs: [UnmaskJob] = []
         for client in survivors {
             let shares = selfShares[client] ?? []
             guard shares.count >= configuration.threshold else {
@@ -201,7 +222,7 @@ public struct SecAggServer: Sendable {
             }
             jobs.append(.selfMask(try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)))
         }
-        let dropped = shareSenders.filter { maskedInputs[$0] == nil }.sorted()
+        let dropped = shareSenders.filter { !maskedSenders.contains($0) }.sorted()
         for client in dropped {
             let shares = keyShares[client] ?? []
             guard shares.count >= configuration.threshold else {
@@ -210,14 +231,15 @@ public struct SecAggServer: Sendable {
             let secret = try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)
             let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: secret.unprotectedCopy) }
             guard key.publicKey == advertisements[client]!.maskingKey else { throw .reconstructionMismatch(client: client) }
-            for survivor in graph.neighbors(of: client) where maskedInputs[survivor] != nil {
+            for survivor in graph.neighbors(of: client) where maskedSenders.contains(survivor) {
                 jobs.append(.pairwise(dropped: client, key: key, survivor: survivor, survivorKey: advertisements[survivor]!.maskingKey))
             }
         }
-        let sum = try UnmaskJob.run(jobs, round: configuration.round, dimension: configuration.dimension, bitWidth: configuration.bitWidth)
+        var sum = try UnmaskJob.run(jobs, round: configuration.round, dimension: configuration.dimension, bitWidth: configuration.bitWidth)
+        if let maskedSum { try sum.add(maskedSum) }
         unmaskingDuration = clock.now - start
         stage = nil
-        maskedInputs = [:]
+        maskedSum = nil
         return sum
     }
 
@@ -231,7 +253,10 @@ public struct SecAggServer: Sendable {
         switch try SecAggWire.kind(of: bytes) {
         case .advertiseKeys: try receive(AdvertiseKeys(serialized: bytes))
         case .shareKeys: try receive(ShareKeys(serialized: bytes))
-        case .maskedInput: try receive(MaskedInput(serialized: bytes))
+        case .maskedInput:
+            // Fold the packed payload straight into the sum: no per-client vector is allocated.
+            let header = try MaskedInput.Header(decoding: bytes)
+            try accept(header) { sum throws(SecAggError) in try sum.addPacked(bytes[header.payload]) }
         case .consistencyCheckResponse: try receive(ConsistencyCheckResponse(serialized: bytes))
         case .unmaskingResponse: try receive(UnmaskingResponse(serialized: bytes))
         case let kind: throw .unexpectedMessage(expected: "a client message", received: "\(kind)")

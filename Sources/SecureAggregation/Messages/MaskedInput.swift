@@ -16,29 +16,52 @@ public struct MaskedInput: SecAggMessage {
     }
 
     public func serialized() -> [UInt8] {
-        let packed = vector.packed()
-        var writer = WireWriter(kind: Self.kind, round: round, capacity: 9 + packed.count)
+        var writer = WireWriter(kind: Self.kind, round: round, capacity: 9 + ModularVector.packedByteCount(count: vector.count, bitWidth: vector.bitWidth))
         writer.append(sender)
         writer.append(UInt8(vector.bitWidth))
         writer.append(UInt32(vector.count))
-        writer.append(raw: packed)
+        writer.appendPacked(vector)
         return writer.bytes
     }
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
-        var reader = try WireReader(bytes, expecting: Self.kind)
-        sender = try reader.read(UInt32.self)
-        let bitWidth = Int(try reader.read(UInt8.self))
-        let count = Int(try reader.read(UInt32.self))
-        guard (1...ModularVector.maximumBitWidth).contains(bitWidth) else {
-            throw .malformedMessage("bit width \(bitWidth) is outside 1...\(ModularVector.maximumBitWidth)")
+        let header = try Header(decoding: bytes)
+        round = header.round
+        sender = header.sender
+        vector = try ModularVector(packed: bytes[header.payload], count: header.count, bitWidth: header.bitWidth)
+    }
+
+    /// The fields before the packed vector, and where the vector's bytes are.
+    struct Header {
+        let round: UInt64
+        let sender: UInt32
+        let bitWidth: Int
+        let count: Int
+        let payload: Range<Int>
+
+        init(round: UInt64, sender: UInt32, bitWidth: Int, count: Int, payload: Range<Int>) {
+            self.round = round
+            self.sender = sender
+            self.bitWidth = bitWidth
+            self.count = count
+            self.payload = payload
         }
-        let byteCount = ModularVector.packedByteCount(count: count, bitWidth: bitWidth)
-        guard byteCount == reader.remaining else {
-            throw .malformedMessage("\(count) entries of \(bitWidth) bits need \(byteCount) bytes, \(reader.remaining) left")
+
+        /// Checks the header and that exactly the packed vector follows it.
+        init(decoding bytes: [UInt8]) throws(SecAggError) {
+            var reader = try WireReader(bytes, expecting: MaskedInput.kind)
+            sender = try reader.read(UInt32.self)
+            bitWidth = Int(try reader.read(UInt8.self))
+            count = Int(try reader.read(UInt32.self))
+            guard (1...ModularVector.maximumBitWidth).contains(bitWidth) else {
+                throw .malformedMessage("bit width \(bitWidth) is outside 1...\(ModularVector.maximumBitWidth)")
+            }
+            let byteCount = ModularVector.packedByteCount(count: count, bitWidth: bitWidth)
+            guard byteCount == reader.remaining else {
+                throw .malformedMessage("\(count) entries of \(bitWidth) bits need \(byteCount) bytes, \(reader.remaining) left")
+            }
+            round = reader.round
+            payload = reader.offset..<bytes.count
         }
-        vector = try ModularVector(packed: try reader.readSlice(byteCount), count: count, bitWidth: bitWidth)
-        round = reader.round
-        try reader.finish()
     }
 }

@@ -67,6 +67,11 @@ struct WireWriter {
 
     mutating func append(raw: [UInt8]) { bytes += raw }
 
+    /// Appends the vector's packed bytes without an intermediate array.
+    mutating func appendPacked(_ vector: ModularVector) {
+        vector.appendPacked(to: &bytes)
+    }
+
     mutating func append(ids: [UInt32]) {
         append(UInt32(ids.count))
         for id in ids { append(id) }
