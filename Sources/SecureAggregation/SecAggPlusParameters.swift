@@ -76,9 +76,12 @@ public struct SecAggPlusParameters: Sendable, Hashable {
         let security = -max(secrecy, k == n - 1 ? -Double.infinity : cut)
         return SecAggPlusParameters(
             degree: k, threshold: threshold,
-            securityBits: threshold * 2 > k + 1 ? max(security, 0) : 0,
-            correctnessBits: max(-failure(threshold), 0))
+            securityBits: threshold * 2 > k + 1 ? min(max(security, 0), maximumBits) : 0,
+            correctnessBits: min(max(-failure(threshold), 0), maximumBits))
     }
+
+    /// Margins are capped here when a failure probability underflows to 0 (e.g. no dropouts).
+    public static let maximumBits = 1024.0
 
     private static func validate(n: Int, delta: Double, gamma: Double) throws(SecAggError) {
         guard n >= 3 else { throw .invalidParameter("SecAgg+ needs at least 3 clients, got \(n)") }
