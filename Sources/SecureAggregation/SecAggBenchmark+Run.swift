@@ -3,10 +3,15 @@ import Sodium
 extension SecAggBenchmark {
     /// What `privagg bench secagg` asks for.
     public struct Request: Sendable {
+        /// Number of clients N.
         public var clients: Int
+        /// Graph degree K (N − 1: complete graph).
         public var neighbors: Int
+        /// Entries per input M.
         public var dimension: Int
+        /// Fraction of clients dropping after ShareKeys.
         public var dropout: Double
+        /// Bit width b of Z_{2^b}.
         public var bitWidth = 32
         /// Bits of one plain entry: the expansion's denominator.
         public var inputBits = 32
@@ -14,9 +19,11 @@ extension SecAggBenchmark {
         public var corrupt = 0.1
         /// Threshold override; nil applies `SecAggPlusParameters.forDegree`.
         public var threshold: Int?
+        /// Run the authenticated (Ed25519) mode.
         public var authenticated = false
         /// Only compute message sizes.
         public var sizeOnly = false
+        /// Seed for a reproducible run; nil draws one from the CSPRNG.
         public var seed: UInt64?
 
         /// A request with default bit widths, corrupt fraction and rule-based threshold.
@@ -30,11 +37,13 @@ extension SecAggBenchmark {
 
     /// What it measured.
     public struct Result: Sendable {
+        /// The request that was run.
         public let request: Request
         /// The threshold used.
         public let threshold: Int
-        /// Security and correctness margins of (K, t) under the rule (bits).
+        /// Security margin of (K, t) under the SecAgg+ rule, in bits.
         public let securityBits: Double
+        /// Correctness margin of (K, t) under the SecAgg+ rule, in bits.
         public let correctnessBits: Double
         /// The degree the SecAgg+ rule recommends for N, F and γ (nil if none qualifies).
         public let recommendedNeighbors: Int?

@@ -2,7 +2,9 @@ import Sodium
 
 /// Stage 0, client → server: the client's two X25519 public keys, signed in authenticated mode.
 public struct AdvertiseKeys: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.advertiseKeys
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The advertising client.
     public let sender: UInt32
@@ -22,11 +24,15 @@ public struct AdvertiseKeys: SecAggMessage {
         self.signature = signature
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round)
         encodeBody(into: &writer)
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)

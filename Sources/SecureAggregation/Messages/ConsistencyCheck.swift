@@ -1,6 +1,8 @@
 /// Stage 3, server → client: the clients whose masked input the server received (U3).
 public struct ConsistencyCheckRequest: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.consistencyCheckRequest
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client asked to confirm.
     public let recipient: UInt32
@@ -14,12 +16,16 @@ public struct ConsistencyCheckRequest: SecAggMessage {
         self.survivors = survivors
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + 4 * survivors.count)
         writer.append(recipient)
         writer.append(ids: survivors)
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
@@ -33,7 +39,9 @@ public struct ConsistencyCheckRequest: SecAggMessage {
 /// Stage 3, client → server: the client's confirmation, an Ed25519 signature over (round, U3)
 /// in authenticated mode.
 public struct ConsistencyCheckResponse: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.consistencyCheckResponse
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The confirming client.
     public let sender: UInt32
@@ -47,12 +55,16 @@ public struct ConsistencyCheckResponse: SecAggMessage {
         self.signature = signature
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 69)
         writer.append(sender)
         writer.append(signature: signature)
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)

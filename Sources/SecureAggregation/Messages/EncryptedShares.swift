@@ -68,7 +68,9 @@ struct SharePair {
 
 /// Stage 1, client → server: one encrypted share pair per neighbour, to be forwarded.
 public struct ShareKeys: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.shareKeys
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client that made the shares.
     public let sender: UInt32
@@ -82,6 +84,8 @@ public struct ShareKeys: SecAggMessage {
         self.shares = shares
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + shares.count * EncryptedShare.encodedByteCount)
         writer.append(sender)
@@ -89,6 +93,8 @@ public struct ShareKeys: SecAggMessage {
         for share in shares { share.encode(into: &writer) }
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
@@ -105,7 +111,9 @@ public struct ShareKeys: SecAggMessage {
 
 /// Stage 1, server → client: the encrypted shares other clients made for the recipient.
 public struct ForwardedShares: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.forwardedShares
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client the shares are for.
     public let recipient: UInt32
@@ -119,6 +127,8 @@ public struct ForwardedShares: SecAggMessage {
         self.shares = shares
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + shares.count * EncryptedShare.encodedByteCount)
         writer.append(recipient)
@@ -126,6 +136,8 @@ public struct ForwardedShares: SecAggMessage {
         for share in shares { share.encode(into: &writer) }
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)

@@ -1,7 +1,9 @@
 /// Stage 0, server → client: the advertisements of the recipient's neighbours that took part,
 /// and the threshold. In SecAgg+ the list also tells the client who its neighbours are.
 public struct KeyDirectory: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.keyDirectory
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client this directory is for.
     public let recipient: UInt32
@@ -18,6 +20,8 @@ public struct KeyDirectory: SecAggMessage {
         self.entries = entries
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + entries.count * 133)
         writer.append(recipient)
@@ -26,6 +30,8 @@ public struct KeyDirectory: SecAggMessage {
         for entry in entries { entry.encodeBody(into: &writer) }
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)

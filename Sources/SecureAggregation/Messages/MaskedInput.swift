@@ -1,7 +1,9 @@
 /// Stage 2, client → server: the double-masked input y = x + PRG(b) + Σ ±PRG(s_uv) in Z_{2^b},
 /// packed at exactly b bits per entry.
 public struct MaskedInput: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.maskedInput
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client whose input this is.
     public let sender: UInt32
@@ -15,6 +17,8 @@ public struct MaskedInput: SecAggMessage {
         self.vector = vector
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 9 + ModularVector.packedByteCount(count: vector.count, bitWidth: vector.bitWidth))
         writer.append(sender)
@@ -23,6 +27,8 @@ public struct MaskedInput: SecAggMessage {
         writer.appendPacked(vector)
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         let header = try Header(decoding: bytes)

@@ -18,7 +18,9 @@ public struct SurvivorSignature: Sendable, Equatable {
 /// shares for neighbours that dropped after sharing keys (their pairwise masks must be
 /// removed). An honest client never reveals both kinds for the same peer.
 public struct UnmaskingRequest: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.unmaskingRequest
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The client asked to reveal shares.
     public let recipient: UInt32
@@ -38,6 +40,8 @@ public struct UnmaskingRequest: SecAggMessage {
         self.signatures = signatures
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(
             kind: Self.kind, round: round,
@@ -52,6 +56,8 @@ public struct UnmaskingRequest: SecAggMessage {
         }
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
@@ -89,7 +95,9 @@ public struct RevealedShare: Sendable, Equatable {
 
 /// Stage 4, client → server: the revealed shares.
 public struct UnmaskingResponse: SecAggMessage {
+    /// The message kind written in the header.
     public static let kind = SecAggMessageKind.unmaskingResponse
+    /// The aggregation round this message belongs to.
     public let round: UInt64
     /// The revealing client (the holder of every share below).
     public let sender: UInt32
@@ -106,6 +114,8 @@ public struct UnmaskingResponse: SecAggMessage {
         self.keyShares = keyShares
     }
 
+    /// The compact binary encoding (header, then the fields, little-endian).
+
     public func serialized() -> [UInt8] {
         var writer = WireWriter(
             kind: Self.kind, round: round,
@@ -120,6 +130,8 @@ public struct UnmaskingResponse: SecAggMessage {
         }
         return writer.bytes
     }
+
+    /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
