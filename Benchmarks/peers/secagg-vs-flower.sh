@@ -5,7 +5,9 @@
 #   Benchmarks/peers/secagg-vs-flower.sh CLIENTS NEIGHBORS DIMENSION DROPOUT
 #
 # The Flower venv is Benchmarks/peers/.venv (created from requirements-secagg.txt on first
-# use); set VENV=/path/to/venv to reuse another one.
+# use); set VENV=/path/to/venv to reuse another one. SERVER_SAMPLE=0.1 times Flower's server
+# loop on 10% of the survivors and of the dropped clients and scales each group (its pure-Python
+# Shamir reconstruction takes minutes at 1,000 clients); the default 1.0 runs the full loop.
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: $0 CLIENTS NEIGHBORS DIMENSION DROPOUT" >&2; exit 64; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +20,7 @@ fi
 (cd "$root" && swift build -c release --product privagg >/dev/null)
 ours=$("$root/.build/release/privagg" bench secagg --clients "$1" --neighbors "$2" --dimension "$3" --dropout "$4" --format json)
 threshold=$(printf '%s' "$ours" | python3 -c 'import json, sys; print(json.load(sys.stdin)["threshold"])')
-peer=$("$venv/bin/python" "$here/secagg_flower.py" --clients "$1" --neighbors "$2" --dimension "$3" --dropout "$4" --threshold "$threshold")
+peer=$("$venv/bin/python" "$here/secagg_flower.py" --clients "$1" --neighbors "$2" --dimension "$3" --dropout "$4" --threshold "$threshold" --server-sample "${SERVER_SAMPLE:-1.0}")
 python3 - "$ours" "$peer" <<'PY'
 import json, sys
 ours, flower = json.loads(sys.argv[1]), json.loads(sys.argv[2])
