@@ -6,7 +6,7 @@ import Testing
 struct ProtocolCorrectnessTests {
     /// Random dropout schedules at every stage, never more than the graph can absorb: the
     /// server's output is exactly the sum of the clients whose masked input it received.
-    @Test(arguments: 0..<48)
+    @Test(arguments: 0..<120)
     func exactSumUnderRandomDropouts(seed: Int) throws {
         var generator = ChaChaRandom(seed: UInt64(seed) &+ 1000)
         let n = 5 + Int(generator.next() % 6)
@@ -30,6 +30,31 @@ struct ProtocolCorrectnessTests {
         let included = harness.ids.filter { !before.contains($0) }
         #expect(harness.server.includedClients == included)
         #expect(sum == (try harness.expectedSum(of: included)))
+    }
+
+    /// Unconstrained schedules: the server either returns the exact sum or aborts with a
+    /// threshold error; it never returns a wrong sum.
+    @Test(arguments: 0..<60)
+    func exactSumOrTypedAbort(seed: Int) throws {
+        var generator = ChaChaRandom(seed: UInt64(seed) &+ 5000)
+        let n = 5 + Int(generator.next() % 5)
+        let sparse = seed % 2 == 0 && n >= 8
+        let threshold = 2 + Int(generator.next() % UInt64(sparse ? 3 : n - 2))
+        var dropouts: [SecAggStage: Set<UInt32>] = [:]
+        for id in 0..<n where generator.next() % 3 == 0 {
+            dropouts[SecAggStage.allCases.randomElement(using: &generator)!, default: []].insert(UInt32(id + 10))
+        }
+        var harness = try ProtocolHarness(
+            clients: n, threshold: threshold, dimension: 4, bitWidth: 16, degree: sparse ? 4 : nil, seed: UInt64(seed) + 77)
+        do {
+            let sum = try harness.run(dropouts: dropouts)
+            #expect(sum == (try harness.expectedSum(of: harness.server.includedClients)))
+        } catch let error as SecAggError {
+            switch error {
+            case .belowThreshold, .notEnoughShares: break
+            default: Issue.record("unexpected error \(error)")
+            }
+        }
     }
 
     @Test func simulatorSumsExactlyWithSparseGraphAndAuthentication() throws {
