@@ -59,7 +59,8 @@ public struct SecAggClient: Sendable {
         self.configuration = configuration
         self.input = input
         self.signingKey = configuration.isAuthenticated ? signingKey : nil
-        let keyBytes = randomBytes(32 * 4, using: &generator)
+        var keyBytes = randomBytes(32 * 4, using: &generator)
+        defer { for index in keyBytes.indices { keyBytes[index] = 0 } }
         encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
         maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
         selfMaskSeed = SecretBytes(keyBytes[64..<96])

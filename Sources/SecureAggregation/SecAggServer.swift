@@ -229,7 +229,9 @@ public struct SecAggServer: Sendable {
                 throw .notEnoughShares(owner: client, available: shares.count, threshold: configuration.threshold)
             }
             let secret = try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)
-            let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: secret.unprotectedCopy) }
+            var scalar = secret.unprotectedCopy
+            defer { for index in scalar.indices { scalar[index] = 0 } }
+            let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: scalar) }
             guard key.publicKey == advertisements[client]!.maskingKey else { throw .reconstructionMismatch(client: client) }
             for survivor in graph.neighbors(of: client) where maskedSenders.contains(survivor) {
                 jobs.append(.pairwise(dropped: client, key: key, survivor: survivor, survivorKey: advertisements[survivor]!.maskingKey))
