@@ -17,22 +17,22 @@ public struct SecAggClient: Sendable {
     /// The round's public parameters.
     public let configuration: SecAggConfiguration
     /// The current state.
-    public private(set) var state = State.created
+    public internal(set) var state = State.created
     /// Time spent expanding and applying the self mask and pairwise masks (one mask each).
-    public private(set) var maskingDuration = Duration.zero
+    public internal(set) var maskingDuration = Duration.zero
     /// Bytes of keystream the masks consumed.
-    public private(set) var maskByteCount = 0
+    public internal(set) var maskByteCount = 0
 
-    private let input: ModularVector
-    private let signingKey: Ed25519.SigningKey?
-    private let encryptionKey: X25519.PrivateKey
-    private let maskingKey: X25519.PrivateKey
-    private let selfMaskSeed: SecretBytes
-    private var random: ChaChaRandom
-    private var directory: [UInt32: AdvertiseKeys] = [:]
+    let input: ModularVector
+    let signingKey: Ed25519.SigningKey?
+    let encryptionKey: X25519.PrivateKey
+    let maskingKey: X25519.PrivateKey
+    let selfMaskSeed: SecretBytes
+    var random: ChaChaRandom
+    var directory: [UInt32: AdvertiseKeys] = [:]
     /// Shares held for each peer (and for itself): (self-mask seed share, key share).
-    private var heldShares: [UInt32: (selfMask: [UInt64], key: [UInt64])] = [:]
-    private var survivors: [UInt32] = []
+    var heldShares: [UInt32: (selfMask: [UInt64], key: [UInt64])] = [:]
+    var survivors: [UInt32] = []
 
     /// A client with fresh keys from libsodium's CSPRNG.
     public init(id: UInt32, configuration: SecAggConfiguration, input: ModularVector, signingKey: Ed25519.SigningKey? = nil) throws(SecAggError) {
@@ -134,120 +134,6 @@ public struct SecAggClient: Sendable {
         return ShareKeys(round: configuration.round, sender: id, shares: encrypted)
     }
 
-    // MARK: Stage 2
-
-    /// Stage 2: opens the neighbours' shares and returns the double-masked input.
-    public mutating func maskedInput(_ message: ForwardedShares) throws(SecAggError) -> MaskedInput {
-        try expect(.sharedKeys, "\(ForwardedShares.kind)")
-        try checkHeader(round: message.round, recipient: message.recipient)
-        var received: [UInt32: (selfMask: [UInt64], key: [UInt64])] = [:]
-        for share in message.shares {
-            guard let entry = directory[share.peer] else { throw .unknownClient(share.peer) }
-            guard received[share.peer] == nil else { throw .duplicateMessage(sender: share.peer) }
-            let key = try SecAggKeys.shareKey(encryptionKey, entry.encryptionKey, round: configuration.round, id, share.peer)
-            let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: share.peer, receiver: id)
-            let plaintext: [UInt8]
-            do {
-                plaintext = try AEAD.XChaCha20Poly1305.open(share.ciphertext, key: key, associatedData: associatedData)
-            } catch {
-                throw .decryptionFailed(sender: share.peer)
-            }
-            let pair = try SharePair(decoding: plaintext)
-            guard pair.sender == share.peer, pair.receiver == id else { throw .misaddressed(expected: id, received: pair.receiver) }
-            _ = try Shamir.Share(participant: id, values: pair.selfMaskShare)
-            _ = try Shamir.Share(participant: id, values: pair.keyShare)
-            received[share.peer] = (pair.selfMaskShare, pair.keyShare)
-        }
-        guard received.count + 1 >= configuration.threshold else {
-            throw .belowThreshold(stage: .maskedInputCollection, available: received.count + 1, threshold: configuration.threshold)
-        }
-        let peers = received.keys.sorted()
-        var seeds: [SecretBytes] = []
-        seeds.reserveCapacity(peers.count)
-        for peer in peers {
-            seeds.append(try SecAggKeys.pairwiseSeed(maskingKey, directory[peer]!.maskingKey, round: configuration.round, id, peer))
-        }
-        var masked = input
-        let clock = ContinuousClock()
-        let start = clock.now
-        var selfMask = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: selfMaskSeed) }
-        masked.applyMask(from: &selfMask, subtracting: false)
-        for (peer, seed) in zip(peers, seeds) {
-            var generator = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: seed) }
-            masked.applyMask(from: &generator, subtracting: id > peer)
-        }
-        maskingDuration = clock.now - start
-        maskByteCount = masked.maskByteCount * (peers.count + 1)
-        for (peer, shares) in received { heldShares[peer] = shares }
-        state = .sentMaskedInput
-        return MaskedInput(round: configuration.round, sender: id, vector: masked)
-    }
-
-    // MARK: Stage 3
-
-    /// Stage 3: records the survivors list and confirms it (signed in authenticated mode).
-    public mutating func consistencyCheck(_ message: ConsistencyCheckRequest) throws(SecAggError) -> ConsistencyCheckResponse {
-        try expect(.sentMaskedInput, "\(ConsistencyCheckRequest.kind)")
-        try checkHeader(round: message.round, recipient: message.recipient)
-        guard zip(message.survivors, message.survivors.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw .malformedMessage("survivors must be ascending and distinct")
-        }
-        guard message.survivors.count >= configuration.threshold else {
-            throw .belowThreshold(stage: .consistencyCheck, available: message.survivors.count, threshold: configuration.threshold)
-        }
-        survivors = message.survivors
-        state = .confirmedSurvivors
-        let statement = SecAggKeys.consistencyStatement(round: configuration.round, survivors: survivors)
-        return ConsistencyCheckResponse(round: configuration.round, sender: id, signature: signingKey?.signature(for: statement))
-    }
-
-    // MARK: Stage 4
-
-    /// Stage 4: reveals self-mask shares of survivors and key shares of dropped neighbours.
-    ///
-    /// Refuses (and aborts) when the request would reveal both shares of one peer: a key share
-    /// of a client the survivors list names, or the same peer in both lists.
-    public mutating func unmask(_ message: UnmaskingRequest) throws(SecAggError) -> UnmaskingResponse {
-        try expect(.confirmedSurvivors, "\(UnmaskingRequest.kind)")
-        try checkHeader(round: message.round, recipient: message.recipient)
-        let survivorSet = Set(survivors)
-        if configuration.isAuthenticated {
-            let statement = SecAggKeys.consistencyStatement(round: configuration.round, survivors: survivors)
-            var signers = Set<UInt32>()
-            for entry in message.signatures {
-                guard survivorSet.contains(entry.client) else { throw .unknownClient(entry.client) }
-                guard signers.insert(entry.client).inserted else { throw .duplicateMessage(sender: entry.client) }
-                try configuration.verify(entry.signature, of: statement, by: entry.client)
-            }
-            guard signers.count >= configuration.threshold else {
-                throw .belowThreshold(stage: .unmasking, available: signers.count, threshold: configuration.threshold)
-            }
-        }
-        let selfMaskOwners = Set(message.selfMaskOwners), keyOwners = Set(message.keyOwners)
-        guard selfMaskOwners.count == message.selfMaskOwners.count, keyOwners.count == message.keyOwners.count else {
-            throw .malformedMessage("an owner is listed twice")
-        }
-        if let peer = message.keyOwners.first(where: { selfMaskOwners.contains($0) || survivorSet.contains($0) }) {
-            state = .aborted
-            throw .refusedToRevealBothShares(peer: peer)
-        }
-        if let peer = message.selfMaskOwners.first(where: { !survivorSet.contains($0) }) {
-            throw .invalidUnmaskingRequest("client \(peer) is not in the survivors list this client confirmed")
-        }
-        var selfMaskShares: [RevealedShare] = [], keyShares: [RevealedShare] = []
-        for owner in message.selfMaskOwners {
-            guard let held = heldShares[owner] else { throw .unknownClient(owner) }
-            selfMaskShares.append(RevealedShare(owner: owner, values: held.selfMask))
-        }
-        for owner in message.keyOwners {
-            guard let held = heldShares[owner] else { throw .unknownClient(owner) }
-            keyShares.append(RevealedShare(owner: owner, values: held.key))
-        }
-        state = .finished
-        heldShares = [:]
-        return UnmaskingResponse(round: configuration.round, sender: id, selfMaskShares: selfMaskShares, keyShares: keyShares)
-    }
-
     // MARK: Bytes
 
     /// The first message, encoded.
@@ -268,13 +154,13 @@ public struct SecAggClient: Sendable {
 
     // MARK: Checks
 
-    private func expect(_ expected: State, _ received: String) throws(SecAggError) {
+    func expect(_ expected: State, _ received: String) throws(SecAggError) {
         guard state == expected else {
             throw .unexpectedMessage(expected: "nothing in state \(state)", received: received)
         }
     }
 
-    private func checkHeader(round: UInt64, recipient: UInt32) throws(SecAggError) {
+    func checkHeader(round: UInt64, recipient: UInt32) throws(SecAggError) {
         guard round == configuration.round else { throw .wrongRound(expected: configuration.round, received: round) }
         guard recipient == id else { throw .misaddressed(expected: id, received: recipient) }
     }

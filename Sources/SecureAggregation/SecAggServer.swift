@@ -13,22 +13,22 @@ public struct SecAggServer: Sendable {
     /// The neighbour graph (complete for the original protocol, Harary for SecAgg+).
     public let graph: SecAggPlusGraph
     /// The stage whose client messages the server is collecting; nil once aggregated.
-    public private(set) var stage: SecAggStage? = .advertiseKeys
+    public internal(set) var stage: SecAggStage? = .advertiseKeys
     /// Wall-clock time of the last `aggregate()` (reconstruction and unmasking).
-    public private(set) var unmaskingDuration = Duration.zero
+    public internal(set) var unmaskingDuration = Duration.zero
 
-    private var advertisements: [UInt32: AdvertiseKeys] = [:]
-    private var directoryMembers: [UInt32: [UInt32]] = [:]
-    private var sharesFor: [UInt32: [EncryptedShare]] = [:]
-    private var shareSenders: Set<UInt32> = []
+    var advertisements: [UInt32: AdvertiseKeys] = [:]
+    var directoryMembers: [UInt32: [UInt32]] = [:]
+    var sharesFor: [UInt32: [EncryptedShare]] = [:]
+    var shareSenders: Set<UInt32> = []
     /// Clients whose masked input arrived (U3 once stage 2 closes).
-    private var maskedSenders: Set<UInt32> = []
+    var maskedSenders: Set<UInt32> = []
     /// Σ y_u over `maskedSenders`, accumulated on arrival so no input is stored.
-    private var maskedSum: ModularVector?
-    private var survivors: [UInt32] = []
-    private var confirmations: [UInt32: [UInt8]?] = [:]
-    private var requests: [UInt32: UnmaskingRequest] = [:]
-    private var responses: [UInt32: UnmaskingResponse] = [:]
+    var maskedSum: ModularVector?
+    var survivors: [UInt32] = []
+    var confirmations: [UInt32: [UInt8]?] = [:]
+    var requests: [UInt32: UnmaskingRequest] = [:]
+    var responses: [UInt32: UnmaskingResponse] = [:]
 
     /// A server for `configuration` over `graph`.
     public init(configuration: SecAggConfiguration, graph: SecAggPlusGraph) throws(SecAggError) {
@@ -180,71 +180,6 @@ public struct SecAggServer: Sendable {
         return requests.keys.sorted().map { requests[$0]! }
     }
 
-    // MARK: Stage 4
-
-    /// Accepts a client's revealed shares: exactly the ones it was asked for.
-    public mutating func receive(_ message: UnmaskingResponse) throws(SecAggError) {
-        try expect(.unmasking, message)
-        guard let request = requests[message.sender] else { throw .unknownClient(message.sender) }
-        guard responses[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
-        guard message.selfMaskShares.map(\.owner) == request.selfMaskOwners, message.keyShares.map(\.owner) == request.keyOwners else {
-            throw .invalidShare("client \(message.sender) did not reveal exactly the requested shares")
-        }
-        for share in message.selfMaskShares + message.keyShares {
-            _ = try Shamir.Share(participant: message.sender, values: share.values)
-        }
-        responses[message.sender] = message
-    }
-
-    /// Reconstructs the survivors' self-mask seeds and the dropped clients' masking keys,
-    /// then returns Σ_{u ∈ U3} x_u in Z_{2^b}.
-    public mutating func aggregate() throws(SecAggError) -> ModularVector {
-        try close(.unmasking, participants: responses.count)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let responders = responses.keys.sorted()
-        var selfShares: [UInt32: [Shamir.Share]] = [:], keyShares: [UInt32: [Shamir.Share]] = [:]
-        for responder in responders {
-            let response = responses[responder]!
-            for share in response.selfMaskShares {
-                selfShares[share.owner, default: []].append(try Shamir.Share(participant: responder, values: share.values))
-            }
-            for share in response.keyShares {
-                keyShares[share.owner, default: []].append(try Shamir.Share(participant: responder, values: share.values))
-            }
-        }
-        var cache = LagrangeCache()
-        var jobs: [UnmaskJob] = []
-        for client in survivors {
-            let shares = selfShares[client] ?? []
-            guard shares.count >= configuration.threshold else {
-                throw .notEnoughShares(owner: client, available: shares.count, threshold: configuration.threshold)
-            }
-            jobs.append(.selfMask(try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)))
-        }
-        let dropped = shareSenders.filter { !maskedSenders.contains($0) }.sorted()
-        for client in dropped {
-            let shares = keyShares[client] ?? []
-            guard shares.count >= configuration.threshold else {
-                throw .notEnoughShares(owner: client, available: shares.count, threshold: configuration.threshold)
-            }
-            let secret = try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)
-            var scalar = secret.unprotectedCopy
-            defer { for index in scalar.indices { scalar[index] = 0 } }
-            let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: scalar) }
-            guard key.publicKey == advertisements[client]!.maskingKey else { throw .reconstructionMismatch(client: client) }
-            for survivor in graph.neighbors(of: client) where maskedSenders.contains(survivor) {
-                jobs.append(.pairwise(dropped: client, key: key, survivor: survivor, survivorKey: advertisements[survivor]!.maskingKey))
-            }
-        }
-        var sum = try UnmaskJob.run(jobs, round: configuration.round, dimension: configuration.dimension, bitWidth: configuration.bitWidth)
-        if let maskedSum { try sum.add(maskedSum) }
-        unmaskingDuration = clock.now - start
-        stage = nil
-        maskedSum = nil
-        return sum
-    }
-
     /// The survivors U3 whose inputs the sum contains (known after stage 2 closes).
     public var includedClients: [UInt32] { survivors }
 
@@ -267,14 +202,14 @@ public struct SecAggServer: Sendable {
 
     // MARK: Checks
 
-    private func expect<M: SecAggMessage>(_ expected: SecAggStage, _ message: M) throws(SecAggError) {
+    func expect<M: SecAggMessage>(_ expected: SecAggStage, _ message: M) throws(SecAggError) {
         guard stage == expected else {
             throw .unexpectedMessage(expected: stage.map { "messages of stage \($0)" } ?? "nothing (aggregated)", received: "\(M.kind)")
         }
         guard message.round == configuration.round else { throw .wrongRound(expected: configuration.round, received: message.round) }
     }
 
-    private func close(_ expected: SecAggStage, participants: Int) throws(SecAggError) {
+    func close(_ expected: SecAggStage, participants: Int) throws(SecAggError) {
         guard stage == expected else {
             throw .unexpectedMessage(expected: stage.map { "closing stage \($0)" } ?? "nothing (aggregated)", received: "closing stage \(expected)")
         }
