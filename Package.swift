@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
         .library(name: "PrivacyAccounting", targets: ["PrivacyAccounting"]),
+        .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
+        .library(name: "FedAvg", targets: ["FedAvg"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -32,12 +34,21 @@ let package = Package(
 
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
         .target(name: "PrivacyAccounting"),
+        // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
+        .target(name: "SecureAggregation", dependencies: ["Sodium"]),
+
+        // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
+        .target(
+            name: "FedAvg",
+            dependencies: ["Sodium", "PrivacyAccounting", "SecureAggregation"],
+            resources: [.copy("Resources/uci-heart-disease")]
+        ),
 
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum", "PrivacyAccounting",
+                "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "FedAvg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +56,8 @@ let package = Package(
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
+        .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
+        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "PrivacyAccounting", "SecureAggregation"]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],
     swiftLanguageModes: [.v6]

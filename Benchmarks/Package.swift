@@ -57,5 +57,16 @@ let package = Package(
             path: "Benchmarks/FoundationBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SecureAggregationBenchmarks",
+            dependencies: [
+                "RawLibs",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "SecureAggregation", package: "PrivAgg"),
+            ],
+            path: "Benchmarks/SecureAggregationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

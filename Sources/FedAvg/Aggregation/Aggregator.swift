@@ -1,0 +1,57 @@
+/// Adds up the clients' vectors for the server: in the clear, under secure aggregation, or
+/// under additively homomorphic encryption. The server learns the sum and nothing else
+/// (except with ``PlainAggregator``).
+public protocol Aggregator: Sendable {
+    /// A short name for reports (`plain`, `secagg`, `secagg+`, `paillier`).
+    var name: String { get }
+
+    /// The element-wise sum of `contributions` (one per client, equal lengths).
+    ///
+    /// - Parameters:
+    ///   - bound: a public bound with |entry| ≤ bound for every entry; quantizing aggregators
+    ///     clip to it and size their grid with it.
+    ///   - round: the round number, bound into any keys the protocol derives.
+    /// - Throws: ``FedAvgError/aggregationFailed(reason:)``.
+    func sum(_ contributions: [[Double]], bound: Double, round: UInt64) throws -> AggregationOutcome
+}
+
+/// The result and cost of one aggregation.
+public struct AggregationOutcome: Sendable {
+    /// The element-wise sum.
+    public var sum: [Double]
+    /// A per-entry bound on |sum − exact sum| (0 for exact aggregators).
+    public var errorBound: Double
+    /// Mean bytes one client sent.
+    public var uploadBytesPerClient: Double
+    /// Mean bytes one client received (protocol messages; the model broadcast is not included).
+    public var downloadBytesPerClient: Double
+    /// Mean seconds one client spent on cryptography (encoding, masking, encryption).
+    public var clientCryptoSeconds: Double
+    /// Seconds the server spent on cryptography (unmasking, homomorphic sums, decryption).
+    public var serverCryptoSeconds: Double
+
+    /// An outcome.
+    public init(
+        sum: [Double], errorBound: Double, uploadBytesPerClient: Double, downloadBytesPerClient: Double,
+        clientCryptoSeconds: Double, serverCryptoSeconds: Double
+    ) {
+        self.sum = sum
+        self.errorBound = errorBound
+        self.uploadBytesPerClient = uploadBytesPerClient
+        self.downloadBytesPerClient = downloadBytesPerClient
+        self.clientCryptoSeconds = clientCryptoSeconds
+        self.serverCryptoSeconds = serverCryptoSeconds
+    }
+}
+
+extension Aggregator {
+    /// Checks that there is at least one contribution and that all have the same length.
+    func validate(_ contributions: [[Double]], bound: Double) throws -> Int {
+        guard let first = contributions.first else { throw FedAvgError.aggregationFailed(reason: "no contributions") }
+        guard contributions.allSatisfy({ $0.count == first.count }), !first.isEmpty else {
+            throw FedAvgError.aggregationFailed(reason: "contributions differ in length or are empty")
+        }
+        guard bound.isFinite, bound > 0 else { throw FedAvgError.aggregationFailed(reason: "bound must be positive, got \(bound)") }
+        return first.count
+    }
+}

@@ -1,0 +1,45 @@
+import Sodium
+
+/// The public parameters every party of one aggregation round agrees on.
+public struct SecAggConfiguration: Sendable {
+    /// The aggregation round; every key, ciphertext and signature is bound to it.
+    public let round: UInt64
+    /// The Shamir threshold t: fewer than t surviving holders abort the round.
+    public let threshold: Int
+    /// The bit width b of the inputs' ring Z_{2^b}.
+    public let bitWidth: Int
+    /// The number of entries m of every input vector.
+    public let dimension: Int
+    /// Each client's Ed25519 identity key (the PKI of the paper's active setting), or nil for
+    /// the semi-honest (unauthenticated) mode.
+    public let identities: [UInt32: Ed25519.VerifyingKey]?
+
+    /// Validates the parameters.
+    public init(
+        round: UInt64, threshold: Int, bitWidth: Int = 32, dimension: Int,
+        identities: [UInt32: Ed25519.VerifyingKey]? = nil
+    ) throws(SecAggError) {
+        guard threshold >= 2 else { throw .invalidParameter("threshold must be at least 2, got \(threshold)") }
+        try ModularVector.validate(bitWidth: bitWidth, count: dimension)
+        self.round = round
+        self.threshold = threshold
+        self.bitWidth = bitWidth
+        self.dimension = dimension
+        self.identities = identities
+    }
+
+    /// Whether AdvertiseKeys and the consistency check are signed (the active-adversary mode).
+    public var isAuthenticated: Bool { identities != nil }
+
+    func identity(of client: UInt32) throws(SecAggError) -> Ed25519.VerifyingKey {
+        guard let key = identities?[client] else { throw .unknownClient(client) }
+        return key
+    }
+
+    func verify(_ signature: [UInt8]?, of statement: [UInt8], by client: UInt32) throws(SecAggError) {
+        guard isAuthenticated else { return }
+        guard let signature, try identity(of: client).isValidSignature(signature, for: statement) else {
+            throw .invalidSignature(client: client)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+@testable import SecureAggregation
+import Sodium
+import Testing
+
+@Suite("Messages")
+struct MessageTests {
+    static func samples() throws -> [(SecAggMessageKind, [UInt8])] {
+        let a = X25519.PrivateKey().publicKey, b = X25519.PrivateKey().publicKey
+        let signature = [UInt8](repeating: 7, count: 64)
+        let advertise = AdvertiseKeys(round: 9, sender: 4, encryptionKey: a, maskingKey: b, signature: signature)
+        let unsigned = AdvertiseKeys(round: 9, sender: 5, encryptionKey: b, maskingKey: a, signature: nil)
+        let share = EncryptedShare(peer: 3, ciphertext: [UInt8](repeating: 1, count: EncryptedShare.ciphertextByteCount))
+        let revealed = RevealedShare(owner: 2, values: [1, 2, 3, 4, 5])
+        let messages: [any SecAggMessage] = [
+            advertise, unsigned,
+            KeyDirectory(round: 9, recipient: 1, threshold: 3, entries: [advertise, unsigned]),
+            ShareKeys(round: 9, sender: 1, shares: [share, share]),
+            ForwardedShares(round: 9, recipient: 1, shares: [share]),
+            MaskedInput(round: 9, sender: 1, vector: try ModularVector([1, 2, 3, 1 << 25], bitWidth: 26)),
+            MaskedInput(round: 9, sender: 1, vector: try ModularVector(words: [.max, 0, 5])),
+            ConsistencyCheckRequest(round: 9, recipient: 1, survivors: [1, 2, 5]),
+            ConsistencyCheckResponse(round: 9, sender: 1, signature: signature),
+            ConsistencyCheckResponse(round: 9, sender: 1, signature: nil),
+            UnmaskingRequest(round: 9, recipient: 1, selfMaskOwners: [1, 2], keyOwners: [3],
+                             signatures: [SurvivorSignature(client: 1, signature: signature)]),
+            UnmaskingResponse(round: 9, sender: 1, selfMaskShares: [revealed], keyShares: [revealed, revealed]),
+        ]
+        return messages.map { (type(of: $0).kind, $0.serialized()) }
+    }
+
+    @Test func everyMessageRoundTrips() throws {
+        for (kind, bytes) in try Self.samples() {
+            #expect(try SecAggWire.kind(of: bytes) == kind)
+            let decoded = try decode(kind, bytes)
+            #expect(decoded.serialized() == bytes)
+        }
+    }
+
+    /// Every truncation, every trailing byte and a wrong kind give typed errors, never a crash.
+    @Test func malformedBytesGiveTypedErrors() throws {
+        for (kind, bytes) in try Self.samples() {
+            for length in 0..<bytes.count {
+                #expect(throws: SecAggError.self) { try decode(kind, Array(bytes.prefix(length))) }
+            }
+            #expect(throws: SecAggError.self) { try decode(kind, bytes + [0]) }
+            let other = kind == .advertiseKeys ? SecAggMessageKind.shareKeys : .advertiseKeys
+            #expect(throws: SecAggError.unexpectedMessage(expected: "\(other)", received: "\(kind)")) { try decode(other, bytes) }
+        }
+    }
+
+    @Test func headerErrorsAreSpecific() throws {
+        let bytes = try Self.samples()[0].1
+        var badVersion = bytes
+        badVersion[2] = 2
+        #expect(throws: SecAggError.unsupportedVersion(2)) { try AdvertiseKeys(serialized: badVersion) }
+        var badMagic = bytes
+        badMagic[0] = 0
+        #expect(throws: SecAggError.malformedMessage("bad magic bytes")) { try AdvertiseKeys(serialized: badMagic) }
+        var badKind = bytes
+        badKind[3] = 99
+        #expect(throws: SecAggError.self) { try SecAggWire.kind(of: badKind) }
+    }
+
+    /// A forged list count cannot make the decoder allocate: it is checked against the bytes left.
+    @Test func forgedCountsAreRejected() throws {
+        var writer = WireWriter(kind: .consistencyCheckRequest, round: 1)
+        writer.append(UInt32(1))
+        writer.append(UInt32.max)
+        #expect(throws: SecAggError.self) { try ConsistencyCheckRequest(serialized: writer.bytes) }
+        var vector = WireWriter(kind: .maskedInput, round: 1)
+        vector.append(UInt32(1))
+        vector.append(UInt8(32))
+        vector.append(UInt32.max)
+        #expect(throws: SecAggError.self) { try MaskedInput(serialized: vector.bytes) }
+        var width = WireWriter(kind: .maskedInput, round: 1)
+        width.append(UInt32(1))
+        width.append(UInt8(0))
+        width.append(UInt32(0))
+        #expect(throws: SecAggError.self) { try MaskedInput(serialized: width.bytes) }
+    }
+
+    @Test func randomBytesNeverCrashTheDecoders() {
+        var generator = ChaChaRandom(seed: 77)
+        for trial in 0..<2000 {
+            var bytes = randomBytes(Int(generator.next() % 200), using: &generator)
+            if bytes.count >= 4, trial % 2 == 0 {
+                bytes[0] = 0x53; bytes[1] = 0x41; bytes[2] = 1; bytes[3] = UInt8(1 + trial % 9)
+            }
+            for kind in SecAggMessageKind.allCases { _ = try? decode(kind, bytes) }
+        }
+    }
+}
+
+func decode(_ kind: SecAggMessageKind, _ bytes: [UInt8]) throws -> any SecAggMessage {
+    switch kind {
+    case .advertiseKeys: return try AdvertiseKeys(serialized: bytes)
+    case .keyDirectory: return try KeyDirectory(serialized: bytes)
+    case .shareKeys: return try ShareKeys(serialized: bytes)
+    case .forwardedShares: return try ForwardedShares(serialized: bytes)
+    case .maskedInput: return try MaskedInput(serialized: bytes)
+    case .consistencyCheckRequest: return try ConsistencyCheckRequest(serialized: bytes)
+    case .consistencyCheckResponse: return try ConsistencyCheckResponse(serialized: bytes)
+    case .unmaskingRequest: return try UnmaskingRequest(serialized: bytes)
+    case .unmaskingResponse: return try UnmaskingResponse(serialized: bytes)
+    }
+}

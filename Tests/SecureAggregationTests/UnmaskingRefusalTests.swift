@@ -1,0 +1,108 @@
+import SecureAggregation
+import Sodium
+import Testing
+
+@Suite("An honest client never reveals both shares of a peer")
+struct UnmaskingRefusalTests {
+    /// Runs to the unmasking stage with client 10 dropped after ShareKeys.
+    static func requests() throws -> (ProtocolHarness, [UnmaskingRequest]) {
+        var harness = try ProtocolHarness(clients: 6, threshold: 3, seed: 31)
+        let forwarded = try harness.shareKeys(harness.advertise())
+        let checks = try harness.maskInputs(forwarded, dropping: [10])
+        let requests = try harness.confirm(checks)
+        return (harness, requests)
+    }
+
+    @Test func keyShareOfASurvivorIsRefused() throws {
+        let (harness, requests) = try Self.requests()
+        let request = requests[0]
+        var client = harness.clients[request.recipient]!
+        let survivor = request.selfMaskOwners.first { $0 != request.recipient }!
+        let greedy = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: request.selfMaskOwners,
+                                      keyOwners: request.keyOwners + [survivor], signatures: [])
+        #expect(throws: SecAggError.refusedToRevealBothShares(peer: survivor)) { try client.unmask(greedy) }
+        #expect(client.state == .aborted)
+        #expect(throws: SecAggError.self) { try client.unmask(request) }
+    }
+
+    @Test func bothSharesOfADroppedClientAreRefused() throws {
+        let (harness, requests) = try Self.requests()
+        let request = requests[0]
+        #expect(request.keyOwners == [10])
+        var client = harness.clients[request.recipient]!
+        let greedy = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: (request.selfMaskOwners + [10]).sorted(),
+                                      keyOwners: [10], signatures: [])
+        #expect(throws: SecAggError.refusedToRevealBothShares(peer: 10)) { try client.unmask(greedy) }
+    }
+
+    @Test func selfMaskShareOfANonSurvivorIsRefused() throws {
+        let (harness, requests) = try Self.requests()
+        let request = requests[0]
+        var client = harness.clients[request.recipient]!
+        let sly = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: (request.selfMaskOwners + [10]).sorted(),
+                                   keyOwners: [], signatures: [])
+        #expect(throws: SecAggError.self) { try client.unmask(sly) }
+    }
+
+    @Test func aSecondRequestIsRefused() throws {
+        let (harness, requests) = try Self.requests()
+        var client = harness.clients[requests[0].recipient]!
+        _ = try client.unmask(requests[0])
+        #expect(throws: SecAggError.self) { try client.unmask(requests[0]) }
+    }
+
+    @Test func honestRequestsSucceed() throws {
+        var (harness, requests) = try Self.requests()
+        let sum = try harness.unmask(requests)
+        #expect(sum == (try harness.expectedSum(of: [11, 12, 13, 14, 15])))
+    }
+}
+
+@Suite("Authenticated mode")
+struct AuthenticatedModeTests {
+    @Test func forgedAdvertisementIsRejectedByServerAndClients() throws {
+        var harness = try ProtocolHarness(clients: 4, threshold: 3, authenticated: true, seed: 41)
+        var client = harness.clients[10]!
+        let genuine = try client.advertiseKeys()
+        let forged = AdvertiseKeys(round: 1, sender: 10, encryptionKey: X25519.PrivateKey().publicKey,
+                                   maskingKey: genuine.maskingKey, signature: genuine.signature)
+        #expect(throws: SecAggError.invalidSignature(client: 10)) { try harness.server.receive(forged) }
+        let unsigned = AdvertiseKeys(round: 1, sender: 10, encryptionKey: genuine.encryptionKey, maskingKey: genuine.maskingKey, signature: nil)
+        #expect(throws: SecAggError.invalidSignature(client: 10)) { try harness.server.receive(unsigned) }
+        try harness.server.receive(genuine)
+        for id in [11, 12, 13] as [UInt32] { try harness.server.receive(harness.clients[id]!.advertiseKeys()) }
+        let directories = try harness.server.keyDirectories()
+        // A server substituting a key in a directory is caught by the recipient.
+        var entries = directories[1].entries
+        entries[0] = forged
+        var recipient = harness.clients[directories[1].recipient]!
+        #expect(throws: SecAggError.invalidSignature(client: 10)) {
+            try recipient.shareKeys(KeyDirectory(round: 1, recipient: directories[1].recipient, threshold: 3, entries: entries))
+        }
+    }
+
+    @Test func consistencySignaturesAreChecked() throws {
+        var harness = try ProtocolHarness(clients: 5, threshold: 3, authenticated: true, seed: 42)
+        let forwarded = try harness.shareKeys(harness.advertise())
+        let checks = try harness.maskInputs(forwarded)
+        let requests = try harness.confirm(checks)
+        var client = harness.clients[requests[0].recipient]!
+        var signatures = requests[0].signatures
+        signatures[1] = SurvivorSignature(client: signatures[1].client, signature: [UInt8](repeating: 0, count: 64))
+        let forged = UnmaskingRequest(round: 1, recipient: requests[0].recipient, selfMaskOwners: requests[0].selfMaskOwners,
+                                      keyOwners: requests[0].keyOwners, signatures: signatures)
+        #expect(throws: SecAggError.invalidSignature(client: signatures[1].client)) { try client.unmask(forged) }
+        let tooFew = UnmaskingRequest(round: 1, recipient: requests[0].recipient, selfMaskOwners: requests[0].selfMaskOwners,
+                                      keyOwners: requests[0].keyOwners, signatures: Array(requests[0].signatures.prefix(2)))
+        #expect(throws: SecAggError.belowThreshold(stage: .unmasking, available: 2, threshold: 3)) { try client.unmask(tooFew) }
+        #expect(try harness.unmask(requests) == (try harness.expectedSum(of: harness.ids)))
+    }
+
+    @Test func clientsNeedTheirRegisteredKey() throws {
+        let harness = try ProtocolHarness(clients: 3, threshold: 2, authenticated: true)
+        #expect(throws: SecAggError.self) {
+            try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6), signingKey: Ed25519.SigningKey())
+        }
+        #expect(throws: SecAggError.self) { try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6)) }
+    }
+}
