@@ -10,6 +10,7 @@ struct PrivAgg: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             DemoCommand.self,
+            TrainCommand.self,
             BudgetCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,

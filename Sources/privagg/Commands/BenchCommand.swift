@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark PrivAgg's protocols against their raw cryptographic baselines.",
-        subcommands: [BenchSecAggCommand.self]
+        subcommands: [BenchSecAggCommand.self, BenchOverheadCommand.self]
     )
 }

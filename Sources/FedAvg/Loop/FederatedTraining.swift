@@ -1,0 +1,184 @@
+import Foundation
+import PrivacyAccounting
+import Sodium
+
+/// The FedAvg loop: broadcast the model, train locally, aggregate weighted updates, evaluate,
+/// account for privacy — round after round until the rounds or the budget run out.
+public enum FederatedTraining {
+    /// Runs federated training.
+    ///
+    /// Clients only ever hand the loop what ``SiteClient`` returns (updates, which go
+    /// straight into `aggregator`, and their own evaluation counts). Before a private round,
+    /// every ledger involved is asked whether the round's event fits; if one would exceed its
+    /// budget, training stops and ``TrainingRun/stopReason`` says so.
+    ///
+    /// - Parameters:
+    ///   - clients: standardized clients with equal feature counts.
+    ///   - progress: called after every round.
+    /// - Throws: ``FedAvgError`` for bad configurations or failed aggregations;
+    ///   ``PrivacyAccountingError`` for ledger failures.
+    public static func run(
+        clients: [SiteClient], configuration: TrainingConfiguration, aggregator: any Aggregator,
+        progress: (@Sendable (RoundRecord) -> Void)? = nil
+    ) async throws -> TrainingRun {
+        guard let first = clients.first else { throw FedAvgError.invalidParameter(name: "clients", reason: "at least one client is needed") }
+        guard clients.allSatisfy({ $0.featureCount == first.featureCount }) else {
+            throw FedAvgError.invalidParameter(name: "clients", reason: "clients differ in feature count")
+        }
+        guard configuration.rounds >= 1 else {
+            throw FedAvgError.invalidParameter(name: "rounds", reason: "must be at least 1, got \(configuration.rounds)")
+        }
+        guard configuration.updateBound.isFinite, configuration.updateBound > 0 else {
+            throw FedAvgError.invalidParameter(name: "updateBound", reason: "must be finite and > 0, got \(configuration.updateBound)")
+        }
+        guard let largest = clients.map(\.trainingCount).max(), largest <= configuration.maximumClientRecords else {
+            throw FedAvgError.invalidParameter(name: "maximumClientRecords", reason: "a client holds more training records than the public bound")
+        }
+        let privacy = configuration.privacy
+        try privacy.validate()
+        var local = configuration.localTraining
+        if case .dpSGD(let clip, let sigma) = privacy { local.dpSGD = .init(clipNorm: clip, noiseMultiplier: sigma) } else { local.dpSGD = nil }
+
+        let ledgers = try openLedgers(for: clients, configuration: configuration)
+        var model = try LogisticRegression(dimension: first.featureCount, l2Penalty: configuration.l2Penalty)
+        let roundEvent = privacy.roundEvent(localTraining: local)
+        var records: [RoundRecord] = []
+        var stopReason: String?
+        var sampler = ChaChaRandom(seed: configuration.seed ^ 0xC11E_4715)
+        var epsilon = 0.0
+        let clock = ContinuousClock()
+
+        for round in 1...configuration.rounds {
+            let started = clock.now
+            if !ledgers.isEmpty, let refusal = try await refusal(ledgers: ledgers, event: roundEvent, round: round) {
+                stopReason = refusal
+                break
+            }
+            var participants = Array(clients.indices)
+            if case .central(_, _, let rate) = privacy {
+                participants = clients.indices.filter { _ in unitInterval(&sampler) < rate }
+            }
+            for ledger in ledgers { try await ledger.spend(roundEvent, label: "round \(round)") }
+            epsilon = try await maximumSpent(ledgers)
+
+            let update = try await aggregateRound(
+                clients: clients, participants: participants, model: model, local: local,
+                configuration: configuration, aggregator: aggregator, round: round)
+            for index in model.parameters.indices { model.parameters[index] += update.mean[index] }
+
+            let evaluations = clients.map { $0.evaluate(model) }
+            let testCount = Double(max(evaluations.reduce(0) { $0 + $1.count }, 1))
+            let modelBytes = Double(8 * model.parameters.count)
+            let record = RoundRecord(
+                round: round, accuracy: Double(evaluations.reduce(0) { $0 + $1.correct }) / testCount,
+                siteAccuracies: Dictionary(uniqueKeysWithValues: evaluations.map { ($0.site, $0.accuracy) }),
+                loss: evaluations.reduce(0) { $0 + $1.loss } / testCount, epsilon: epsilon, participants: participants.count,
+                uploadBytes: update.outcome?.uploadBytesPerClient ?? 0,
+                downloadBytes: modelBytes + (update.outcome?.downloadBytesPerClient ?? 0),
+                clientCryptoSeconds: update.outcome?.clientCryptoSeconds ?? 0,
+                serverCryptoSeconds: update.outcome?.serverCryptoSeconds ?? 0,
+                wallSeconds: (clock.now - started).seconds, aggregationErrorBound: update.outcome?.errorBound ?? 0)
+            records.append(record)
+            progress?(record)
+        }
+        return TrainingRun(
+            rounds: records, model: model, siteEvaluations: clients.map { $0.evaluate(model) }, stopReason: stopReason,
+            epsilon: epsilon, privacy: privacy, budget: configuration.budget, aggregator: aggregator.name,
+            ledgerPaths: ledgers.map(\.path))
+    }
+
+    /// One round's aggregated mean update and the aggregation's cost.
+    private static func aggregateRound(
+        clients: [SiteClient], participants: [Int], model: LogisticRegression, local: LocalTraining,
+        configuration: TrainingConfiguration, aggregator: any Aggregator, round: Int
+    ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
+        let dimension = model.parameters.count
+        var contributions: [[Double]] = []
+        var noise = [Double](repeating: 0, count: dimension)
+        for index in participants {
+            var generator = ChaChaRandom(seed: configuration.seed &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9)
+            var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
+            switch configuration.privacy {
+            case .none, .dpSGD:
+                clipCoordinates(&delta, to: configuration.updateBound)
+                let weight = Double(clients[index].trainingCount)
+                contributions.append(delta.map { $0 * weight } + [weight])
+            case .local(let clip, let sigma):
+                clipNorm(&delta, to: clip)
+                try GaussianNoise.sample(into: &noise, standardDeviation: sigma * clip, using: &generator)
+                for entry in delta.indices { delta[entry] += noise[entry] }
+                clipCoordinates(&delta, to: configuration.updateBound)
+                let weight = Double(clients[index].trainingCount)
+                contributions.append(delta.map { $0 * weight } + [weight])
+            case .central(let clip, _, _):
+                clipNorm(&delta, to: clip)
+                clipCoordinates(&delta, to: configuration.updateBound)
+                contributions.append(delta + [1])
+            }
+        }
+        var sum = [Double](repeating: 0, count: dimension + 1)
+        var outcome: AggregationOutcome?
+        if !contributions.isEmpty {
+            let bound: Double
+            if case .central = configuration.privacy { bound = configuration.updateBound } else {
+                bound = configuration.updateBound * Double(configuration.maximumClientRecords)
+            }
+            let result = try aggregator.sum(contributions, bound: bound, round: UInt64(round))
+            sum = result.sum
+            outcome = result
+        }
+        if case .central(let clip, let sigma, let rate) = configuration.privacy {
+            // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
+            var generator = ChaChaRandom(seed: configuration.seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
+            try GaussianNoise.sample(into: &noise, standardDeviation: sigma * clip, using: &generator)
+            let denominator = rate * Double(clients.count)
+            return ((0..<dimension).map { (sum[$0] + noise[$0]) / denominator }, outcome)
+        }
+        let totalWeight = sum[dimension]
+        guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }
+        return ((0..<dimension).map { sum[$0] / totalWeight }, outcome)
+    }
+
+    private static func clipCoordinates(_ vector: inout [Double], to bound: Double) {
+        for index in vector.indices { vector[index] = min(max(vector[index], -bound), bound) }
+    }
+
+    private static func clipNorm(_ vector: inout [Double], to bound: Double) {
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm > bound { for index in vector.indices { vector[index] *= bound / norm } }
+    }
+
+    private static func openLedgers(for clients: [SiteClient], configuration: TrainingConfiguration) throws -> [PrivacyLedger] {
+        if case .none = configuration.privacy { return [] }
+        guard let budget = configuration.budget else {
+            throw FedAvgError.invalidParameter(name: "budget", reason: "a private run needs an (ε, δ) budget")
+        }
+        let directory = configuration.ledgerDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledgers-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if case .central = configuration.privacy {
+            return [try PrivacyLedger(creatingAt: directory + "/server.ledger", budget: budget)]
+        }
+        return try clients.map { try PrivacyLedger(creatingAt: directory + "/\($0.name).ledger", budget: budget) }
+    }
+
+    private static func refusal(ledgers: [PrivacyLedger], event: PrivacyEvent, round: Int) async throws -> String? {
+        for ledger in ledgers {
+            let projected = try await ledger.projected(event).epsilon
+            if projected > ledger.budget.epsilon {
+                let spent = await ledger.spent.epsilon
+                let name = URL(fileURLWithPath: ledger.path).deletingPathExtension().lastPathComponent
+                return String(
+                    format: "privacy budget reached: round %d would bring %@ from ε = %.3f to ε = %.3f > %.3f (δ = %g); stopped after %d rounds",
+                    round, name, spent, projected, ledger.budget.epsilon, ledger.budget.delta, round - 1)
+            }
+        }
+        return nil
+    }
+
+    private static func maximumSpent(_ ledgers: [PrivacyLedger]) async throws -> Double {
+        var largest = 0.0
+        for ledger in ledgers { largest = max(largest, await ledger.spent.epsilon) }
+        return largest
+    }
+}

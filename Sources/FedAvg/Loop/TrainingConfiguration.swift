@@ -1,0 +1,41 @@
+import PrivacyAccounting
+
+/// Everything a federated training run needs besides its clients and aggregator.
+public struct TrainingConfiguration: Sendable {
+    /// Rounds to run (fewer if the privacy budget runs out).
+    public var rounds: Int
+    /// Each site's local training per round.
+    public var localTraining: LocalTraining
+    /// The privacy mode.
+    public var privacy: PrivacyMode
+    /// The (ε, δ) budget of every ledger; required unless `privacy` is `.none`.
+    public var budget: PrivacyLedger.Budget?
+    /// Folder for the ledger files (created if needed; the files must not exist yet).
+    public var ledgerDirectory: String?
+    /// L2 penalty of the model.
+    public var l2Penalty: Double
+    /// Public bound on each coordinate of a model update; updates are clipped to it before
+    /// aggregation (it sizes the quantization grid of secure aggregators).
+    public var updateBound: Double
+    /// Public bound on a client's number of training records (its weight).
+    public var maximumClientRecords: Int
+    /// Seed of all of the run's randomness (sampling, noise, protocol keys).
+    public var seed: UInt64
+
+    /// A configuration.
+    public init(
+        rounds: Int, localTraining: LocalTraining, privacy: PrivacyMode = .none, budget: PrivacyLedger.Budget? = nil,
+        ledgerDirectory: String? = nil, l2Penalty: Double = 1e-3, updateBound: Double = 10,
+        maximumClientRecords: Int = 100_000, seed: UInt64
+    ) {
+        self.rounds = rounds
+        self.localTraining = localTraining
+        self.privacy = privacy
+        self.budget = budget
+        self.ledgerDirectory = ledgerDirectory
+        self.l2Penalty = l2Penalty
+        self.updateBound = updateBound
+        self.maximumClientRecords = maximumClientRecords
+        self.seed = seed
+    }
+}

@@ -1,0 +1,29 @@
+import PrivacyAccounting
+
+/// The outcome of a federated training run.
+public struct TrainingRun: Sendable {
+    /// One record per completed round.
+    public var rounds: [RoundRecord]
+    /// The final global model.
+    public var model: LogisticRegression
+    /// Each site's evaluation of the final model.
+    public var siteEvaluations: [SiteEvaluation]
+    /// Why training stopped before the configured number of rounds, if it did.
+    public var stopReason: String?
+    /// ε spent at the end (the largest over the ledgers), at the budget's δ.
+    public var epsilon: Double
+    /// The privacy mode.
+    public var privacy: PrivacyMode
+    /// The budget, if any.
+    public var budget: PrivacyLedger.Budget?
+    /// The aggregator's name.
+    public var aggregator: String
+    /// The ledger files written.
+    public var ledgerPaths: [String]
+
+    /// Test accuracy of the final model over all sites.
+    public var accuracy: Double {
+        let correct = siteEvaluations.reduce(0) { $0 + $1.correct }, count = siteEvaluations.reduce(0) { $0 + $1.count }
+        return count == 0 ? 0 : Double(correct) / Double(count)
+    }
+}

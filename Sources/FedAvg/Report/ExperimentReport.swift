@@ -1,0 +1,139 @@
+/// Everything `report.json` holds about a run (and, for the demo, its baseline and the
+/// aggregators' overhead). Field names are snake_case in JSON.
+public struct ExperimentReport: Sendable, Codable {
+    /// One site's sizes and final accuracy.
+    public struct Site: Sendable, Codable, Equatable {
+        /// Site name.
+        public var name: String
+        /// Training records.
+        public var trainSize: Int
+        /// Test records.
+        public var testSize: Int
+        /// Final test accuracy of the private run.
+        public var accuracy: Double
+        /// Final test accuracy of the baseline, if one was run.
+        public var baselineAccuracy: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, accuracy
+            case trainSize = "train_size"
+            case testSize = "test_size"
+            case baselineAccuracy = "baseline_accuracy"
+        }
+    }
+
+    /// The run's settings, for reproduction.
+    public struct Settings: Sendable, Codable, Equatable {
+        /// Data set name.
+        public var dataset: String
+        /// Clients.
+        public var clients: Int
+        /// Rounds asked for.
+        public var rounds: Int
+        /// Local SGD steps per round.
+        public var localSteps: Int
+        /// Poisson sampling rate q of local batches.
+        public var samplingRate: Double
+        /// Learning rate.
+        public var learningRate: Double
+        /// Clipping norm, if the mode clips.
+        public var clipNorm: Double?
+        /// Noise multiplier σ, if the mode adds noise.
+        public var noiseMultiplier: Double?
+        /// Seed.
+        public var seed: UInt64
+
+        /// Settings.
+        public init(
+            dataset: String, clients: Int, rounds: Int, localSteps: Int, samplingRate: Double, learningRate: Double,
+            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64
+        ) {
+            self.dataset = dataset
+            self.clients = clients
+            self.rounds = rounds
+            self.localSteps = localSteps
+            self.samplingRate = samplingRate
+            self.learningRate = learningRate
+            self.clipNorm = clipNorm
+            self.noiseMultiplier = noiseMultiplier
+            self.seed = seed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dataset, clients, rounds, seed
+            case localSteps = "local_steps"
+            case samplingRate = "sampling_rate"
+            case learningRate = "learning_rate"
+            case clipNorm = "clip_norm"
+            case noiseMultiplier = "noise_multiplier"
+        }
+    }
+
+    /// Final test accuracy over all sites.
+    public var finalAccuracy: Double
+    /// Final test accuracy of the non-private baseline (demo only).
+    public var baselineAccuracy: Double?
+    /// ε spent.
+    public var epsilon: Double
+    /// δ of the budget (nil without privacy).
+    public var delta: Double?
+    /// ε budget (nil without privacy).
+    public var epsilonBudget: Double?
+    /// The aggregator of the run.
+    public var aggregator: String
+    /// The privacy mode.
+    public var privacy: String
+    /// Why training stopped early, if it did.
+    public var stopReason: String?
+    /// The settings.
+    public var settings: Settings
+    /// Per-site results.
+    public var sites: [Site]
+    /// Per-round records.
+    public var rounds: [RoundRecord]
+    /// Per-round records of the baseline (demo only).
+    public var baselineRounds: [RoundRecord]?
+    /// Per-round cost of each aggregator on the run's model (demo only).
+    public var overhead: [OverheadRow]
+    /// Accuracy goal, if the run has one (the demo: 0.75).
+    public var accuracyGoal: Double?
+    /// Whether the goal was met within the budget.
+    public var goalMet: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case epsilon, delta, aggregator, privacy, settings, sites, rounds, overhead
+        case finalAccuracy = "final_accuracy"
+        case baselineAccuracy = "baseline_accuracy"
+        case epsilonBudget = "epsilon_budget"
+        case stopReason = "stop_reason"
+        case baselineRounds = "baseline_rounds"
+        case accuracyGoal = "accuracy_goal"
+        case goalMet = "goal_met"
+    }
+
+    /// A report of `run` on `clients`, with an optional baseline and overhead table.
+    public init(
+        run: TrainingRun, clients: [SiteClient], settings: Settings, baseline: TrainingRun? = nil,
+        overhead: [OverheadRow] = [], accuracyGoal: Double? = nil
+    ) {
+        finalAccuracy = run.accuracy
+        baselineAccuracy = baseline?.accuracy
+        epsilon = run.epsilon
+        delta = run.budget?.delta
+        epsilonBudget = run.budget?.epsilon
+        aggregator = run.aggregator
+        privacy = run.privacy.name
+        stopReason = run.stopReason
+        self.settings = settings
+        sites = zip(clients, run.siteEvaluations).map { client, evaluation in
+            Site(
+                name: client.name, trainSize: client.trainingCount, testSize: client.testCount, accuracy: evaluation.accuracy,
+                baselineAccuracy: baseline?.siteEvaluations.first { $0.site == client.name }?.accuracy)
+        }
+        rounds = run.rounds
+        baselineRounds = baseline?.rounds
+        self.overhead = overhead
+        self.accuracyGoal = accuracyGoal
+        goalMet = accuracyGoal.map { run.accuracy >= $0 && run.epsilon <= (run.budget?.epsilon ?? .infinity) }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Progress for long runs: a redrawn bar when standard output is a terminal, plain lines
+/// otherwise (logs, pipes, CI).
+final class ProgressDisplay: @unchecked Sendable {
+    private let lock = NSLock()
+    private let isTerminal = isatty(STDOUT_FILENO) != 0
+    private var barShown = false
+
+    /// Announces a phase.
+    func phase(_ title: String) {
+        lock.withLock {
+            finishBar()
+            write("\(title)\n")
+        }
+    }
+
+    /// Shows one round's progress.
+    func round(_ round: Int, of total: Int, accuracy: Double, epsilon: Double) {
+        lock.withLock {
+            let status = String(format: "round %3d/%d  accuracy %.3f  ε %.3f", round, total, accuracy, epsilon)
+            if isTerminal {
+                let width = 30, filled = min(width, width * round / max(total, 1))
+                write("\r  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + status)
+                barShown = true
+            } else {
+                write("  \(status)\n")
+            }
+        }
+    }
+
+    /// Ends a bar in progress with a newline.
+    func finish() { lock.withLock { finishBar() } }
+
+    private func finishBar() {
+        if barShown { write("\n") }
+        barShown = false
+    }
+
+    private func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// `--dataset` values.
+enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
+    case heartDisease = "heart-disease"
+    case synthetic
+}
+
+/// `--aggregator` values.
+enum AggregatorChoice: String, CaseIterable, ExpressibleByArgument {
+    case plain, secagg
+    case secaggPlus = "secagg+"
+    case paillier
+}
+
+/// `--privacy` values.
+enum PrivacyChoice: String, CaseIterable, ExpressibleByArgument {
+    case none
+    case dpSGD = "dp-sgd"
+    case central, local
+}
+
+/// `--format` values of commands that print a run.
+enum RunFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+}
