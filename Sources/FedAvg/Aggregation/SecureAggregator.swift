@@ -16,7 +16,8 @@ public struct SecureAggregator: Aggregator {
     public enum Variant: Sendable, Equatable {
         /// Every pair of clients shares a mask (the original protocol).
         case complete
-        /// A random k-regular graph with k and t from ``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:securityBits:correctnessBits:)``.
+        /// A random k-regular graph with k and t from ``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:securityBits:correctnessBits:)``
+        /// (the complete graph with threshold ⌊n/2⌋ + 1 when n is too small for a sparse graph).
         case sparse(dropoutFraction: Double, corruptFraction: Double)
     }
 
@@ -65,10 +66,16 @@ public struct SecureAggregator: Aggregator {
             graph = try .complete(clientIDs: ids)
             threshold = max(2, n / 2 + 1)
         case .sparse(let dropout, let corrupt):
-            let parameters = try SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: dropout, corruptFraction: corrupt)
-            graph = parameters.degree >= n - 1
-                ? try .complete(clientIDs: ids) : try SecAggPlusGraph(clientIDs: ids, degree: parameters.degree, using: &generator)
-            threshold = parameters.threshold
+            // For small n no sparse degree meets the targets; the rule then degenerates to
+            // the complete graph with an honest-majority threshold.
+            if let parameters = try? SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: dropout, corruptFraction: corrupt),
+               parameters.degree < n - 1 {
+                graph = try SecAggPlusGraph(clientIDs: ids, degree: parameters.degree, using: &generator)
+                threshold = parameters.threshold
+            } else {
+                graph = try .complete(clientIDs: ids)
+                threshold = max(2, n / 2 + 1)
+            }
         }
         let configuration = try SecAggConfiguration(round: round + 1, threshold: threshold, bitWidth: bitWidth, dimension: dimension)
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: n)

@@ -17,17 +17,28 @@ public enum HeartDisease {
     public static func clients(
         sites: [HeartDiseaseSite] = HeartDiseaseSite.allCases, seed: UInt64, testFraction: Double = 0.2, directory: URL? = nil
     ) throws -> [SiteClient] {
+        try preparedSites(sites: sites, seed: seed, testFraction: testFraction, directory: directory).map {
+            SiteClient(name: $0.site.rawValue, training: $0.training, test: $0.test)
+        }
+    }
+
+    /// Each site's imputed training and test records (what a client is built from).
+    static func preparedSites(
+        sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?
+    ) throws -> [(site: HeartDiseaseSite, training: LocalDataset, test: LocalDataset)] {
         guard testFraction > 0, testFraction < 1 else {
             throw FedAvgError.invalidParameter(name: "testFraction", reason: "must be in (0, 1), got \(testFraction)")
         }
         guard !sites.isEmpty else { throw FedAvgError.invalidParameter(name: "sites", reason: "at least one site is needed") }
-        return try sites.enumerated().map { offset, site in
+        return try sites.map { site in
             let records = try HeartDiseaseFile.load(site, directory: directory)
-            var generator = ChaChaRandom(seed: seed &+ 0x5157_0000 &+ UInt64(offset))
+            // Each site's split depends only on the seed and the site, not on which others take part.
+            let index = HeartDiseaseSite.allCases.firstIndex(of: site) ?? 0
+            var generator = ChaChaRandom(seed: seed &+ 0x5157_0000 &+ UInt64(index))
             let split = StratifiedSplit.indices(labels: records.labels, testFraction: testFraction, using: &generator)
             let training = records.subset(split.train), test = records.subset(split.test)
             let imputation = Imputation(training: training, indicatorColumns: HeartDiseaseFile.optionalAttributes)
-            return SiteClient(name: site.rawValue, training: imputation.apply(to: training), test: imputation.apply(to: test))
+            return (site, imputation.apply(to: training), imputation.apply(to: test))
         }
     }
 

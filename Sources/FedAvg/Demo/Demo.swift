@@ -29,7 +29,7 @@ public enum Demo {
         public var overheadRounds = 3
         /// Folder for the sites' ledgers (nil: a fresh temporary folder).
         public var ledgerDirectory: String?
-        /// Aggregators for the overhead table, in addition to the run's (defaults: plain, secagg, secagg+).
+        /// Aggregators for the overhead table, in addition to the run's (always: plain and secagg).
         public var extraAggregators: [any Aggregator] = []
 
         /// The default demo.
@@ -86,9 +86,7 @@ public enum Demo {
 
         progress?(.overhead, nil)
         let aggregators: [any Aggregator] = [
-            PlainAggregator(), secure,
-            try SecureAggregator(variant: .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), seed: configuration.seed),
-        ] + configuration.extraAggregators
+PlainAggregator(), secure] + configuration.extraAggregators
         let overhead = try OverheadMeasurement.measure(
             aggregators: aggregators, clients: clients.count, dimension: clients[0].featureCount + 2,
             rounds: configuration.overheadRounds, seed: configuration.seed)

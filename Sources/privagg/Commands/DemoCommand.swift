@@ -10,7 +10,7 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Runs record-level DP-SGD at each of the four UCI heart-disease sites (σ = 3, q = 0.1, 300 steps, \
             budget ε = 3 at δ = 1e-5) with SecAgg aggregation, the same run without privacy as a baseline, and \
-            times plain, SecAgg and SecAgg+ aggregation of the model. Writes report.md, report.json, \
+            times plain, SecAgg and Paillier aggregation of the model. Writes report.md, report.json, \
             accuracy.svg and epsilon.svg into the output folder.
             """
     )
@@ -26,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.seed = seed
         let display = ProgressDisplay()
         let rounds = configuration.rounds
-        print("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")
+        display.phase("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")
         let report = try await Demo.run(configuration) { phase, record in
             if let record {
                 display.round(record.round, of: rounds, accuracy: record.accuracy, epsilon: record.epsilon)
@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         display.finish()
         try ReportWriter.write(report, to: output)
-        print(DemoSummary.text(report, output: output))
+        display.phase(DemoSummary.text(report, output: output))
     }
 }
 

@@ -132,6 +132,6 @@ struct TrainCommand: AsyncParsableCommand {
             lines.append(String(format: "  %-12@ train %4d  test %4d  accuracy %.3f", site.name as NSString, site.trainSize, site.testSize, site.accuracy))
         }
         if let output { lines.append("Report written to \(output)/.") }
-        print(lines.joined(separator: "\n"))
+        try emit(lines.joined(separator: "\n"), to: nil)
     }
 }
