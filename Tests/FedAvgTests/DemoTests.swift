@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import FedAvg
+
+@Suite("Demo")
+struct DemoTests {
+    @Test func demoMeetsTheGoalAndWritesItsReport() async throws {
+        var configuration = Demo.Configuration()
+        configuration.overheadRounds = 1
+        let report = try await Demo.run(configuration)
+        #expect(report.finalAccuracy >= Demo.accuracyGoal)
+        #expect(report.epsilon <= 3 && report.epsilon > 2)
+        #expect(report.goalMet == true)
+        #expect(report.sites.map(\.name) == ["cleveland", "hungarian", "switzerland", "va"])
+        #expect(report.overhead.map(\.aggregator).starts(with: ["plain", "secagg"]))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedavg-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ReportWriter.write(report, to: folder)
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/report.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for key in ["final_accuracy", "baseline_accuracy", "epsilon", "delta", "epsilon_budget", "aggregator", "sites", "rounds", "overhead"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        let round = try #require((object["rounds"] as? [[String: Any]])?.first)
+        for key in ["round", "accuracy", "epsilon", "upload_bytes", "crypto_seconds"] { #expect(round[key] != nil, "missing rounds.\(key)") }
+        let site = try #require((object["sites"] as? [[String: Any]])?.first)
+        for key in ["name", "train_size", "test_size", "accuracy"] { #expect(site[key] != nil, "missing sites.\(key)") }
+        let row = try #require((object["overhead"] as? [[String: Any]])?.first)
+        for key in ["aggregator", "seconds_per_round", "upload_bytes_per_client"] { #expect(row[key] != nil, "missing overhead.\(key)") }
+        let svg = try String(contentsOfFile: folder + "/accuracy.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        #expect(try String(contentsOfFile: folder + "/report.md", encoding: .utf8).contains("| cleveland |"))
+    }
+}

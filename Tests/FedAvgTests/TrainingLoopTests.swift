@@ -1,0 +1,102 @@
+import Foundation
+import PrivacyAccounting
+import Testing
+@testable import FedAvg
+
+@Suite("Training loop")
+struct TrainingLoopTests {
+    private func standardizedClients(seed: UInt64 = 7) throws -> [SiteClient] {
+        var clients = try HeartDisease.clients(seed: seed)
+        try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
+        return clients
+    }
+
+    private func dpConfiguration(rounds: Int, budget: Double, seed: UInt64) throws -> TrainingConfiguration {
+        TrainingConfiguration(
+            rounds: rounds, localTraining: try LocalTraining(steps: 10, samplingRate: 0.1, learningRate: 0.5),
+            privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 3), budget: .init(epsilon: budget, delta: 1e-5), seed: seed)
+    }
+
+    @Test func sameSeedSameRun() async throws {
+        let clients = try standardizedClients()
+        let configuration = try dpConfiguration(rounds: 5, budget: 3, seed: 42)
+        let first = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
+        let second = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
+        #expect(first.model == second.model)
+        #expect(first.rounds.map(\.accuracy) == second.rounds.map(\.accuracy))
+        #expect(first.rounds.map(\.epsilon) == second.rounds.map(\.epsilon))
+        var other = configuration
+        other.seed = 43
+        let third = try await FederatedTraining.run(clients: clients, configuration: other, aggregator: SecureAggregator(seed: 1))
+        #expect(third.model != first.model)
+    }
+
+    @Test func ledgerStopsTheRunAtItsBudget() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fedavg-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = try dpConfiguration(rounds: 30, budget: 1.0, seed: 3)
+        configuration.ledgerDirectory = directory
+        let run = try await FederatedTraining.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
+        let reason = try #require(run.stopReason)
+        #expect(reason.contains("privacy budget reached"))
+        #expect(run.rounds.count >= 1 && run.rounds.count < 30)
+        #expect(run.epsilon <= 1.0 && run.epsilon > 0.5)
+        // One more round would have exceeded the budget.
+        let next = try RDPAccountant().composing(.dpSGD(samplingRate: 0.1, noiseMultiplier: 3, steps: 10 * (run.rounds.count + 1)))
+        #expect(try next.epsilon(delta: 1e-5).epsilon > 1.0)
+        // Every site's ledger recorded exactly the rounds that ran.
+        #expect(run.ledgerPaths.count == 4)
+        for path in run.ledgerPaths {
+            let ledger = try PrivacyLedger(openingAt: path)
+            #expect(await ledger.entries.count == run.rounds.count)
+        }
+    }
+
+    @Test func dpSGDMatchesTheAccountantAndStaysAccurate() async throws {
+        let run = try await FederatedTraining.run(
+            clients: try standardizedClients(), configuration: try dpConfiguration(rounds: 30, budget: 3, seed: 7), aggregator: PlainAggregator())
+        let expected = try RDPAccountant().composing(.dpSGD(samplingRate: 0.1, noiseMultiplier: 3, steps: 300)).epsilon(delta: 1e-5).epsilon
+        #expect(abs(run.epsilon - expected) < 1e-9)
+        #expect(run.stopReason == nil)
+        #expect(run.accuracy >= 0.75)
+        #expect(run.rounds.allSatisfy { $0.siteAccuracies.count == 4 })
+    }
+
+    @Test func centralAndLocalModesSpendTheirOwnEvents() async throws {
+        let clients = try standardizedClients()
+        let local = try LocalTraining(steps: 5, samplingRate: 0.2, learningRate: 0.5)
+        let central = TrainingConfiguration(
+            rounds: 4, localTraining: local, privacy: .central(clipNorm: 1, noiseMultiplier: 2, clientSamplingRate: 0.5),
+            budget: .init(epsilon: 50, delta: 1e-5), seed: 1)
+        let centralRun = try await FederatedTraining.run(clients: clients, configuration: central, aggregator: PlainAggregator())
+        let centralExpected = try RDPAccountant()
+            .composing(.poissonSampled(rate: 0.5, event: .gaussian(noiseMultiplier: 2)), count: 4).epsilon(delta: 1e-5).epsilon
+        #expect(abs(centralRun.epsilon - centralExpected) < 1e-9)
+        #expect(centralRun.ledgerPaths.count == 1)
+
+        var localDP = central
+        localDP.privacy = .local(clipNorm: 1, noiseMultiplier: 2)
+        let localRun = try await FederatedTraining.run(clients: clients, configuration: localDP, aggregator: PlainAggregator())
+        let localExpected = try RDPAccountant().composing(.gaussian(noiseMultiplier: 2), count: 4).epsilon(delta: 1e-5).epsilon
+        #expect(abs(localRun.epsilon - localExpected) < 1e-9)
+        #expect(localRun.ledgerPaths.count == 4)
+    }
+
+    @Test func privateRunWithoutBudgetIsRejected() async throws {
+        var configuration = try dpConfiguration(rounds: 1, budget: 3, seed: 1)
+        configuration.budget = nil
+        await #expect(throws: FedAvgError.self) {
+            try await FederatedTraining.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
+        }
+    }
+
+    @Test func roundRecordsCarryCosts() async throws {
+        let run = try await FederatedTraining.run(
+            clients: try standardizedClients(), configuration: try dpConfiguration(rounds: 2, budget: 3, seed: 2), aggregator: SecureAggregator(seed: 2))
+        let record = try #require(run.rounds.first)
+        #expect(record.uploadBytes > 8 * 25)
+        #expect(record.downloadBytes > 8 * 24)
+        #expect(record.cryptoSeconds > 0 && record.wallSeconds >= record.cryptoSeconds / 4)
+        #expect(record.participants == 4)
+    }
+}
