@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@Suite("privagg train, demo and bench overhead")
+struct TrainCommandTests {
+    @Test(arguments: [
+        ["train", "--aggregator", "bogus"],
+        ["train", "--privacy", "maybe"],
+        ["train", "--dataset", "mnist"],
+        ["train", "--clients", "5"],
+        ["train", "--rounds", "0"],
+        ["train", "--delta", "2"],
+        ["train", "--epsilon-budget", "-1"],
+        ["train", "--format", "xml"],
+        ["train", "--sampling-rate", "0"],
+        ["bench", "overhead", "--clients", "1", "--dimension", "10"],
+        ["bench", "overhead", "--clients", "3"],
+        ["demo", "--bogus"],
+    ])
+    func badFlagsFailWithAMessageOnStandardError(arguments: [String]) throws {
+        let run = try runPrivagg(arguments)
+        #expect(run.status != 0)
+        #expect(run.standardOutput.isEmpty)
+        #expect(!run.standardError.isEmpty)
+    }
+
+    @Test func trainPrintsJSONWithTheRequiredFields() throws {
+        let run = try runPrivagg(["train", "--rounds", "3", "--aggregator", "secagg", "--privacy", "dp-sgd", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["aggregator"] as? String == "secagg")
+        #expect(object["privacy"] as? String == "dp-sgd")
+        #expect((object["rounds"] as? [Any])?.count == 3)
+        #expect((object["epsilon"] as? Double ?? 0) > 0)
+    }
+
+    @Test func trainStopsAtTheBudgetAndSaysSo() throws {
+        let run = try runPrivagg(["train", "--rounds", "30", "--epsilon-budget", "1", "--aggregator", "plain"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("privacy budget reached"))
+    }
+
+    @Test func demoWritesItsReport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try runPrivagg(["demo", "--output", folder.path])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("Goal"))
+        for name in ["report.md", "report.json", "accuracy.svg", "epsilon.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "missing \(name)")
+        }
+        let data = try Data(contentsOf: folder.appendingPathComponent("report.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((object["final_accuracy"] as? Double ?? 0) >= 0.75)
+        #expect((object["epsilon"] as? Double ?? 9) <= 3)
+    }
+
+    @Test func benchOverheadAsJSON() throws {
+        let run = try runPrivagg(["bench", "overhead", "--clients", "5", "--dimension", "100", "--format", "json"])
+        #expect(run.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["aggregator"] as? String }.starts(with: ["plain", "secagg+"]))
+        #expect(rows.allSatisfy { $0["seconds_per_round"] != nil && $0["upload_bytes_per_client"] != nil })
+    }
+}
