@@ -48,6 +48,19 @@ public enum ReportWriter {
         ).render()
     }
 
+    private static func epsilonExplanation(_ privacy: String) -> String {
+        switch privacy {
+        case "dp-sgd":
+            return "is the record-level privacy loss of every site's DP-SGD, from the Rényi-DP accountant (Poisson-subsampled Gaussian), at the stated δ; each site keeps its own ledger, and training stops before a round that would exceed the budget."
+        case "central":
+            return "is the client-level privacy loss of central DP-FedAvg (client sampling, update clipping, server noise), from the Rényi-DP accountant, kept in the server's ledger; training stops before a round that would exceed the budget."
+        case "local":
+            return "is the client-level privacy loss of local DP (each client noises its own clipped update), composed over rounds in each site's ledger; training stops before a round that would exceed the budget."
+        default:
+            return "is 0: this run has no differential privacy."
+        }
+    }
+
     /// The human-readable report.
     public static func markdown(_ report: ExperimentReport) -> String {
         func pct(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
@@ -97,7 +110,7 @@ public enum ReportWriter {
         ## How to read this report
 
         - **accuracy** is measured on each site's held-out test records (a stratified 20% split per site); the overall figure pools the sites' correct counts.
-        - **ε** is the record-level privacy loss of every site's DP-SGD, from the Rényi-DP accountant (Poisson-subsampled Gaussian), at the stated δ; each site keeps its own ledger, and training stops before a round that would exceed the budget.
+        - **ε** \(epsilonExplanation(report.privacy))
         - **bytes** are what one client sends and receives per round (model broadcast included in download); **crypto seconds** are the time spent in quantization, masking, key agreement, encryption and unmasking.
         - Records never leave their site: standardization statistics and model updates are the only things a site sends, and both go through the aggregator.
 

@@ -37,7 +37,8 @@ struct BenchOverheadCommand: ParsableCommand {
         var text = "Aggregation of \(clients) clients × \(dimension) entries, mean of \(rounds) round(s):\n"
         text += "aggregator   s/round    client s   server s   upload B/client   download B/client\n"
         for row in rows {
-            text += String(format: "%-10@ %9.4f  %9.4f  %9.4f  %16.0f  %18.0f\n", row.aggregator as NSString, row.secondsPerRound,
+            text += row.aggregator.padding(toLength: 10, withPad: " ", startingAt: 0)
+            text += String(format: " %9.4f  %9.4f  %9.4f  %16.0f  %18.0f\n", row.secondsPerRound,
                            row.clientSecondsPerRound, row.serverSecondsPerRound, row.uploadBytesPerClient, row.downloadBytesPerClient)
         }
         try emit(text, to: nil)

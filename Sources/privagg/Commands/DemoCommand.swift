@@ -50,7 +50,8 @@ enum DemoSummary {
         if let reason = report.stopReason { lines.append("Stopped early: \(reason)") }
         lines.append("Aggregation cost per round (\(report.settings.clients) clients):")
         for row in report.overhead {
-            lines.append(String(format: "  %-9@ %9.4f s  %8.0f B up/client", row.aggregator as NSString, row.secondsPerRound, row.uploadBytesPerClient))
+            let name = row.aggregator.padding(toLength: 10, withPad: " ", startingAt: 0)
+            lines.append("  " + name + String(format: "%9.4f s  %9.0f B up/client", row.secondsPerRound, row.uploadBytesPerClient))
         }
         if let met = report.goalMet { lines.append("Goal (accuracy ≥ \(Demo.accuracyGoal) within the budget): \(met ? "met" : "NOT met").") }
         lines.append("Report written to \(output)/ (report.md, report.json, accuracy.svg, epsilon.svg).")

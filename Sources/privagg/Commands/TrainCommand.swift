@@ -129,7 +129,8 @@ struct TrainCommand: AsyncParsableCommand {
         }
         if let reason = report.stopReason { lines.append(reason) }
         for site in report.sites {
-            lines.append(String(format: "  %-12@ train %4d  test %4d  accuracy %.3f", site.name as NSString, site.trainSize, site.testSize, site.accuracy))
+            lines.append("  " + site.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: " train %4d  test %4d  accuracy %.3f", site.trainSize, site.testSize, site.accuracy))
         }
         if let output { lines.append("Report written to \(output)/.") }
         try emit(lines.joined(separator: "\n"), to: nil)
