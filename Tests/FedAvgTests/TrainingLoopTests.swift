@@ -100,3 +100,18 @@ struct TrainingLoopTests {
         #expect(record.participants == 4)
     }
 }
+
+@Suite("Training loop without a seed")
+struct UnseededTrainingTests {
+    @Test func unseededRunsDrawFreshRandomness() async throws {
+        var clients = try HeartDisease.clients(seed: 1)
+        try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
+        let configuration = TrainingConfiguration(
+            rounds: 2, localTraining: try LocalTraining(steps: 3, samplingRate: 0.1, learningRate: 0.5),
+            privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 1), budget: .init(epsilon: 100, delta: 1e-5), seed: nil)
+        let first = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+        let second = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+        // Two independent noisy runs coincide with probability 0.
+        #expect(first.model != second.model)
+    }
+}

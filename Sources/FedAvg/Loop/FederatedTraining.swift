@@ -44,7 +44,9 @@ public enum FederatedTraining {
         let roundEvent = privacy.roundEvent(localTraining: local)
         var records: [RoundRecord] = []
         var stopReason: String?
-        var sampler = ChaChaRandom(seed: configuration.seed ^ 0xC11E_4715)
+        var secure = SecureRandom()
+        let seed = configuration.seed ?? secure.next()
+        var sampler = ChaChaRandom(seed: seed ^ 0xC11E_4715)
         var epsilon = 0.0
         let clock = ContinuousClock()
 
@@ -63,7 +65,7 @@ public enum FederatedTraining {
 
             let update = try await aggregateRound(
                 clients: clients, participants: participants, model: model, local: local,
-                configuration: configuration, aggregator: aggregator, round: round)
+                configuration: configuration, seed: seed, aggregator: aggregator, round: round)
             for index in model.parameters.indices { model.parameters[index] += update.mean[index] }
 
             let evaluations = clients.map { $0.evaluate(model) }
@@ -90,13 +92,13 @@ public enum FederatedTraining {
     /// One round's aggregated mean update and the aggregation's cost.
     private static func aggregateRound(
         clients: [SiteClient], participants: [Int], model: LogisticRegression, local: LocalTraining,
-        configuration: TrainingConfiguration, aggregator: any Aggregator, round: Int
+        configuration: TrainingConfiguration, seed: UInt64, aggregator: any Aggregator, round: Int
     ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
         let dimension = model.parameters.count
         var contributions: [[Double]] = []
         var noise = [Double](repeating: 0, count: dimension)
         for index in participants {
-            var generator = ChaChaRandom(seed: configuration.seed &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9)
+            var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9)
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
             switch configuration.privacy {
             case .none, .dpSGD:
@@ -129,7 +131,7 @@ public enum FederatedTraining {
         }
         if case .central(let clip, let sigma, let rate) = configuration.privacy {
             // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
-            var generator = ChaChaRandom(seed: configuration.seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
+            var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
             try GaussianNoise.sample(into: &noise, standardDeviation: sigma * clip, using: &generator)
             let denominator = rate * Double(clients.count)
             return ((0..<dimension).map { (sum[$0] + noise[$0]) / denominator }, outcome)

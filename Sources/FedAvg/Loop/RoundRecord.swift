@@ -4,7 +4,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
     public var round: Int
     /// Test accuracy over all sites' test records after the round.
     public var accuracy: Double
-    /// Test accuracy at each site, in client order.
+    /// Test accuracy at each site, by site name.
     public var siteAccuracies: [String: Double]
     /// Mean test log-loss over all sites' test records.
     public var loss: Double

@@ -19,14 +19,15 @@ public struct TrainingConfiguration: Sendable {
     public var updateBound: Double
     /// Public bound on a client's number of training records (its weight).
     public var maximumClientRecords: Int
-    /// Seed of all of the run's randomness (sampling, noise, protocol keys).
-    public var seed: UInt64
+    /// Seed of the run's sampling and noise, for reproducible simulations; nil draws a fresh
+    /// seed from libsodium's CSPRNG (what a deployment should do).
+    public var seed: UInt64?
 
     /// A configuration.
     public init(
         rounds: Int, localTraining: LocalTraining, privacy: PrivacyMode = .none, budget: PrivacyLedger.Budget? = nil,
         ledgerDirectory: String? = nil, l2Penalty: Double = 1e-3, updateBound: Double = 10,
-        maximumClientRecords: Int = 100_000, seed: UInt64
+        maximumClientRecords: Int = 100_000, seed: UInt64?
     ) {
         self.rounds = rounds
         self.localTraining = localTraining

@@ -18,6 +18,8 @@ struct BenchOverheadCommand: ParsableCommand {
     var format: RunFormat = .text
     @Option(name: .long, help: "Aggregation rounds timed per aggregator.")
     var rounds: Int = 1
+    @Option(name: .long, help: "Bit width of the secure-aggregation ring (8...64).")
+    var bitWidth: Int = 32
     @Option(name: .long, help: "Seed of the inputs and protocol keys.")
     var seed: UInt64 = 1
 
@@ -25,10 +27,11 @@ struct BenchOverheadCommand: ParsableCommand {
         guard clients >= 2 else { throw ValidationError("--clients must be at least 2, got \(clients)") }
         guard dimension >= 1 else { throw ValidationError("--dimension must be at least 1, got \(dimension)") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        guard (8...64).contains(bitWidth) else { throw ValidationError("--bit-width must be in 8...64, got \(bitWidth)") }
     }
 
     func run() throws {
-        let aggregators = try [AggregatorChoice.plain, .secaggPlus].map { try AggregatorFactory.make($0, seed: seed) }
+        let aggregators = try [AggregatorChoice.plain, .secaggPlus].map { try AggregatorFactory.make($0, seed: seed, bitWidth: bitWidth) }
         let rows = try OverheadMeasurement.measure(aggregators: aggregators, clients: clients, dimension: dimension, rounds: rounds, seed: seed)
         if format == .json {
             try emit(jsonString(rows), to: nil)

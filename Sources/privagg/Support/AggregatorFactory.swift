@@ -3,11 +3,11 @@ import FedAvg
 
 /// Builds the aggregator named on the command line.
 enum AggregatorFactory {
-    static func make(_ choice: AggregatorChoice, seed: UInt64) throws -> any Aggregator {
+    static func make(_ choice: AggregatorChoice, seed: UInt64, bitWidth: Int = 48) throws -> any Aggregator {
         switch choice {
         case .plain: return PlainAggregator()
-        case .secagg: return try SecureAggregator(variant: .complete, seed: seed)
-        case .secaggPlus: return try SecureAggregator(variant: .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), seed: seed)
+        case .secagg: return try SecureAggregator(variant: .complete, bitWidth: bitWidth, seed: seed)
+        case .secaggPlus: return try SecureAggregator(variant: .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: bitWidth, seed: seed)
         case .paillier:
             printError("error: the Paillier aggregator is not available in this build (the Paillier module has not landed)")
             throw ExitCode.validationFailure
