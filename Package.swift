@@ -40,7 +40,7 @@ let package = Package(
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "PrivacyAccounting", "SecureAggregation"],
+            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation"],
             resources: [.copy("Resources/uci-heart-disease")]
         ),
 
