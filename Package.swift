@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
+        .library(name: "Paillier", targets: ["Paillier"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -29,17 +30,21 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
+        // Paillier homomorphic encryption over Bignum (no C imports).
+        .target(name: "Paillier", dependencies: ["Bignum", "Sodium"]),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum",
+                "Sodium", "Bignum", "Paillier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
+        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg"]),
     ],
     swiftLanguageModes: [.v6]
