@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PrivacyAccounting", targets: ["PrivacyAccounting"]),
         .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
         .library(name: "FedAvg", targets: ["FedAvg"]),
+        .library(name: "Paillier", targets: ["Paillier"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
+        // Paillier homomorphic encryption over Bignum (no C imports).
+        .target(name: "Paillier", dependencies: ["Bignum", "Sodium"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
         .target(name: "PrivacyAccounting"),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
@@ -40,7 +43,7 @@ let package = Package(
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation"],
+            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier"],
             resources: [.copy("Resources/uci-heart-disease")]
         ),
 
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "FedAvg",
+                "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier", "FedAvg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,7 +60,8 @@ let package = Package(
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
         .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
-        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "PrivacyAccounting", "SecureAggregation"]),
+        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier"]),
+        .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],
     swiftLanguageModes: [.v6]

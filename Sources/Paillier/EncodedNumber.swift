@@ -1,0 +1,117 @@
+import Bignum
+
+extension Paillier {
+    /// python-paillier's `EncodedNumber`: the value `mantissa · 16^exponent` stored as
+    /// `mantissa mod n`, with `|mantissa| ≤ max_int ≈ n/3`.
+    public struct EncodedNumber: Sendable, Hashable {
+        /// python-paillier's `BASE`.
+        public static let base = 16
+        /// The residue in `[0, n)`.
+        public let encoding: BigInt
+        /// The base-16 exponent.
+        public let exponent: Int
+        /// The key whose modulus the residue uses.
+        public let publicKey: PublicKey
+
+        /// An encoding from its stored parts (for example a decrypted residue).
+        public init(encoding: BigInt, exponent: Int, publicKey: PublicKey) throws(PaillierError) {
+            try publicKey.checkPlaintext(encoding)
+            self.encoding = encoding
+            self.exponent = exponent
+            self.publicKey = publicKey
+        }
+
+        /// Encodes an integer with exponent 0 (or `maxExponent` when that is lower).
+        public init(_ value: BigInt, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
+            let exponent = min(0, maxExponent ?? 0)
+            let mantissa = value << (-4 * exponent)
+            try self.init(mantissa: mantissa, exponent: exponent, publicKey: publicKey)
+        }
+
+        /// Encodes a decimal exactly as python-paillier encodes `float(text)`: the exponent
+        /// keeps every bit of the Double's precision (`⌊(frexp_exponent − 53)/4⌋`), lowered
+        /// to `maxExponent` when given; the mantissa is the exact decimal scaled and rounded
+        /// half to even.
+        public init(decimal: DecimalNumber, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
+            let precisionExponent = Self.precisionExponent(of: decimal.doubleValue)
+            let exponent = maxExponent.map { min($0, precisionExponent) } ?? precisionExponent
+            try self.init(mantissa: decimal.scaled(base16Exponent: exponent), exponent: exponent, publicKey: publicKey)
+        }
+
+        /// Encodes a Double like python-paillier's `EncodedNumber.encode(float)`.
+        public init(_ value: Double, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
+            guard value.isFinite else { throw .malformedNumber("\(value) is not finite") }
+            let precisionExponent = Self.precisionExponent(of: value)
+            let exponent = maxExponent.map { min($0, precisionExponent) } ?? precisionExponent
+            // The Double is an exact multiple of 16^precisionExponent, so this is exact.
+            let mantissa = FixedPointEncoding.scaledRounded(value, bits: -4 * exponent)
+            try self.init(mantissa: mantissa, exponent: exponent, publicKey: publicKey)
+        }
+
+        init(mantissa: BigInt, exponent: Int, publicKey: PublicKey) throws(PaillierError) {
+            guard mantissa.magnitude <= publicKey.maxInt else {
+                throw .plaintextOutOfRange("mantissa must lie within ±max_int (about n/3)")
+            }
+            self.init(unchecked: mantissa.isNegative ? publicKey.n + mantissa : mantissa, exponent: exponent, publicKey: publicKey)
+        }
+
+        init(unchecked encoding: BigInt, exponent: Int, publicKey: PublicKey) {
+            self.encoding = encoding
+            self.exponent = exponent
+            self.publicKey = publicKey
+        }
+
+        /// python-paillier's precision exponent of a float: `⌊(frexp(x)[1] − 53) / log2(16)⌋`.
+        public static func precisionExponent(of value: Double) -> Int {
+            let frexpExponent = value == 0 ? 0 : Int(value.exponent) + 1
+            let lsb = frexpExponent - 53
+            return lsb >= 0 ? lsb / 4 : -((-lsb + 3) / 4)
+        }
+
+        /// The signed mantissa; `overflow` in the band `(max_int, n − max_int)`.
+        public func mantissa() throws(PaillierError) -> BigInt {
+            if encoding <= publicKey.maxInt { return encoding }
+            if encoding >= publicKey.n - publicKey.maxInt { return encoding - publicKey.n }
+            throw .overflow("decrypted number lies in the overflow band")
+        }
+
+        /// The value as text: an integer for exponents ≥ 0, otherwise the Double that Python
+        /// prints when it represents the value exactly, else the exact decimal expansion.
+        public func decimalText() throws(PaillierError) -> String {
+            let mantissa = try mantissa()
+            if exponent >= 0 { return (mantissa << (4 * exponent)).description }
+            let bits = -4 * exponent
+            let double = FixedPointEncoding.double(mantissa, dividedByPowerOfTwo: bits)
+            if double.isFinite, FixedPointEncoding.scaledRounded(double, bits: bits) == mantissa,
+               FixedPointEncoding.double(FixedPointEncoding.scaledRounded(double, bits: bits), dividedByPowerOfTwo: bits) == double {
+                return double.description
+            }
+            return Self.exactDecimal(mantissa, bits: bits)
+        }
+
+        /// The value as the nearest Double (python-paillier's `decode()` for negative exponents).
+        public func doubleValue() throws(PaillierError) -> Double {
+            FixedPointEncoding.double(try mantissa(), dividedByPowerOfTwo: -4 * exponent)
+        }
+
+        /// `mantissa / 2^bits` written out in full (it always terminates).
+        static func exactDecimal(_ mantissa: BigInt, bits: Int) -> String {
+            // m / 2^b = m·5^b / 10^b
+            let scaled = mantissa.magnitude * ((try? BigInt(5).power(bits)) ?? 1)
+            var digits = scaled.description
+            if digits.count <= bits { digits = String(repeating: "0", count: bits - digits.count + 1) + digits }
+            var integerPart = String(digits.prefix(digits.count - bits))
+            var fraction = String(digits.suffix(bits))
+            while fraction.last == "0" { fraction.removeLast() }
+            if integerPart.isEmpty { integerPart = "0" }
+            let sign = mantissa.isNegative ? "-" : ""
+            return fraction.isEmpty ? sign + integerPart + ".0" : sign + integerPart + "." + fraction
+        }
+
+        /// The same value with a lower exponent (the mantissa times `16^(exponent − newExponent)`).
+        public func decreasingExponent(to newExponent: Int) throws(PaillierError) -> EncodedNumber {
+            guard newExponent <= exponent else { throw .plaintextOutOfRange("new exponent must not be larger") }
+            return try EncodedNumber(mantissa: try mantissa() << (4 * (exponent - newExponent)), exponent: newExponent, publicKey: publicKey)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Bignum
+
+extension Paillier {
+    /// python-paillier's `EncryptedNumber`: a ciphertext of an `EncodedNumber`'s residue
+    /// together with its (public) base-16 exponent. Arithmetic follows python-paillier
+    /// exactly, so results match `pheutil` bit for bit in value and exponent.
+    public struct EncryptedNumber: Sendable, Hashable {
+        /// The ciphertext of the residue.
+        public let ciphertext: Ciphertext
+        /// The base-16 exponent.
+        public let exponent: Int
+
+        /// Pairs a ciphertext with its exponent.
+        public init(ciphertext: Ciphertext, exponent: Int) {
+            self.ciphertext = ciphertext
+            self.exponent = exponent
+        }
+
+        /// Encrypts an encoded number in the standard mode (as python-paillier does).
+        public init(encrypting encoded: EncodedNumber) throws(PaillierError) {
+            ciphertext = try encoded.publicKey.encrypt(encoded.encoding)
+            exponent = encoded.exponent
+        }
+
+        /// The public key.
+        public var publicKey: PublicKey { ciphertext.publicKey }
+
+        /// The same value with a lower exponent: the ciphertext times `16^(exponent − newExponent)`.
+        public func decreasingExponent(to newExponent: Int) throws(PaillierError) -> EncryptedNumber {
+            guard newExponent <= exponent else { throw .plaintextOutOfRange("new exponent must not be larger") }
+            guard newExponent < exponent else { return self }
+            let factor = BigInt(1) << (4 * (exponent - newExponent))
+            return EncryptedNumber(ciphertext: ciphertext.multiplied(by: factor), exponent: newExponent)
+        }
+
+        /// `E(a + b)`, aligning exponents first like python-paillier.
+        public func adding(_ other: EncryptedNumber) throws(PaillierError) -> EncryptedNumber {
+            guard other.publicKey == publicKey else { throw .keyMismatch }
+            var a = self, b = other
+            if a.exponent > b.exponent { a = try a.decreasingExponent(to: b.exponent) }
+            if b.exponent > a.exponent { b = try b.decreasingExponent(to: a.exponent) }
+            return EncryptedNumber(ciphertext: try a.ciphertext.adding(b.ciphertext), exponent: a.exponent)
+        }
+
+        /// `E(a + k)` for a plaintext decimal, encoded with `maxExponent = self.exponent`.
+        public func adding(_ scalar: DecimalNumber) throws(PaillierError) -> EncryptedNumber {
+            let encoded = try EncodedNumber(decimal: scalar, publicKey: publicKey, maxExponent: exponent)
+            let aligned = try decreasingExponent(to: encoded.exponent)
+            return EncryptedNumber(ciphertext: try aligned.ciphertext.adding(plaintext: encoded.encoding), exponent: encoded.exponent)
+        }
+
+        /// `E(a · k)` for a plaintext decimal; the exponents add.
+        public func multiplied(by scalar: DecimalNumber) throws(PaillierError) -> EncryptedNumber {
+            let encoded = try EncodedNumber(decimal: scalar, publicKey: publicKey)
+            return EncryptedNumber(ciphertext: ciphertext.multiplied(by: try encoded.mantissa()), exponent: exponent + encoded.exponent)
+        }
+
+        /// Decrypts to the encoded number.
+        public func decrypt(with key: PrivateKey) throws(PaillierError) -> EncodedNumber {
+            let residue = try key.decrypt(ciphertext)
+            return EncodedNumber(unchecked: residue, exponent: exponent, publicKey: publicKey)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Bignum
+
+/// Paillier's additively homomorphic public-key encryption (Eurocrypt 1999) with
+/// g = n + 1, CRT decryption, Damgård–Jurik–Nielsen fast randomness, BatchCrypt-style
+/// packing and python-paillier (`phe`/`pheutil`) compatible encodings and files.
+///
+/// A ciphertext of `m` is `(1 + m·n) · r^n mod n²`; multiplying ciphertexts adds
+/// plaintexts modulo `n`.
+public enum Paillier {
+    /// The default modulus size: 3072 bits, 128-bit security (NIST SP 800-57 Part 1, Table 2).
+    public static let defaultKeyBits = 3072
+
+    /// The smallest modulus accepted without the insecure-for-tests option.
+    public static let minimumSecureKeyBits = 2048
+
+    /// The smallest modulus accepted at all, even for tests (GMP and the encodings
+    /// need some room; this size is trivially factorable).
+    public static let minimumTestKeyBits = 128
+
+    /// The symmetric-equivalent security level of an `n` of `keyBits` bits, after NIST
+    /// SP 800-57 Part 1 Table 2 (factoring-based keys); 80 below 2048 bits.
+    public static func securityLevel(keyBits: Int) -> Int {
+        switch keyBits {
+        case ..<2048: return 80
+        case ..<3072: return 112
+        case ..<7680: return 128
+        case ..<15360: return 192
+        default: return 256
+        }
+    }
+
+    /// Checks a modulus size against the policy: at least 2048 bits unless
+    /// `allowInsecureForTests`, and never below `minimumTestKeyBits`.
+    static func checkKeyBits(_ bits: Int, allowInsecureForTests: Bool) throws(PaillierError) {
+        guard bits >= minimumTestKeyBits else { throw .keyTooSmall(bits: bits, minimum: minimumTestKeyBits) }
+        if !allowInsecureForTests, bits < minimumSecureKeyBits {
+            throw .keyTooSmall(bits: bits, minimum: minimumSecureKeyBits)
+        }
+    }
+}
