@@ -10,6 +10,8 @@ struct PrivAgg: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             DemoCommand.self,
+            PaillierCommand.self,
+            BenchCommand.self,
         ]
     )
 }
