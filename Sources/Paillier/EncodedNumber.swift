@@ -75,37 +75,17 @@ extension Paillier {
             throw .overflow("decrypted number lies in the overflow band")
         }
 
-        /// The value as text: an integer for exponents ≥ 0, otherwise the Double that Python
-        /// prints when it represents the value exactly, else the exact decimal expansion.
+        /// The value as python-paillier's `pheutil decrypt` prints it: an integer for
+        /// exponents ≥ 0, otherwise the correctly rounded Double (shortest round-trip form).
         public func decimalText() throws(PaillierError) -> String {
             let mantissa = try mantissa()
             if exponent >= 0 { return (mantissa << (4 * exponent)).description }
-            let bits = -4 * exponent
-            let double = FixedPointEncoding.double(mantissa, dividedByPowerOfTwo: bits)
-            if double.isFinite, FixedPointEncoding.scaledRounded(double, bits: bits) == mantissa,
-               FixedPointEncoding.double(FixedPointEncoding.scaledRounded(double, bits: bits), dividedByPowerOfTwo: bits) == double {
-                return double.description
-            }
-            return Self.exactDecimal(mantissa, bits: bits)
+            return FixedPointEncoding.double(mantissa, dividedByPowerOfTwo: -4 * exponent).description
         }
 
         /// The value as the nearest Double (python-paillier's `decode()` for negative exponents).
         public func doubleValue() throws(PaillierError) -> Double {
             FixedPointEncoding.double(try mantissa(), dividedByPowerOfTwo: -4 * exponent)
-        }
-
-        /// `mantissa / 2^bits` written out in full (it always terminates).
-        static func exactDecimal(_ mantissa: BigInt, bits: Int) -> String {
-            // m / 2^b = m·5^b / 10^b
-            let scaled = mantissa.magnitude * ((try? BigInt(5).power(bits)) ?? 1)
-            var digits = scaled.description
-            if digits.count <= bits { digits = String(repeating: "0", count: bits - digits.count + 1) + digits }
-            var integerPart = String(digits.prefix(digits.count - bits))
-            var fraction = String(digits.suffix(bits))
-            while fraction.last == "0" { fraction.removeLast() }
-            if integerPart.isEmpty { integerPart = "0" }
-            let sign = mantissa.isNegative ? "-" : ""
-            return fraction.isEmpty ? sign + integerPart + ".0" : sign + integerPart + "." + fraction
         }
 
         /// The same value with a lower exponent (the mantissa times `16^(exponent − newExponent)`).

@@ -49,12 +49,24 @@ extension Paillier {
             return value < 0 ? -magnitude : magnitude
         }
 
-        /// `integer / 2^bits` as the nearest Double (correct to within one ulp).
+        /// `integer / 2^bits` correctly rounded to a Double (ties to even), like Python's
+        /// true division of integers (subnormal results may round twice).
         static func double(_ integer: BigInt, dividedByPowerOfTwo bits: Int) -> Double {
-            // Keep 64 significant bits before converting so large values do not overflow first.
-            let excess = max(integer.bitWidth - 64, 0)
-            let head = (integer >> excess).doubleValue
-            return head * pow2(excess - bits)
+            let magnitude = integer.magnitude
+            let width = magnitude.bitWidth
+            var head: BigInt, shift = 0
+            if width <= 53 {
+                head = magnitude
+            } else {
+                shift = width - 53
+                head = magnitude >> shift
+                let remainder = magnitude.lowBits(shift)
+                let half = BigInt(1) << (shift - 1)
+                if remainder > half || (remainder == half && head.isOdd) { head += 1 }
+            }
+            // head ≤ 2^53 is exact as a Double; scaling by a power of two is exact too.
+            let value = Double(head.intValue ?? 0) * pow2(shift - bits)
+            return integer.isNegative ? -value : value
         }
 
         static func pow2(_ exponent: Int) -> Double {

@@ -14,6 +14,7 @@ struct PrivAgg: AsyncParsableCommand {
             BudgetCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,
+            PaillierCommand.self,
             BenchCommand.self,
         ]
     )

@@ -26,6 +26,22 @@ struct AggregatorAgreementTests {
         }
     }
 
+    @Test func paillierSumMatchesThePlainSumWithinTheStatedError() throws {
+        let inputs = contributions(clients: 7, dimension: 60, bound: 300, seed: 17)
+        let plain = try PlainAggregator().sum(inputs, bound: 300, round: 1)
+        let paillier = try PaillierAggregator(keyBits: 1024, valueBits: 32, allowInsecureForTests: true)
+        let outcome = try paillier.sum(inputs, bound: 300, round: 1)
+        // Step bound / (2^31 − 1) per value, 7 values per entry of the sum.
+        #expect(abs(outcome.errorBound - 7 * 300 / Double((1 << 31) - 1)) < 1e-12)
+        for index in plain.sum.indices { #expect(abs(outcome.sum[index] - plain.sum[index]) <= outcome.errorBound) }
+        // 35-bit slots, 29 per 1022-bit plaintext: 60 values need 3 ciphertexts of 256 bytes.
+        #expect(outcome.uploadBytesPerClient == 3 * 256)
+    }
+
+    @Test func paillierRefusesShortKeysUnlessForTests() {
+        #expect(throws: FedAvgError.self) { try PaillierAggregator(keyBits: 1024) }
+    }
+
     @Test func sparseGraphIsUsedForManyClients() throws {
         let inputs = contributions(clients: 60, dimension: 8, bound: 1, seed: 2)
         let plain = try PlainAggregator().sum(inputs, bound: 1, round: 1)
@@ -48,9 +64,16 @@ struct AggregatorAgreementTests {
         let plain = try await FederatedTraining.run(clients: plainClients, configuration: configuration, aggregator: PlainAggregator())
         let secure = try await FederatedTraining.run(
             clients: plainClients, configuration: configuration, aggregator: SecureAggregator(seed: 8))
-        let bound = try #require(secure.rounds.last?.aggregationErrorBound)
-        // Three rounds of mean updates, each off by at most errorBound·(1 + max|mean|)/N per entry.
-        for (a, b) in zip(plain.model.parameters, secure.model.parameters) { #expect(abs(a - b) < 1e-6 + 100 * bound) }
+        let paillier = try await FederatedTraining.run(
+            clients: plainClients, configuration: configuration,
+            aggregator: PaillierAggregator(keyBits: 1024, valueBits: 48, allowInsecureForTests: true))
+        for run in [secure, paillier] {
+            let bound = try #require(run.rounds.last?.aggregationErrorBound)
+            // Weighted sums are off by at most `bound` per entry and the weights sum to 735,
+            // so each round's mean update is off by well under 100·bound / 735 + rounding.
+            #expect(bound < 1e-3)
+            for (a, b) in zip(plain.model.parameters, run.model.parameters) { #expect(abs(a - b) < 1e-6 + 3 * bound) }
+        }
     }
 
     @Test func mismatchedShapesAreRejected() {

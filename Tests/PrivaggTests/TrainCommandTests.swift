@@ -34,6 +34,14 @@ struct TrainCommandTests {
         #expect((object["epsilon"] as? Double ?? 0) > 0)
     }
 
+    @Test func trainWithPaillierAggregation() throws {
+        let run = try runPrivagg(["train", "--rounds", "2", "--aggregator", "paillier", "--privacy", "none", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["aggregator"] as? String == "paillier")
+        #expect((object["final_accuracy"] as? Double ?? 0) > 0.7)
+    }
+
     @Test func trainStopsAtTheBudgetAndSaysSo() throws {
         let run = try runPrivagg(["train", "--rounds", "30", "--epsilon-budget", "1", "--aggregator", "plain"])
         #expect(run.status == 0)
@@ -59,7 +67,7 @@ struct TrainCommandTests {
         let run = try runPrivagg(["bench", "overhead", "--clients", "5", "--dimension", "100", "--format", "json"])
         #expect(run.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]])
-        #expect(rows.compactMap { $0["aggregator"] as? String }.starts(with: ["plain", "secagg+"]))
+        #expect(rows.compactMap { $0["aggregator"] as? String } == ["plain", "secagg+", "paillier"])
         #expect(rows.allSatisfy { $0["seconds_per_round"] != nil && $0["upload_bytes_per_client"] != nil })
     }
 }

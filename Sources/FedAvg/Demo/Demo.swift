@@ -29,8 +29,8 @@ public enum Demo {
         public var overheadRounds = 3
         /// Folder for the sites' ledgers (nil: a fresh temporary folder).
         public var ledgerDirectory: String?
-        /// Aggregators for the overhead table, in addition to the run's (always: plain and secagg).
-        public var extraAggregators: [any Aggregator] = []
+        /// Paillier key size for the overhead table (nil leaves Paillier out).
+        public var paillierKeyBits: Int? = 2048
 
         /// The default demo.
         public init() {}
@@ -85,8 +85,8 @@ public enum Demo {
         }
 
         progress?(.overhead, nil)
-        let aggregators: [any Aggregator] = [
-PlainAggregator(), secure] + configuration.extraAggregators
+        var aggregators: [any Aggregator] = [PlainAggregator(), secure]
+        if let keyBits = configuration.paillierKeyBits { aggregators.append(try PaillierAggregator(keyBits: keyBits)) }
         let overhead = try OverheadMeasurement.measure(
             aggregators: aggregators, clients: clients.count, dimension: clients[0].featureCount + 2,
             rounds: configuration.overheadRounds, seed: configuration.seed)

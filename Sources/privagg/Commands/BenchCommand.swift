@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `privagg bench`: benchmarks of PrivAgg's protocols, each timed against its raw baseline.
+/// `privagg bench`: benchmarks of PrivAgg's protocols and building blocks on this machine.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark PrivAgg's protocols against their raw cryptographic baselines.",
-        subcommands: [BenchSecAggCommand.self, BenchOverheadCommand.self]
+        abstract: "Benchmark PrivAgg's protocols and building blocks against their raw baselines.",
+        subcommands: [BenchSecAggCommand.self, BenchPaillierCommand.self, BenchOverheadCommand.self]
     )
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import FedAvg
 
 /// Builds the aggregator named on the command line.
@@ -8,9 +7,7 @@ enum AggregatorFactory {
         case .plain: return PlainAggregator()
         case .secagg: return try SecureAggregator(variant: .complete, bitWidth: bitWidth, seed: seed)
         case .secaggPlus: return try SecureAggregator(variant: .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: bitWidth, seed: seed)
-        case .paillier:
-            printError("error: the Paillier aggregator is not available in this build (the Paillier module has not landed)")
-            throw ExitCode.validationFailure
+        case .paillier: return try PaillierAggregator(keyBits: 2048)
         }
     }
 }

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Paillier
+
+/// `privagg bench paillier --keysize BITS [--format text|json]`.
+struct BenchPaillierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paillier",
+        abstract: "Time Paillier encryption (fast, standard, pooled, packed), decryption and addition.")
+
+    @Option(help: "Modulus size in bits (at least 2048 unless --insecure-for-tests).")
+    var keysize = Paillier.defaultKeyBits
+
+    @Option(help: "Output format: text or json.")
+    var format = "text"
+
+    @Option(help: "Bits per packed value.")
+    var valueBits = 16
+
+    @Option(help: "Addends the packing leaves headroom for.")
+    var maxAddends = 1024
+
+    @Option(help: "Multiplier for iteration counts (smaller is quicker and noisier).")
+    var scale = 1.0
+
+    @OptionGroup var keyOptions: PaillierKeyOptions
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
+        if keysize < Paillier.minimumSecureKeyBits, !keyOptions.insecureForTests {
+            throw ValidationError("--keysize \(keysize) is below 2048 bits; add --insecure-for-tests")
+        }
+        guard keysize >= Paillier.minimumTestKeyBits, keysize % 2 == 0 else {
+            throw ValidationError("--keysize must be even and at least \(Paillier.minimumTestKeyBits)")
+        }
+        guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
+    }
+
+    func run() throws {
+        try PaillierFiles.reportingErrors {
+            let report = try Paillier.benchmark(
+                keyBits: keysize, valueBits: valueBits, maxAddends: maxAddends, scale: scale,
+                allowInsecureForTests: keyOptions.insecureForTests)
+            if format == "json" {
+                try emit(try jsonString(report), to: nil)
+            } else {
+                try emit(Self.text(report), to: nil)
+            }
+        }
+    }
+
+    static func text(_ r: Paillier.BenchmarkReport) -> String {
+        func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+        return """
+        Paillier, \(r.keyBits)-bit n, \(r.cores) cores (fast mode: \(r.exponentBits)-bit exponents, \(r.windowBits)-bit windows)
+          key generation ............................ \(f(r.keygenMs, 1)) ms
+          fast-mode table ........................... \(f(r.tableMs, 1)) ms
+          encrypt, fast, 1 core ..................... \(f(r.encryptMsPerCiphertext)) ms/ciphertext
+          encrypt, fast, all cores .................. \(f(r.encryptMsPerCiphertextAllCores)) ms/ciphertext
+          encrypt, standard r^n ..................... \(f(r.encryptStandardMsPerCiphertext)) ms/ciphertext
+          encrypt, key owner (CRT) .................. \(f(r.encryptKeyOwnerMsPerCiphertext)) ms/ciphertext
+          encrypt, pooled obfuscator (online) ....... \(f(r.encryptPooledOnlineMsPerCiphertext, 4)) ms/ciphertext
+          encrypt, packed (\(r.slotsPerCiphertext) × \(r.valueBits)-bit, \(r.maxAddends) addends) ... \(f(r.encryptMsPerValuePacked, 5)) ms/value
+          decrypt (CRT) ............................. \(f(r.decryptMsPerCiphertext)) ms/ciphertext
+          decrypt, packed ........................... \(f(r.decryptMsPerValuePacked, 5)) ms/value
+          add ....................................... \(f(r.addUs, 2)) µs
+        """
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Paillier
+
+/// `privagg paillier add [--output F] PUBLIC ENCRYPTED PLAINTEXT`.
+struct PaillierAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a plaintext number to an encrypted one.")
+
+    @Option(help: "Write the ciphertext here instead of stdout.") var output: String?
+    @OptionGroup var keyOptions: PaillierKeyOptions
+    @Argument(help: "Public key file.") var publicKey: String
+    @Argument(help: "Ciphertext file.") var encrypted: String
+    @Argument(help: "The number to add (put negative numbers after --).") var plaintext: String
+
+    func run() throws {
+        try PaillierFiles.reportingErrors {
+            let key = try PaillierFiles.publicKey(publicKey, insecure: keyOptions.insecureForTests)
+            let number = try PaillierFiles.encryptedNumber(encrypted, key: key)
+            let result = try number.adding(try Paillier.DecimalNumber(plaintext))
+            try PaillierFiles.write(try Paillier.Pheutil.write(result), to: output)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import Paillier
+
+/// `privagg paillier decrypt [--output F] PRIVATE CIPHERTEXT`.
+struct PaillierDecryptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decrypt", abstract: "Decrypt a ciphertext file and print the number.")
+
+    @Option(help: "Write the number here instead of stdout.") var output: String?
+    @OptionGroup var keyOptions: PaillierKeyOptions
+    @Argument(help: "Private key file.") var privateKey: String
+    @Argument(help: "Ciphertext file.") var ciphertext: String
+
+    func run() throws {
+        try PaillierFiles.reportingErrors {
+            let key = try PaillierFiles.privateKey(privateKey, insecure: keyOptions.insecureForTests)
+            let number = try PaillierFiles.encryptedNumber(ciphertext, key: key.publicKey)
+            let text = try number.decrypt(with: key).decimalText()
+            try PaillierFiles.write(Data((text + "\n").utf8), to: output)
+        }
+    }
+}
