@@ -1,6 +1,13 @@
 import Foundation
 
-/// The Gaussian noise used by DP-SGD, central DP-FedAvg and local DP.
+/// The Gaussian noise used by DP-SGD, central DP-FedAvg and local DP — the one place noise
+/// is drawn, so that swapping in the `DifferentialPrivacy` module's Gaussian mechanism (released
+/// on a granularity grid through the exact discrete sampler) changes nothing else.
+///
+/// This version draws Box–Muller samples from 53-bit uniforms of the caller's generator. Its
+/// distribution is right for accounting, but like every textbook floating-point sampler it is
+/// not hardened against the least-significant-bit attacks of Mironov 2012, which the grid-based
+/// mechanism is.
 enum GaussianNoise {
     /// Fills `buffer` with independent N(0, standardDeviation²) draws.
     ///
