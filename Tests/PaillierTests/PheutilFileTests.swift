@@ -42,7 +42,7 @@ struct PheutilFileTests {
             (#"{"kty": "RSA", "alg": "PAI-GN1", "n": "\#(n)"}"#, .malformedFile("kty must be \"DAJ\", got \"RSA\"")),
             (#"{"kty": "DAJ", "alg": "RSA1", "n": "\#(n)"}"#, .malformedFile("alg must be \"PAI-GN1\"")),
             (#"{"kty": "DAJ", "alg": "PAI-GN1", "n": "a+b/"}"#, .malformedFile("")),
-            (#"{"kty": "DAJ", "alg": "PAI-GN1", "n": "AQAB"}"#, .keyTooSmall(bits: 17, minimum: 2048)),
+            (#"{"kty": "DAJ", "alg": "PAI-GN1", "n": "AQAB"}"#, .keyTooSmall(bits: 17, minimum: 128)),
         ]
         for (text, expected) in cases {
             do {
