@@ -17,7 +17,7 @@ extension Paillier {
         public let valueBits: Int
         /// The most ciphertexts that may be summed, `A` (1...2^20).
         public let maxAddends: Int
-        /// Bits per slot, `b + ⌈log2 A⌉`.
+        /// Bits per slot, `b + ⌈log2 A⌉` (at most 63).
         public let slotBits: Int
         /// Values per plaintext.
         public let slotsPerPlaintext: Int
@@ -32,6 +32,8 @@ extension Paillier {
             guard (1...(1 << 20)).contains(maxAddends) else { throw .packing("max addends must be 1...2^20, got \(maxAddends)") }
             let headroom = maxAddends <= 1 ? 0 : Int.bitWidth - (maxAddends - 1).leadingZeroBitCount
             slotBits = valueBits + headroom
+            // Slots are read and written as single 64-bit words.
+            guard slotBits <= 63 else { throw .packing("slots of \(slotBits) bits exceed 63; use fewer value bits or addends") }
             slotsPerPlaintext = (publicKey.bitWidth - 2) / slotBits
             guard slotsPerPlaintext >= 1 else { throw .packing("no \(slotBits)-bit slot fits a \(publicKey.bitWidth)-bit key") }
             self.valueBits = valueBits

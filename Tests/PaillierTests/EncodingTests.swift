@@ -1,0 +1,83 @@
+import Bignum
+import Paillier
+import Testing
+
+@Suite("Paillier encodings")
+struct EncodingTests {
+    let key = TestKeys.small
+    var publicKey: Paillier.PublicKey { key.publicKey }
+
+    @Test func signedValuesRoundTripAndSumsAcrossZero() throws {
+        let encoding = try Paillier.SignedEncoding(publicKey: publicKey)
+        for value in [BigInt(0), 1, -1, 123_456_789, -987_654_321, publicKey.maxInt, -publicKey.maxInt] {
+            #expect(try encoding.decode(key.decrypt(publicKey.encrypt(encoding.encode(value)))) == value)
+        }
+        let sum = try publicKey.encrypt(encoding.encode(-500)).adding(publicKey.encrypt(encoding.encode(200)))
+        #expect(try encoding.decode(key.decrypt(sum)) == -300)
+    }
+
+    @Test func signedOverflowIsDetectedNotWrapped() throws {
+        let encoding = try Paillier.SignedEncoding(publicKey: publicKey)
+        let big = try encoding.encode(publicKey.maxInt)
+        let doubled = try publicKey.encrypt(big).adding(publicKey.encrypt(big))
+        #expect(throws: PaillierError.self) { try encoding.decode(key.decrypt(doubled)) }
+        #expect(throws: PaillierError.self) { try encoding.encode(publicKey.maxInt + 1) }
+        let narrow = try Paillier.SignedEncoding(publicKey: publicKey, maxMagnitude: 1000)
+        #expect(throws: PaillierError.self) { try narrow.decode(1001) }
+        #expect(try narrow.decode(publicKey.n - 1000) == -1000)
+        #expect(throws: PaillierError.self) { try Paillier.SignedEncoding(publicKey: publicKey, maxMagnitude: publicKey.n) }
+    }
+
+    @Test func fixedPointHasTheStatedPrecision() throws {
+        let encoding = try Paillier.FixedPointEncoding(publicKey: publicKey, fractionalBits: 20)
+        let values = [0.0, 1.5, -2.25, 3.141592653589793, -1e6 / 3, 1e-7]
+        var total = try publicKey.encrypt(0)
+        for value in values {
+            let decoded = try encoding.decode(key.decrypt(publicKey.encrypt(encoding.encode(value))))
+            #expect(abs(decoded - value) <= 0x1p-21)
+            try total.add(publicKey.encrypt(encoding.encode(value)))
+        }
+        #expect(abs(try encoding.decode(key.decrypt(total)) - values.reduce(0, +)) <= Double(values.count) * 0x1p-21)
+        let product = try publicKey.encrypt(encoding.encode(1.5)).multiplied(by: try encoding.signed.decode(encoding.encode(-2.0)))
+        #expect(try encoding.decode(key.decrypt(product), scaleCount: 2) == -3.0)
+        #expect(throws: PaillierError.self) { try encoding.encode(.nan) }
+    }
+
+    @Test func encodedNumberFollowsPythonPaillier() throws {
+        // python-paillier: EncodedNumber.encode(pk, 5.0) has exponent ⌊(3 − 53)/4⌋ = −13.
+        #expect(Paillier.EncodedNumber.precisionExponent(of: 5.0) == -13)
+        #expect(Paillier.EncodedNumber.precisionExponent(of: 0.0) == -14)
+        #expect(Paillier.EncodedNumber.precisionExponent(of: 0.1) == -14)
+        let five = try Paillier.EncodedNumber(5.0, publicKey: publicKey)
+        #expect(five.exponent == -13 && five.encoding == BigInt(5) << 52)
+        let minus = try Paillier.EncodedNumber(decimal: Paillier.DecimalNumber("-12.5"), publicKey: publicKey, maxExponent: -32)
+        #expect(minus.exponent == -32)
+        #expect(try minus.mantissa() == -(BigInt(25) << 127))
+        #expect(try minus.decimalText() == "-12.5")
+        let integer = try Paillier.EncodedNumber(BigInt(-7), publicKey: publicKey)
+        #expect(try integer.exponent == 0 && integer.decimalText() == "-7")
+        #expect(try Paillier.EncodedNumber(decimal: .init("0.1"), publicKey: publicKey, maxExponent: -32).doubleValue() == 0.1)
+        #expect(throws: PaillierError.self) { try Paillier.EncodedNumber(publicKey.maxInt + 1, publicKey: publicKey) }
+        #expect(throws: PaillierError.self) { try Paillier.EncodedNumber(encoding: publicKey.maxInt + 1, exponent: 0, publicKey: publicKey).mantissa() }
+    }
+
+    @Test func decimalParsingIsStrictAndExact() throws {
+        let parsed = try Paillier.DecimalNumber("-1.25e2")
+        #expect(parsed.numerator == -125 && parsed.scale == 0 && parsed.doubleValue == -125)
+        #expect(try Paillier.DecimalNumber(".5").doubleValue == 0.5)
+        for bad in ["", "-", "1.2.3", "e5", "1e", "inf", "nan", "0x10", "1 ", "١"] {
+            #expect(throws: PaillierError.self, "'\(bad)'") { try Paillier.DecimalNumber(bad) }
+        }
+    }
+
+    @Test func encryptedNumbersAlignExponentsLikePheutil() throws {
+        let a = try Paillier.EncryptedNumber(encrypting: .init(decimal: .init("42"), publicKey: publicKey, maxExponent: -32))
+        let b = try Paillier.EncryptedNumber(encrypting: .init(decimal: .init("-12.5"), publicKey: publicKey))
+        #expect(b.exponent == -13)
+        let sum = try a.adding(b)
+        #expect(try sum.exponent == -32 && sum.decrypt(with: key).decimalText() == "29.5")
+        let product = try sum.multiplied(by: .init("-3"))
+        #expect(try product.exponent == -45 && product.decrypt(with: key).decimalText() == "-88.5")
+        #expect(try product.adding(Paillier.DecimalNumber("0.5")).decrypt(with: key).decimalText() == "-88.0")
+    }
+}

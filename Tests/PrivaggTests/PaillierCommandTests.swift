@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@Suite("privagg paillier")
+struct PaillierCommandTests {
+    /// A scratch folder with a 512-bit key pair (insecure-for-tests keeps this quick).
+    static func workspace() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-paillier-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let insecure = "--insecure-for-tests"
+        #expect(try runPrivagg(["paillier", "genpkey", "--keysize", "512", insecure, "private.json"], currentDirectory: folder).status == 0)
+        #expect(try runPrivagg(["paillier", "extract", insecure, "private.json", "public.json"], currentDirectory: folder).status == 0)
+        return folder
+    }
+
+    @Test func pheutilWorkflowComputesOnCiphertexts() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func run(_ arguments: [String]) throws -> PrivaggRun {
+            let result = try runPrivagg(["paillier"] + arguments, currentDirectory: folder)
+            #expect(result.status == 0, "\(arguments): \(result.standardError)")
+            return result
+        }
+        let i = "--insecure-for-tests"
+        _ = try run(["encrypt", i, "--output", "a.json", "public.json", "--", "-12.5"])
+        let b = try run(["encrypt", i, "public.json", "40"])
+        try Data(b.standardOutput.utf8).write(to: folder.appendingPathComponent("b.json"))
+        #expect(b.standardOutput.contains("\"e\":-32"))
+        #expect(try run(["decrypt", i, "private.json", "a.json"]).standardOutput == "-12.5\n")
+        _ = try run(["addenc", i, "--output", "sum.json", "public.json", "a.json", "b.json"])
+        #expect(try run(["decrypt", i, "private.json", "sum.json"]).standardOutput == "27.5\n")
+        _ = try run(["multiply", i, "--output", "product.json", "public.json", "sum.json", "--", "-2"])
+        #expect(try run(["decrypt", i, "private.json", "product.json"]).standardOutput == "-55.0\n")
+        _ = try run(["add", i, "--output", "shifted.json", "public.json", "product.json", "0.25"])
+        #expect(try run(["decrypt", i, "--output", "out.txt", "private.json", "shifted.json"]).standardOutput.isEmpty)
+        #expect(try String(contentsOf: folder.appendingPathComponent("out.txt"), encoding: .utf8) == "-54.75\n")
+        _ = try run(["sum", i, "--output", "all.json", "public.json", "a.json", "b.json", "shifted.json"])
+        #expect(try run(["decrypt", i, "private.json", "all.json"]).standardOutput == "-27.25\n")
+    }
+
+    @Test func badInputsFailOnStandardErrorOnly() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(#"{"v": "0", "e": 0}"#.utf8).write(to: folder.appendingPathComponent("zero.json"))
+        let failures: [[String]] = [
+            ["genpkey", "--keysize", "1024", "small.json"],
+            ["encrypt", "public.json", "5"],
+            ["encrypt", "--insecure-for-tests", "public.json", "five"],
+            ["decrypt", "--insecure-for-tests", "private.json", "zero.json"],
+            ["decrypt", "--insecure-for-tests", "public.json", "zero.json"],
+            ["sum", "--insecure-for-tests", "public.json"],
+            ["addenc", "--insecure-for-tests", "public.json", "missing.json", "zero.json"],
+        ]
+        for arguments in failures {
+            let run = try runPrivagg(["paillier"] + arguments, currentDirectory: folder)
+            #expect(run.status != 0, "\(arguments)")
+            #expect(run.standardOutput.isEmpty, "\(arguments)")
+            #expect(!run.standardError.isEmpty, "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("small.json").path))
+    }
+
+    @Test func benchReportsTheIssueFieldsAsJSON() throws {
+        let run = try runPrivagg(["bench", "paillier", "--keysize", "512", "--insecure-for-tests", "--format", "json", "--scale", "0.05"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        for field in ["encrypt_ms_per_ciphertext", "encrypt_ms_per_value_packed", "decrypt_ms_per_ciphertext",
+                      "decrypt_ms_per_value_packed", "add_us"] {
+            let value = try #require(object[field] as? Double, "\(field)")
+            #expect(value > 0)
+        }
+        #expect(object["slots_per_ciphertext"] as? Int == 510 / 26)
+        let refused = try runPrivagg(["bench", "paillier", "--keysize", "1024"])
+        #expect(refused.status != 0 && refused.standardOutput.isEmpty)
+    }
+}
