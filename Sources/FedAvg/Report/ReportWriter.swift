@@ -113,6 +113,7 @@ public enum ReportWriter {
         - **ε** \(epsilonExplanation(report.privacy))
         - **bytes** are what one client sends and receives per round (model broadcast included in download); **crypto seconds** are the time spent in quantization, masking, key agreement, encryption and unmasking.
         - Records never leave their site: standardization statistics and model updates are the only things a site sends, and both go through the aggregator.
+        - What ε does not cover: the one-off feature statistics (sums, sums of squares and counts over all sites, summed by the aggregator without noise) and the per-site test accuracies reported here for evaluation.
 
         Data: UCI Heart Disease (Janosi, Steinbrunn, Pfisterer, Detrano; donor D. W. Aha, 1988), CC BY 4.0, doi:10.24432/C52P4X.
 
