@@ -36,8 +36,10 @@ extension Paillier {
         public var decryptMsPerCiphertext: Double
         /// Decryption plus unpacking per packed value (one core).
         public var decryptMsPerValuePacked: Double
-        /// One homomorphic addition (product mod n²).
+        /// One homomorphic addition (product mod n²), one core.
         public var addUs: Double
+        /// Wall time per addition in `Paillier.sum` over all cores.
+        public var addUsAllCores: Double
 
         enum CodingKeys: String, CodingKey {
             case keyBits = "key_bits", cores, exponentBits = "exponent_bits", windowBits = "window_bits"
@@ -51,7 +53,7 @@ extension Paillier {
             case encryptMsPerValuePacked = "encrypt_ms_per_value_packed"
             case decryptMsPerCiphertext = "decrypt_ms_per_ciphertext"
             case decryptMsPerValuePacked = "decrypt_ms_per_value_packed"
-            case addUs = "add_us"
+            case addUs = "add_us", addUsAllCores = "add_us_all_cores"
         }
     }
 
@@ -115,6 +117,9 @@ extension Paillier {
             for index in 0..<addCount { try accumulator.add(ciphertexts[index % ciphertexts.count]) }
         }
 
+        let summands = (0..<addCount).map { ciphertexts[$0 % ciphertexts.count] }
+        let parallelAdd = try measure { () throws(PaillierError) in _ = try Paillier.sum(summands, publicKey: publicKey) }
+
         let scheme = try PackingScheme(publicKey: publicKey, valueBits: valueBits, maxAddends: maxAddends)
         let bound = scheme.maxMagnitude
         let packedCiphertexts = count(50)
@@ -145,6 +150,7 @@ extension Paillier {
             encryptMsPerValuePacked: milliseconds(packedEncrypt) / Double(values.count),
             decryptMsPerCiphertext: milliseconds(decrypt) / Double(decryptCount),
             decryptMsPerValuePacked: milliseconds(packedDecrypt) / Double(values.count),
-            addUs: milliseconds(add) * 1000 / Double(addCount))
+            addUs: milliseconds(add) * 1000 / Double(addCount),
+            addUsAllCores: milliseconds(parallelAdd) * 1000 / Double(addCount))
     }
 }
