@@ -10,15 +10,19 @@ extension Paillier {
         public var keyBits: Int
         /// Cores used by the `_all_cores` figures.
         public var cores: Int
-        /// Short-exponent length ℓ and table window w of the fast mode.
+        /// Short-exponent length ℓ of the fast mode.
         public var exponentBits: Int
+        /// Window width of the fast mode's fixed-base table.
         public var windowBits: Int
-        /// Packing parameters and the resulting slots per ciphertext.
+        /// Bits per packed value.
         public var valueBits: Int
+        /// Addends the packing leaves headroom for.
         public var maxAddends: Int
+        /// Packed values per ciphertext.
         public var slotsPerCiphertext: Int
-        /// One key generation, and building the fast-mode table.
+        /// One key generation.
         public var keygenMs: Double
+        /// Building the fast-mode table (once per encryptor).
         public var tableMs: Double
         /// Fast-mode encryption, one core.
         public var encryptMsPerCiphertext: Double
