@@ -104,7 +104,7 @@ extension Paillier {
         let owner = try measure { () throws(PaillierError) in
             for plaintext in plaintexts.prefix(standardCount) { _ = try privateKey.encrypt(plaintext) }
         }
-        var pool = ObfuscatorPool(source: .fast(encryptor))
+        let pool = ObfuscatorPool(source: .fast(encryptor))
         pool.fill(count: plaintexts.count)
         let pooled = try measure { () throws(PaillierError) in
             for plaintext in plaintexts { _ = try pool.encrypt(plaintext) }
