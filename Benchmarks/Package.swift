@@ -68,5 +68,15 @@ let package = Package(
             path: "Benchmarks/SecureAggregationBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "PaillierBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Bignum", package: "PrivAgg"),
+                .product(name: "Paillier", package: "PrivAgg"),
+            ],
+            path: "Benchmarks/PaillierBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import Bignum
+import Foundation
 import Sodium
 
 extension Paillier {
@@ -6,8 +7,10 @@ extension Paillier {
     /// encryption costs one multiplication modulo n² per ciphertext.
     ///
     /// Each obfuscator is handed out once and then forgotten: reusing one would let anyone
-    /// divide two ciphertexts and learn the difference of their plaintexts.
-    public struct ObfuscatorPool: Sendable {
+    /// divide two ciphertexts and learn the difference of their plaintexts. That is why the
+    /// pool is a class (a copy of a value type would hand out the same obfuscators twice);
+    /// it is safe to share between tasks.
+    public final class ObfuscatorPool: @unchecked Sendable {
         /// How obfuscators are made.
         public enum Source: Sendable {
             /// `r^n` with `r` uniform in Z*_n (no extra assumption).
@@ -38,6 +41,7 @@ extension Paillier {
         /// Where obfuscators come from.
         public let source: Source
         private var obfuscators: [BigInt] = []
+        private let lock = NSLock()
 
         /// An empty pool drawing from `source`.
         public init(source: Source) {
@@ -48,32 +52,39 @@ extension Paillier {
         public var publicKey: PublicKey { source.publicKey }
 
         /// How many obfuscators are ready.
-        public var count: Int { obfuscators.count }
+        public var count: Int { lock.withLock { obfuscators.count } }
 
         /// Computes `count` more obfuscators on all cores.
-        public mutating func fill(count: Int) {
+        public func fill(count: Int) {
             guard count > 0 else { return }
             let source = self.source
             let fresh = (try? Parallel.map(count: count) { _ in source.make() }) ?? []
-            obfuscators.append(contentsOf: fresh)
+            lock.withLock { obfuscators.append(contentsOf: fresh) }
         }
 
         /// Removes and returns one obfuscator, computing one on the spot when the pool is empty.
-        public mutating func next() -> BigInt {
-            obfuscators.popLast() ?? source.make()
+        public func next() -> BigInt {
+            lock.withLock { obfuscators.popLast() } ?? source.make()
         }
 
         /// Encrypts `plaintext ∈ [0, n)` with the next obfuscator.
-        public mutating func encrypt(_ plaintext: BigInt) throws(PaillierError) -> Ciphertext {
+        public func encrypt(_ plaintext: BigInt) throws(PaillierError) -> Ciphertext {
             try publicKey.encrypt(plaintext, obfuscator: next())
         }
 
         /// Encrypts many plaintexts with pooled obfuscators (topped up first on all cores),
         /// the multiplications themselves also spread over all cores.
-        public mutating func encrypt(_ plaintexts: [BigInt]) throws(PaillierError) -> [Ciphertext] {
-            if obfuscators.count < plaintexts.count { fill(count: plaintexts.count - obfuscators.count) }
-            let taken = Array(obfuscators.suffix(plaintexts.count))
-            obfuscators.removeLast(plaintexts.count)
+        public func encrypt(_ plaintexts: [BigInt]) throws(PaillierError) -> [Ciphertext] {
+            let missing = plaintexts.count - count
+            if missing > 0 { fill(count: missing) }
+            // Another task may have drained the pool meanwhile; make up any shortfall on the spot.
+            var drawn: [BigInt] = lock.withLock {
+                let available = min(plaintexts.count, obfuscators.count)
+                defer { obfuscators.removeLast(available) }
+                return Array(obfuscators.suffix(available))
+            }
+            while drawn.count < plaintexts.count { drawn.append(source.make()) }
+            let taken = drawn
             let key = publicKey
             return try Parallel.map(count: plaintexts.count) { (index) throws(PaillierError) in
                 try key.encrypt(plaintexts[index], obfuscator: taken[index])

@@ -10,15 +10,19 @@ extension Paillier {
         public var keyBits: Int
         /// Cores used by the `_all_cores` figures.
         public var cores: Int
-        /// Short-exponent length ℓ and table window w of the fast mode.
+        /// Short-exponent length ℓ of the fast mode.
         public var exponentBits: Int
+        /// Window width of the fast mode's fixed-base table.
         public var windowBits: Int
-        /// Packing parameters and the resulting slots per ciphertext.
+        /// Bits per packed value.
         public var valueBits: Int
+        /// Addends the packing leaves headroom for.
         public var maxAddends: Int
+        /// Packed values per ciphertext.
         public var slotsPerCiphertext: Int
-        /// One key generation, and building the fast-mode table.
+        /// One key generation.
         public var keygenMs: Double
+        /// Building the fast-mode table (once per encryptor).
         public var tableMs: Double
         /// Fast-mode encryption, one core.
         public var encryptMsPerCiphertext: Double
@@ -36,8 +40,10 @@ extension Paillier {
         public var decryptMsPerCiphertext: Double
         /// Decryption plus unpacking per packed value (one core).
         public var decryptMsPerValuePacked: Double
-        /// One homomorphic addition (product mod n²).
+        /// One homomorphic addition (product mod n²), one core.
         public var addUs: Double
+        /// Wall time per addition in `Paillier.sum` over all cores.
+        public var addUsAllCores: Double
 
         enum CodingKeys: String, CodingKey {
             case keyBits = "key_bits", cores, exponentBits = "exponent_bits", windowBits = "window_bits"
@@ -51,7 +57,7 @@ extension Paillier {
             case encryptMsPerValuePacked = "encrypt_ms_per_value_packed"
             case decryptMsPerCiphertext = "decrypt_ms_per_ciphertext"
             case decryptMsPerValuePacked = "decrypt_ms_per_value_packed"
-            case addUs = "add_us"
+            case addUs = "add_us", addUsAllCores = "add_us_all_cores"
         }
     }
 
@@ -98,7 +104,7 @@ extension Paillier {
         let owner = try measure { () throws(PaillierError) in
             for plaintext in plaintexts.prefix(standardCount) { _ = try privateKey.encrypt(plaintext) }
         }
-        var pool = ObfuscatorPool(source: .fast(encryptor))
+        let pool = ObfuscatorPool(source: .fast(encryptor))
         pool.fill(count: plaintexts.count)
         let pooled = try measure { () throws(PaillierError) in
             for plaintext in plaintexts { _ = try pool.encrypt(plaintext) }
@@ -114,6 +120,9 @@ extension Paillier {
         let add = try measure { () throws(PaillierError) in
             for index in 0..<addCount { try accumulator.add(ciphertexts[index % ciphertexts.count]) }
         }
+
+        let summands = (0..<addCount).map { ciphertexts[$0 % ciphertexts.count] }
+        let parallelAdd = try measure { () throws(PaillierError) in _ = try Paillier.sum(summands, publicKey: publicKey) }
 
         let scheme = try PackingScheme(publicKey: publicKey, valueBits: valueBits, maxAddends: maxAddends)
         let bound = scheme.maxMagnitude
@@ -145,6 +154,7 @@ extension Paillier {
             encryptMsPerValuePacked: milliseconds(packedEncrypt) / Double(values.count),
             decryptMsPerCiphertext: milliseconds(decrypt) / Double(decryptCount),
             decryptMsPerValuePacked: milliseconds(packedDecrypt) / Double(values.count),
-            addUs: milliseconds(add) * 1000 / Double(addCount))
+            addUs: milliseconds(add) * 1000 / Double(addCount),
+            addUsAllCores: milliseconds(parallelAdd) * 1000 / Double(addCount))
     }
 }

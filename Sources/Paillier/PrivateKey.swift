@@ -13,9 +13,8 @@ extension Paillier {
         public let q: BigInt
         let pSquared: BigInt
         let qSquared: BigInt
-        /// `hp = L_p(g^(p−1) mod p²)^(−1) mod p`, and likewise `hq`.
-        let hp: BigInt
-        let hq: BigInt
+        /// `hp = L_p(g^(p−1) mod p²)^(−1) mod p`, and likewise `hq` for q.
+        let hp: BigInt, hq: BigInt
         /// `p^(−1) mod q`, for CRT recombination modulo n.
         let pInverseModQ: BigInt
         /// `(p²)^(−1) mod q²`, for CRT recombination modulo n².

@@ -32,7 +32,7 @@ struct RoundTripTests {
         let (_, key, fast) = Self.keys[keyIndex]
         let plaintexts = Self.plaintexts(for: key.publicKey)
         for source in [Paillier.ObfuscatorPool.Source.standard(key.publicKey), .fast(fast), .keyOwner(key)] {
-            var pool = Paillier.ObfuscatorPool(source: source)
+            let pool = Paillier.ObfuscatorPool(source: source)
             pool.fill(count: 4)
             #expect(pool.count == 4)
             let ciphertexts = try pool.encrypt(plaintexts)
@@ -41,6 +41,15 @@ struct RoundTripTests {
             #expect(Set(ciphertexts.map(\.value)).count == plaintexts.count)
             #expect(try key.decrypt(pool.encrypt(plaintexts[3])) == plaintexts[3])
         }
+    }
+
+    @Test func poolReferencesNeverHandOutAnObfuscatorTwice() throws {
+        let pool = Paillier.ObfuscatorPool(source: .fast(TestKeys.fastSmall))
+        let alias = pool
+        pool.fill(count: 6)
+        var seen = Set<BigInt>()
+        for index in 0..<6 { seen.insert(index.isMultiple(of: 2) ? pool.next() : alias.next()) }
+        #expect(seen.count == 6 && pool.count == 0 && alias.count == 0)
     }
 
     @Test func fastObfuscatorsAreNthResiduesOfTheTableBase() throws {

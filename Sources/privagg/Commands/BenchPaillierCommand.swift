@@ -62,7 +62,8 @@ struct BenchPaillierCommand: ParsableCommand {
           encrypt, packed (\(r.slotsPerCiphertext) × \(r.valueBits)-bit, \(r.maxAddends) addends) ... \(f(r.encryptMsPerValuePacked, 5)) ms/value
           decrypt (CRT) ............................. \(f(r.decryptMsPerCiphertext)) ms/ciphertext
           decrypt, packed ........................... \(f(r.decryptMsPerValuePacked, 5)) ms/value
-          add ....................................... \(f(r.addUs, 2)) µs
+          add, 1 core ............................... \(f(r.addUs, 2)) µs
+          add, within a sum over all cores .......... \(f(r.addUsAllCores, 2)) µs
         """
     }
 }
