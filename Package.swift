@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
         .library(name: "PrivacyAccounting", targets: ["PrivacyAccounting"]),
+        .library(name: "DifferentialPrivacy", targets: ["DifferentialPrivacy"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -32,12 +33,13 @@ let package = Package(
 
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
         .target(name: "PrivacyAccounting"),
+        .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
 
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum", "PrivacyAccounting",
+                "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Sodium", "PrivacyAccounting"]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],
     swiftLanguageModes: [.v6]
