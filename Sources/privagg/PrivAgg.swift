@@ -13,6 +13,7 @@ struct PrivAgg: AsyncParsableCommand {
             BudgetCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,
+            NoiseCommand.self,
         ]
     )
 }
