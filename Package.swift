@@ -8,9 +8,10 @@ let package = Package(
         .library(name: "Sodium", targets: ["Sodium"]),
         .library(name: "Bignum", targets: ["Bignum"]),
         .library(name: "PrivacyAccounting", targets: ["PrivacyAccounting"]),
+        .library(name: "DifferentialPrivacy", targets: ["DifferentialPrivacy"]),
         .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
-        .library(name: "FedAvg", targets: ["FedAvg"]),
         .library(name: "Paillier", targets: ["Paillier"]),
+        .library(name: "FedAvg", targets: ["FedAvg"]),
         .executable(name: "privagg", targets: ["privagg"]),
     ],
     dependencies: [
@@ -37,13 +38,15 @@ let package = Package(
         .target(name: "Paillier", dependencies: ["Bignum", "Sodium"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
         .target(name: "PrivacyAccounting"),
+        // Exact, floating-point-safe noise mechanisms; each knows its privacy event.
+        .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
         .target(name: "SecureAggregation", dependencies: ["Sodium"]),
 
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier"],
+            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"],
             resources: [.copy("Resources/uci-heart-disease")]
         ),
 
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "privagg",
             dependencies: [
-                "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier", "FedAvg",
+                "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,8 +62,9 @@ let package = Package(
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Sodium", "PrivacyAccounting"]),
         .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
-        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "SecureAggregation", "Paillier"]),
+        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],

@@ -14,6 +14,7 @@ struct PrivAgg: AsyncParsableCommand {
             BudgetCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,
+            NoiseCommand.self,
             PaillierCommand.self,
             BenchCommand.self,
         ]

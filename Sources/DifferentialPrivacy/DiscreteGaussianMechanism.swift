@@ -1,0 +1,27 @@
+import PrivacyAccounting
+
+/// The discrete Gaussian mechanism on integers (Canonne–Kamath–Steinke 2020).
+public struct DiscreteGaussianMechanism: Mechanism {
+    /// The exact sampler.
+    public let sampler: DiscreteGaussianSampler
+    /// The integer ℓ2 sensitivity of the released value.
+    public let sensitivity: Double
+
+    /// Creates the mechanism with noise σ and sensitivity Δ > 0.
+    public init(sigma: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
+        guard sensitivity.isFinite, sensitivity > 0 else {
+            throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
+        }
+        sampler = try DiscreteGaussianSampler(sigma: sigma)
+        self.sensitivity = sensitivity
+    }
+
+    /// `.discreteGaussian(sigma:sensitivity:)` with the σ actually used.
+    public var privacyEvent: PrivacyEvent { .discreteGaussian(sigma: sampler.sigma, sensitivity: sensitivity) }
+
+    /// Adds discrete Gaussian noise (saturating at the Int64 range).
+    public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) -> Int64 {
+        let (sum, overflow) = value.addingReportingOverflow(sampler.sample(using: &rng))
+        return overflow ? (value > 0 ? .max : .min) : sum
+    }
+}

@@ -1,0 +1,35 @@
+import PrivacyAccounting
+
+/// The Laplace mechanism on reals, released on the grid of `GridGranularity` through
+/// the exact discrete Laplace sampler (never inverse-CDF on doubles; Mironov 2012).
+public struct LaplaceMechanism: Mechanism {
+    /// The grid step g.
+    public let granularity: Double
+    /// The ℓ1 sensitivity.
+    public let sensitivity: Double
+    @usableFromInline let sampler: DiscreteLaplaceSampler
+
+    /// Creates the mechanism with scale b and sensitivity Δ (both finite, > 0).
+    public init(scale: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
+        guard scale.isFinite, scale > 0, scale < 1e300 else {
+            throw .invalidParameter(name: "scale", reason: "must be finite and > 0, got \(scale)")
+        }
+        guard sensitivity.isFinite, sensitivity > 0 else {
+            throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
+        }
+        granularity = GridGranularity.step(forScale: scale)
+        sampler = try DiscreteLaplaceSampler(scale: scale / granularity)
+        self.sensitivity = sensitivity
+    }
+
+    /// The scale b actually used.
+    public var scale: Double { sampler.scale * granularity }
+
+    /// `.laplace(scale:sensitivity:)`.
+    public var privacyEvent: PrivacyEvent { .laplace(scale: scale, sensitivity: sensitivity) }
+
+    /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
+    public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {
+        gridRelease(value, granularity: granularity, noise: sampler.sample(using: &rng))
+    }
+}
