@@ -1,7 +1,7 @@
 import PrivacyAccounting
 
 /// The discrete Gaussian mechanism on integers (Canonne–Kamath–Steinke 2020).
-public struct DiscreteGaussianMechanism: Mechanism {
+public struct DiscreteGaussianMechanism: AdditiveNoiseMechanism {
     /// The exact sampler.
     public let sampler: DiscreteGaussianSampler
     /// The integer ℓ2 sensitivity of the released value.
@@ -21,7 +21,13 @@ public struct DiscreteGaussianMechanism: Mechanism {
 
     /// Adds discrete Gaussian noise (saturating at the Int64 range).
     public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) -> Int64 {
-        let (sum, overflow) = value.addingReportingOverflow(sampler.sample(using: &rng))
-        return overflow ? (value > 0 ? .max : .min) : sum
+        saturatingAdd(value, sampler.sample(using: &rng))
+    }
+
+    /// Adds independent noise to every element of `buffer`, in place (saturating).
+    @inlinable
+    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
+        var bits = RandomBits()
+        for i in buffer.indices { buffer[i] = saturatingAdd(buffer[i], sampler.sample(using: &rng, bits: &bits)) }
     }
 }

@@ -1,23 +1,30 @@
 /// Exact discrete Gaussian sampler, P(x) ∝ exp(−x²/(2σ²)) on ℤ, with rational
 /// σ = `sigmaNumerator / sigmaDenominator` (Canonne–Kamath–Steinke 2020, Algorithm 3).
 ///
-/// With t = ⌊σ⌋ + 1, draw Y from the discrete Laplace of scale t and accept with
-/// probability exp(−(|Y| − σ²/t)²/(2σ²)), an exact Bernoulli(exp(−γ)) with
-/// γ = (|Y|·d·t − n)² / (2·n·d·t²) for σ² = n/d. Expected attempts < 1.5 for σ ≥ 1
-/// (CKS Prop. 5), each a discrete Laplace draw plus a Bernoulli(exp(−γ)).
+/// Draw Y from the discrete Laplace of integer scale t and accept with probability
+/// exp(−(|Y| − σ²/t)²/(2σ²)), an exact Bernoulli(exp(−γ)). The proposal times the
+/// acceptance is proportional to exp(−Y²/(2σ²)) for any t > 0; t = σ for integer σ
+/// (then γ = (|Y| − σ)²/(2σ²), 64-bit arithmetic for σ ≤ 2^20 and |Y| < 2^32 + σ) and
+/// t = ⌊σ⌋ + 1 otherwise, as in CKS (γ = (|Y|·q²·t − p²)²/(2p²q²t²) for σ = p/q).
+/// Acceptance is about √(π/2)·e^−½ ≈ 0.76 for σ ≥ 1, so a sample takes about 1.3
+/// attempts, each a discrete Laplace draw plus a Bernoulli(exp(−γ)).
 ///
-/// Bounds: σ numerator ≤ 2^20, denominator ≤ 2^10 keep every product inside UInt128.
-/// A candidate with |Y|·d·t ≥ 2^63 (i.e. |Y| > 2^13·t, prior probability < exp(−8000))
-/// is rejected instead of evaluated — the only deviation from exactness.
+/// Bounds: σ numerator ≤ 2^20, denominator ≤ 2^10 (stored in lowest terms). Integer σ is
+/// exact everywhere. For fractional σ a candidate with |Y|·q²·t ≥ 2^64 (its acceptance
+/// probability is below exp(−2^23)) is rejected
+/// instead of evaluated — the only deviation from exactness.
 public struct DiscreteGaussianSampler: Sendable, Equatable {
-    /// Numerator of σ.
+    /// Numerator of σ (lowest terms).
     public let sigmaNumerator: UInt64
-    /// Denominator of σ.
+    /// Denominator of σ (lowest terms).
     public let sigmaDenominator: UInt64
     @usableFromInline let laplace: DiscreteLaplaceSampler
     @usableFromInline let t: UInt64
-    @usableFromInline let n: UInt64
-    @usableFromInline let d: UInt64
+    /// σ²/t scaled by q²·t: p for integer σ, p² for σ = p/q.
+    @usableFromInline let center: UInt64
+    /// q²·t, the factor of |Y| in γ's numerator.
+    @usableFromInline let dt: UInt64
+    /// 2p²q²t² (fractional σ) or 2σ² (integer σ).
     @usableFromInline let gammaDenominator: UInt128
 
     /// Creates a sampler with σ = numerator/denominator, numerator ≤ 2^20, denominator ≤ 2^10.
@@ -25,17 +32,27 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
         guard sigmaNumerator >= 1, sigmaNumerator <= 1 << 20, sigmaDenominator >= 1, sigmaDenominator <= 1 << 10 else {
             throw .invalidParameter(name: "sigma", reason: "numerator must be in 1...2^20 and denominator in 1...2^10")
         }
-        self.sigmaNumerator = sigmaNumerator
-        self.sigmaDenominator = sigmaDenominator
-        t = sigmaNumerator / sigmaDenominator + 1
-        n = sigmaNumerator * sigmaNumerator
-        d = sigmaDenominator * sigmaDenominator
+        let divisor = greatestCommonDivisor(sigmaNumerator, sigmaDenominator)
+        let p = sigmaNumerator / divisor, q = sigmaDenominator / divisor
+        self.sigmaNumerator = p
+        self.sigmaDenominator = q
+        if q == 1 {
+            t = p
+            center = p
+            dt = 1
+            gammaDenominator = 2 * UInt128(p * p)
+        } else {
+            t = p / q + 1
+            center = p * p
+            dt = q * q * t
+            gammaDenominator = 2 * UInt128(p * p) * UInt128(q * q) * UInt128(t) * UInt128(t)
+        }
         laplace = try DiscreteLaplaceSampler(scaleNumerator: t)
-        gammaDenominator = 2 * UInt128(n) * UInt128(d) * UInt128(t) * UInt128(t)
     }
 
     /// Creates a sampler with σ rounded to a multiple of 1/1024 (σ ≤ 1024; larger σ
-    /// rounded to an integer, up to 2^20). `sigma` reports the value used.
+    /// rounded to a coarser multiple, an integer above 1024, up to 2^20). `sigma` reports
+    /// the value used.
     public init(sigma: Double) throws(DifferentialPrivacyError) {
         guard sigma.isFinite, sigma > 0, sigma <= Double(1 << 20) else {
             throw .invalidParameter(name: "sigma", reason: "must be finite, > 0 and <= 2^20, got \(sigma)")
@@ -52,21 +69,33 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// Draws one sample.
     @inlinable
     public func sample<G: RandomNumberGenerator>(using rng: inout G) -> Int64 {
+        var bits = RandomBits()
+        return sample(using: &rng, bits: &bits)
+    }
+
+    @inlinable
+    func sample<G: RandomNumberGenerator>(using rng: inout G, bits: inout RandomBits) -> Int64 {
         while true {
-            let y = laplace.sample(using: &rng)
-            let (ydt, overflow) = y.magnitude.multipliedReportingOverflow(by: d * t)
-            if overflow || ydt >= 1 << 63 { continue }
-            let a = ydt >= n ? ydt - n : n - ydt
-            let gammaNumerator = UInt128(a) * UInt128(a)
-            if ExactBernoulli.sampleExpMinus(numerator: gammaNumerator, denominator: gammaDenominator, using: &rng) {
-                return y
+            let y = laplace.sample(using: &rng, bits: &bits)
+            let (ydt, overflow) = y.magnitude.multipliedReportingOverflow(by: dt)
+            if overflow { continue }
+            let a = ydt >= center ? ydt - center : center - ydt
+            let (high, low) = a.multipliedFullWidth(by: a)
+            let accept: Bool
+            if high == 0, gammaDenominator <= UInt128(UInt64.max) {
+                accept = bits.bernoulliExpMinus(numerator: low, denominator: UInt64(gammaDenominator), using: &rng)
+            } else {
+                let square = UInt128(high) << 64 | UInt128(low)
+                accept = bits.bernoulliExpMinus(numerator: square, denominator: gammaDenominator, using: &rng)
             }
+            if accept { return y }
         }
     }
 
     /// Fills `buffer` with independent samples without allocating.
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        for i in buffer.indices { buffer[i] = sample(using: &rng) }
+        var bits = RandomBits()
+        for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
     }
 }

@@ -2,14 +2,19 @@ import PrivacyAccounting
 
 /// The Gaussian mechanism on reals, released on the grid of `GridGranularity`
 /// through the exact discrete Gaussian sampler (never Box–Muller on doubles).
-public struct GaussianMechanism: Mechanism {
+public struct GaussianMechanism: AdditiveNoiseMechanism {
     /// The grid step g.
     public let granularity: Double
     /// The ℓ2 sensitivity.
     public let sensitivity: Double
+    @usableFromInline let inverseGranularity: Double
     @usableFromInline let sampler: DiscreteGaussianSampler
 
     /// Creates the mechanism with noise σ and sensitivity Δ (both finite, > 0).
+    ///
+    /// σ/g lies in [2^19, 2^20) and is rounded to an integer (relative change ≤ 2^−20,
+    /// reported by `sigma` and the privacy event), which keeps the sampler on 64-bit
+    /// arithmetic.
     public init(sigma: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
         guard sigma.isFinite, sigma > 0, sigma < 1e300 else {
             throw .invalidParameter(name: "sigma", reason: "must be finite and > 0, got \(sigma)")
@@ -18,7 +23,8 @@ public struct GaussianMechanism: Mechanism {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
         }
         granularity = GridGranularity.step(forScale: sigma)
-        sampler = try DiscreteGaussianSampler(sigma: sigma / granularity)
+        inverseGranularity = 1 / granularity
+        sampler = try DiscreteGaussianSampler(sigmaNumerator: UInt64((sigma * inverseGranularity).rounded()))
         self.sensitivity = sensitivity
     }
 
@@ -29,18 +35,19 @@ public struct GaussianMechanism: Mechanism {
     public var privacyEvent: PrivacyEvent { .gaussian(noiseMultiplier: sigma / sensitivity) }
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Gaussian noise.
-    /// Non-finite inputs, or inputs beyond 2^62 grid steps, are returned unchanged
-    /// only if they are not finite; finite out-of-range inputs saturate to the grid edge.
+    /// Non-finite inputs are returned unchanged; finite inputs beyond 2^62 grid steps
+    /// saturate to the grid edge.
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {
-        gridRelease(value, granularity: granularity, noise: sampler.sample(using: &rng))
+        gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
     }
-}
 
-/// Rounds `value` to the grid, adds `noise` grid steps and scales back.
-@inlinable
-func gridRelease(_ value: Double, granularity: Double, noise: Int64) -> Double {
-    guard value.isFinite else { return value }
-    let limit = Double(1 << 62)
-    let steps = min(max((value / granularity).rounded(), -limit), limit)
-    return Double(Int64(steps) + noise) * granularity
+    /// Releases every element of `buffer` in place, as `release(_:using:)` does one value.
+    @inlinable
+    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
+        var bits = RandomBits()
+        for i in buffer.indices {
+            let noise = sampler.sample(using: &rng, bits: &bits)
+            buffer[i] = gridRelease(buffer[i], granularity: granularity, inverse: inverseGranularity, noise: noise)
+        }
+    }
 }

@@ -2,14 +2,18 @@ import PrivacyAccounting
 
 /// The Laplace mechanism on reals, released on the grid of `GridGranularity` through
 /// the exact discrete Laplace sampler (never inverse-CDF on doubles; Mironov 2012).
-public struct LaplaceMechanism: Mechanism {
+public struct LaplaceMechanism: AdditiveNoiseMechanism {
     /// The grid step g.
     public let granularity: Double
     /// The ℓ1 sensitivity.
     public let sensitivity: Double
+    @usableFromInline let inverseGranularity: Double
     @usableFromInline let sampler: DiscreteLaplaceSampler
 
     /// Creates the mechanism with scale b and sensitivity Δ (both finite, > 0).
+    ///
+    /// b/g lies in [2^19, 2^20) and is rounded to an integer (relative change ≤ 2^−20,
+    /// reported by `scale` and the privacy event).
     public init(scale: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
         guard scale.isFinite, scale > 0, scale < 1e300 else {
             throw .invalidParameter(name: "scale", reason: "must be finite and > 0, got \(scale)")
@@ -18,7 +22,8 @@ public struct LaplaceMechanism: Mechanism {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
         }
         granularity = GridGranularity.step(forScale: scale)
-        sampler = try DiscreteLaplaceSampler(scale: scale / granularity)
+        inverseGranularity = 1 / granularity
+        sampler = try DiscreteLaplaceSampler(scaleNumerator: UInt64((scale * inverseGranularity).rounded()))
         self.sensitivity = sensitivity
     }
 
@@ -30,6 +35,16 @@ public struct LaplaceMechanism: Mechanism {
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {
-        gridRelease(value, granularity: granularity, noise: sampler.sample(using: &rng))
+        gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
+    }
+
+    /// Releases every element of `buffer` in place, as `release(_:using:)` does one value.
+    @inlinable
+    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
+        var bits = RandomBits()
+        for i in buffer.indices {
+            let noise = sampler.sample(using: &rng, bits: &bits)
+            buffer[i] = gridRelease(buffer[i], granularity: granularity, inverse: inverseGranularity, noise: noise)
+        }
     }
 }
