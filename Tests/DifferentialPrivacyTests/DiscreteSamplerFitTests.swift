@@ -3,36 +3,11 @@ import Foundation
 import Sodium
 import Testing
 
-/// Chi-square goodness of fit against the exact mass functions. Bins: each integer
-/// with expected count ≥ 20, tails pooled. Threshold: the chi-square quantile at
-/// 1 − 1e-5 via Wilson–Hilferty (+ margin), so a false failure is rarer than 1e-5.
+/// Chi-square goodness of fit against the exact mass functions (see `GoodnessOfFit` for the
+/// bins and the 1e-5 false-failure threshold).
 @Suite struct DiscreteSamplerFitTests {
     static func chiSquare(samples: [Int64], mass: (Int64) -> Double) -> (statistic: Double, threshold: Double) {
-        let n = Double(samples.count)
-        var counts: [Int64: Int] = [:]
-        for s in samples { counts[s, default: 0] += 1 }
-        var low: Int64 = 0
-        while mass(low - 1) * n >= 20 { low -= 1 }
-        var high: Int64 = 0
-        while mass(high + 1) * n >= 20 { high += 1 }
-        var stat = 0.0
-        var inside = 0.0
-        for k in low...high {
-            let e = mass(k) * n
-            inside += mass(k)
-            let o = Double(counts[k] ?? 0)
-            stat += (o - e) * (o - e) / e
-        }
-        let tailExpected = max(1 - inside, 0) * n
-        let tailObserved = Double(samples.count - (low...high).reduce(0) { $0 + (counts[$1] ?? 0) })
-        var df = Double(high - low)
-        if tailExpected >= 5 {
-            stat += (tailObserved - tailExpected) * (tailObserved - tailExpected) / tailExpected
-            df += 1
-        }
-        let z = 4.265 // 1 − 1e-5 normal quantile
-        let wh = df * pow(1 - 2 / (9 * df) + z * (2 / (9 * df)).squareRoot(), 3)
-        return (stat, wh + 5)
+        GoodnessOfFit.chiSquare(samples: samples, mass: mass)
     }
 
     static func gaussianMass(sigma: Double) -> (Int64) -> Double {
@@ -42,20 +17,22 @@ import Testing
         return { k in exp(-Double(k) * Double(k) / (2 * sigma * sigma)) / normaliser }
     }
 
-    @Test(arguments: [0.5, 3.0, 10.0, 1000.0])
+    @Test(arguments: [0.3, 0.5, 3.0, 10.0, 1000.0, 4000.0])
     func discreteGaussianFits(sigma: Double) throws {
         let sampler = try DiscreteGaussianSampler(sigma: sigma)
         var rng = ChaChaRandom(seed: UInt64(sigma * 1000))
-        let samples = (0..<(sigma >= 1000 ? 400_000 : 100_000)).map { _ in sampler.sample(using: &rng) }
+        var samples = [Int64](repeating: 0, count: sigma >= 1000 ? 400_000 : 100_000)
+        samples.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
         let (stat, threshold) = Self.chiSquare(samples: samples, mass: Self.gaussianMass(sigma: sampler.sigma))
         #expect(stat < threshold, "chi2 \(stat) >= \(threshold)")
     }
 
-    @Test(arguments: [0.4, 2.0, 1000.0])
+    @Test(arguments: [0.4, 2.0, 1000.0, 3000.0])
     func discreteLaplaceFits(scale: Double) throws {
         let sampler = try DiscreteLaplaceSampler(scale: scale)
         var rng = ChaChaRandom(seed: UInt64(scale * 100) + 7)
-        let samples = (0..<(scale >= 1000 ? 400_000 : 100_000)).map { _ in sampler.sample(using: &rng) }
+        var samples = [Int64](repeating: 0, count: scale >= 1000 ? 400_000 : 100_000)
+        samples.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
         let q = exp(-1 / sampler.scale)
         let mass: (Int64) -> Double = { k in (1 - q) / (1 + q) * pow(q, Double(k.magnitude)) }
         let (stat, threshold) = Self.chiSquare(samples: samples, mass: mass)
@@ -78,6 +55,24 @@ import Testing
         let se = ((m4 - m2 * m2) / Double(n)).squareRoot()
         #expect(abs(sum / Double(n) - m2) < 6 * se)
         #expect(abs(m2 - sigma * sigma) / (sigma * sigma) < (sigma < 2 ? 0.05 : 1e-6))
+    }
+
+    /// σ = 7/3 exercises the fractional-σ path (t = ⌊σ⌋ + 1, 128-bit γ), one scalar
+    /// draw at a time (a fresh bit reservoir per call).
+    @Test func fractionalSigmaFits() throws {
+        let sampler = try DiscreteGaussianSampler(sigmaNumerator: 7, sigmaDenominator: 3)
+        #expect(sampler.sigmaNumerator == 7 && sampler.sigmaDenominator == 3)
+        var rng = ChaChaRandom(seed: 73)
+        let samples = (0..<100_000).map { _ in sampler.sample(using: &rng) }
+        let (stat, threshold) = Self.chiSquare(samples: samples, mass: Self.gaussianMass(sigma: 7.0 / 3))
+        #expect(stat < threshold, "chi2 \(stat) >= \(threshold)")
+    }
+
+    @Test func fractionsAreStoredInLowestTerms() throws {
+        let gaussian = try DiscreteGaussianSampler(sigma: 10)
+        #expect(gaussian.sigmaNumerator == 10 && gaussian.sigmaDenominator == 1)
+        let laplace = try DiscreteLaplaceSampler(scale: 2.5)
+        #expect(laplace.scaleNumerator == 5 && laplace.scaleDenominator == 2)
     }
 
     @Test func badParametersThrow() {

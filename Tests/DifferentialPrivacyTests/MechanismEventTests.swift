@@ -9,6 +9,25 @@ import Testing
         #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .laplace(scale: 4, sensitivity: 1))
         #expect(try DiscreteGaussianMechanism(sigma: 10, sensitivity: 3).privacyEvent == .discreteGaussian(sigma: 10, sensitivity: 3))
         #expect(try DiscreteLaplaceMechanism(scale: 2, sensitivity: 1).privacyEvent == .laplace(scale: 2, sensitivity: 1))
+        // A σ off the grid: the event reports the σ actually used, within 2^−19 of the request.
+        let odd = try GaussianMechanism(sigma: 3.3, sensitivity: 1.1)
+        #expect(odd.privacyEvent == .gaussian(noiseMultiplier: odd.sigma / 1.1))
+        #expect(abs(odd.sigma - 3.3) / 3.3 < 0x1p-19)
+        let laplace = try LaplaceMechanism(scale: 0.7, sensitivity: 0.2)
+        #expect(laplace.privacyEvent == .laplace(scale: laplace.scale, sensitivity: 0.2))
+    }
+
+    @Test func discreteVectorFormsSaturateAndShareTheStream() throws {
+        let mechanism = try DiscreteGaussianMechanism(sigma: 5)
+        var a = ChaChaRandom(seed: 12), b = ChaChaRandom(seed: 12)
+        var values: [Int64] = [.max, .min, 0, 42]
+        mechanism.addNoise(to: &values, using: &a)
+        #expect(values == mechanism.release([.max, .min, 0, 42], using: &b))
+        #expect(values[0] > Int64.max - 200 && values[1] < Int64.min + 200)
+        let laplace = try DiscreteLaplaceMechanism(scale: 3)
+        var counts: [Int64] = Array(repeating: 10, count: 1000)
+        laplace.addNoise(to: &counts, using: &a)
+        #expect(Set(counts).count > 10)
     }
 
     @Test func gridReleaseStaysOnGridAndIsSeeded() throws {
