@@ -68,6 +68,17 @@ let package = Package(
             path: "Benchmarks/SecureAggregationBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Exact noise samplers on vectors of 10^6; compared with OpenDP by peers/run-noise.sh.
+        .executableTarget(
+            name: "DifferentialPrivacyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "DifferentialPrivacy", package: "PrivAgg"),
+            ],
+            path: "Benchmarks/DifferentialPrivacyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "PaillierBenchmarks",
             dependencies: [

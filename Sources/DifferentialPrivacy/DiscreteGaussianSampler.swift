@@ -75,7 +75,15 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
 
     @inlinable
     func sample<G: RandomNumberGenerator>(using rng: inout G, bits: inout RandomBits) -> Int64 {
+        var attempts = 0
+        return sample(using: &rng, bits: &bits, attempts: &attempts)
+    }
+
+    /// One sample, adding the number of proposals drawn to `attempts`.
+    @inlinable
+    func sample<G: RandomNumberGenerator>(using rng: inout G, bits: inout RandomBits, attempts: inout Int) -> Int64 {
         while true {
+            attempts &+= 1
             let y = laplace.sample(using: &rng, bits: &bits)
             let (ydt, overflow) = y.magnitude.multipliedReportingOverflow(by: dt)
             if overflow { continue }

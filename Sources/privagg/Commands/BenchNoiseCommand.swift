@@ -23,6 +23,9 @@ struct BenchNoiseCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format = "text"
 
+    @Flag(help: "Print the discrete Gaussian table of papers/canonne2020-discrete-gaussian.md (variance and attempts per σ) instead of timings.")
+    var table = false
+
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
         guard count >= 1, count <= 1 << 28 else { throw ValidationError("--count must be in 1...268435456, got \(count)") }
@@ -30,6 +33,7 @@ struct BenchNoiseCommand: ParsableCommand {
     }
 
     func run() throws {
+        if table { return try runTable() }
         let report: NoiseBenchmark.Report
         do {
             report = try NoiseBenchmark.run(count: count, repetitions: repetitions, seed: secure ? nil : seed)
@@ -41,6 +45,27 @@ struct BenchNoiseCommand: ParsableCommand {
         } else {
             try emit(Self.text(report), to: nil)
         }
+    }
+
+    private func runTable() throws {
+        let rows: [DiscreteGaussianTable.Row]
+        do {
+            rows = try DiscreteGaussianTable.rows(count: count, seed: seed)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if format == "json" { return try emit(try jsonString(rows), to: nil) }
+        var lines = [
+            "Discrete Gaussian, \(count) draws per sigma (ChaCha20 seed \(seed))",
+            "| σ | exact Var (series) | Var/σ² | sample Var ± s.e. | t | expected attempts | measured attempts | CKS t = ⌊σ⌋+1: expected attempts |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in rows {
+            lines.append("| \(r.sigma) | \(String(format: "%.6g", r.exactVariance)) | \(String(format: "%.10f", r.exactVariance / (r.sigma * r.sigma))) "
+                + "| \(String(format: "%.6g", r.sampleVariance)) ± \(String(format: "%.2g", r.varianceStandardError)) | \(r.proposalScale) "
+                + "| \(String(format: "%.4f", r.expectedAttempts)) | \(String(format: "%.4f", r.measuredAttempts)) | \(String(format: "%.4f", r.expectedAttemptsCKS)) |")
+        }
+        try emit(lines.joined(separator: "\n"), to: nil)
     }
 
     static func text(_ report: NoiseBenchmark.Report) -> String {

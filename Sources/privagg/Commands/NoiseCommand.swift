@@ -54,25 +54,36 @@ struct NoiseCommand: ParsableCommand {
     }
 
     private func release<G: RandomNumberGenerator>(using rng: inout G) throws {
-        let lines: [String]
+        var text = ""
         do {
             switch mechanism {
             case .laplace:
-                let m = try LaplaceMechanism(scale: scale)
-                lines = (0..<count).map { _ in "\(m.release(value, using: &rng))" }
+                text = Self.lines(try LaplaceMechanism(scale: scale), value, count, &rng)
             case .gaussian:
-                let m = try GaussianMechanism(sigma: scale)
-                lines = (0..<count).map { _ in "\(m.release(value, using: &rng))" }
+                text = Self.lines(try GaussianMechanism(sigma: scale), value, count, &rng)
             case .discreteLaplace:
-                let m = try DiscreteLaplaceMechanism(scale: scale)
-                lines = (0..<count).map { _ in "\(m.release(Int64(value), using: &rng))" }
+                text = Self.lines(try DiscreteLaplaceMechanism(scale: scale), Int64(value), count, &rng)
             case .discreteGaussian:
-                let m = try DiscreteGaussianMechanism(sigma: scale)
-                lines = (0..<count).map { _ in "\(m.release(Int64(value), using: &rng))" }
+                text = Self.lines(try DiscreteGaussianMechanism(sigma: scale), Int64(value), count, &rng)
             }
         } catch {
             throw ValidationError(error.description)
         }
-        try emit(lines.joined(separator: "\n"), to: nil)
+        try emit(text, to: nil)
+    }
+
+    /// `count` releases of `value` through the mechanism's in-place vector form, one per line.
+    private static func lines<M: AdditiveNoiseMechanism, G: RandomNumberGenerator>(
+        _ mechanism: M, _ value: M.Value, _ count: Int, _ rng: inout G
+    ) -> String where M.Value: LosslessStringConvertible {
+        var values = [M.Value](repeating: value, count: count)
+        mechanism.addNoise(to: &values, using: &rng)
+        var text = ""
+        text.reserveCapacity(count * 12)
+        for v in values {
+            text += v.description
+            text += "\n"
+        }
+        return text
     }
 }
