@@ -41,9 +41,19 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
         gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
     }
 
-    /// Releases every element of `buffer` in place, as `release(_:using:)` does one value.
+    /// Releases every element of `buffer` in place, as `release(_:using:)` does one value (from `SecureRandom`, a long
+    /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
+        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
+            addNoiseDirectly(to: buffer, using: &keystream)
+        } else {
+            addNoiseDirectly(to: buffer, using: &rng)
+        }
+    }
+
+    @inlinable
+    func addNoiseDirectly<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
         var bits = RandomBits()
         for i in buffer.indices {
             let noise = sampler.sample(using: &rng, bits: &bits)

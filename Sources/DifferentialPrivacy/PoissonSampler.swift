@@ -84,9 +84,19 @@ public struct PoissonSampler: Sendable, Equatable {
         }
     }
 
-    /// Fills `buffer` with independent samples without allocating.
+    /// Fills `buffer` with independent samples without allocating (from `SecureRandom`, a
+    /// long vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
+        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
+            fillDirectly(buffer, using: &keystream)
+        } else {
+            fillDirectly(buffer, using: &rng)
+        }
+    }
+
+    @inlinable
+    func fillDirectly<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
         var bits = RandomBits()
         for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
     }

@@ -39,4 +39,21 @@ import Testing
         #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: .infinity) }
         #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1, sensitivity: 0) }
     }
+
+    /// Long vectors from SecureRandom read a freshly keyed ChaCha20 stream: fresh noise on
+    /// every call, on the grid, with the spread of σ (a 10σ band holds every value).
+    @Test func secureRandomVectorsAreFreshAndOnTheGrid() throws {
+        let mechanism = try GaussianMechanism(sigma: 2)
+        var rng = SecureRandom()
+        var first = [Double](repeating: 0, count: 1000), second = first
+        mechanism.addNoise(to: &first, using: &rng)
+        mechanism.addNoise(to: &second, using: &rng)
+        #expect(first != second)
+        #expect(Set(first).count > 900)
+        #expect(first.allSatisfy { abs($0) < 20 && ($0 / mechanism.granularity).rounded() == $0 / mechanism.granularity })
+        let sampler = try DiscreteGaussianSampler(sigma: 2)
+        var integers = [Int64](repeating: 0, count: 1000)
+        integers.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
+        #expect(Set(integers).count > 5 && integers.allSatisfy { abs($0) < 20 })
+    }
 }
