@@ -8,6 +8,9 @@ public protocol Mechanism: Sendable {
     var privacyEvent: PrivacyEvent { get }
     /// Releases `value` with noise drawn from `rng`.
     func release<G: RandomNumberGenerator>(_ value: Value, using rng: inout G) -> Value
+    /// Releases every value of `values` (a requirement so that generic callers reach the
+    /// in-place form of `AdditiveNoiseMechanism`).
+    func release<G: RandomNumberGenerator>(_ values: [Value], using rng: inout G) -> [Value]
 }
 
 extension Mechanism {

@@ -54,36 +54,43 @@ struct NoiseCommand: ParsableCommand {
     }
 
     private func release<G: RandomNumberGenerator>(using rng: inout G) throws {
-        var text = ""
         do {
             switch mechanism {
             case .laplace:
-                text = Self.lines(try LaplaceMechanism(scale: scale), value, count, &rng)
+                Self.printReleases(try LaplaceMechanism(scale: scale), value, count, &rng)
             case .gaussian:
-                text = Self.lines(try GaussianMechanism(sigma: scale), value, count, &rng)
+                Self.printReleases(try GaussianMechanism(sigma: scale), value, count, &rng)
             case .discreteLaplace:
-                text = Self.lines(try DiscreteLaplaceMechanism(scale: scale), Int64(value), count, &rng)
+                Self.printReleases(try DiscreteLaplaceMechanism(scale: scale), Int64(value), count, &rng)
             case .discreteGaussian:
-                text = Self.lines(try DiscreteGaussianMechanism(sigma: scale), Int64(value), count, &rng)
+                Self.printReleases(try DiscreteGaussianMechanism(sigma: scale), Int64(value), count, &rng)
             }
         } catch {
             throw ValidationError(error.description)
         }
-        try emit(text, to: nil)
     }
 
-    /// `count` releases of `value` through the mechanism's in-place vector form, one per line.
-    private static func lines<M: AdditiveNoiseMechanism, G: RandomNumberGenerator>(
+    /// Writes `count` releases of `value`, one per line, made and printed in chunks through
+    /// the mechanism's in-place vector form (memory stays bounded for any count).
+    private static func printReleases<M: AdditiveNoiseMechanism, G: RandomNumberGenerator>(
         _ mechanism: M, _ value: M.Value, _ count: Int, _ rng: inout G
-    ) -> String where M.Value: LosslessStringConvertible {
-        var values = [M.Value](repeating: value, count: count)
-        mechanism.addNoise(to: &values, using: &rng)
-        var text = ""
-        text.reserveCapacity(count * 12)
-        for v in values {
-            text += v.description
-            text += "\n"
+    ) where M.Value: LosslessStringConvertible {
+        let chunk = 1 << 16
+        var values = [M.Value](repeating: value, count: min(count, chunk))
+        var remaining = count
+        while remaining > 0 {
+            let n = min(remaining, chunk)
+            if n < values.count { values.removeLast(values.count - n) }
+            for i in values.indices { values[i] = value }
+            mechanism.addNoise(to: &values, using: &rng)
+            var text = ""
+            text.reserveCapacity(n * 12)
+            for v in values {
+                text += v.description
+                text += "\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            remaining -= n
         }
-        return text
     }
 }
