@@ -11,8 +11,8 @@ import PrivacyAccounting
 /// is ε-DP and never worse in expected score than the classic exponential mechanism.
 ///
 /// Not a `Mechanism` (it maps scores to an index, not a value to a value), but it carries
-/// its `privacyEvent`: an ε-DP mechanism accounted as its worst case, binary randomized
-/// response with ε (`PrivacyEvent.randomizedResponse(epsilon: ε, buckets: 2)`).
+/// its `privacyEvent`: as an ε-DP mechanism it is (ε²/2)-zCDP (Bun–Steinke 2016,
+/// Prop. 1.4), an event every neighbouring relation of `RDPAccountant` accepts.
 public struct ExponentialMechanism: Sendable, Equatable {
     /// Numerator of ε.
     public let epsilonNumerator: UInt64
@@ -53,10 +53,8 @@ public struct ExponentialMechanism: Sendable, Equatable {
     /// The ε actually used.
     public var epsilon: Double { Double(epsilonNumerator) / Double(epsilonDenominator) }
 
-    /// Binary randomized response with ε: the worst case of every ε-DP mechanism.
-    public var privacyEvent: PrivacyEvent {
-        .randomizedResponse(noiseParameter: 2 / (exp(epsilon) + 1), buckets: 2)
-    }
+    /// `.zeroConcentrated(rho: ε²/2)`: what ε-DP implies (Bun–Steinke 2016, Prop. 1.4).
+    public var privacyEvent: PrivacyEvent { .zeroConcentrated(rho: epsilon * epsilon / 2) }
 
     /// The index of the selected candidate. Allocates one permutation of the indices.
     ///

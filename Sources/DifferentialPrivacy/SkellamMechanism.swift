@@ -5,11 +5,15 @@ import PrivacyAccounting
 /// summed across clients under secure aggregation.
 ///
 /// Accounting: `PrivacyEvent` has no Skellam case, so the event is the conservative
-/// `.zeroConcentrated(rho: (Δ₂² + 3Δ₁)/(4μ))`. Agarwal–Kairouz–Liu bound the Rényi
-/// divergence of shifted Skellams by ε(α) ≤ αΔ₂²/(4μ) + min(((2α − 1)Δ₂² + 6Δ₁)/(16μ²), 3Δ₁/(4μ));
-/// taking the second branch of the min and α ≥ 1 gives ε(α) ≤ α·(Δ₂² + 3Δ₁)/(4μ), i.e. ρ-zCDP
-/// with that ρ. It costs at most a (1 + 3Δ₁/Δ₂²) factor in ρ over the Gaussian of the same
-/// variance, which vanishes as the sensitivity (in grid units) grows.
+/// `.zeroConcentrated(rho: (2Δ₂² + 3Δ₁)/(4μ))`. Agarwal–Kairouz–Liu 2021 (Thm. 3.5 /
+/// Cor. 3.6; there μ denotes the variance 2μ of ours) bound the Rényi divergence of
+/// shifted Skellams at every INTEGER order α > 1 by
+/// ε(α) ≤ αA + min(((2α − 1)Δ₂² + 6Δ₁)/(16μ²), B), A = Δ₂²/(4μ), B = 3Δ₁/(4μ).
+/// `RDPAccountant` also evaluates fractional orders, where only monotonicity of Rényi
+/// divergences in α is available: for 1 < α ≤ 2, ε(α) ≤ ε(2) ≤ 2A + B; for α ≥ 2,
+/// ε(α) ≤ ε(⌈α⌉) ≤ (α + 1)A + B. Both are ≤ (2A + B)·α, so ρ = 2A + B holds at every
+/// real order — about twice the ρ of a Gaussian of the same variance (A). A Skellam event
+/// in `PrivacyAccounting` evaluated at integer orders only would recover the factor.
 public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// The exact sampler.
     public let sampler: SkellamSampler
@@ -40,9 +44,9 @@ public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// μ actually used (each Poisson's mean).
     public var mu: Double { sampler.positive.rate }
 
-    /// `.zeroConcentrated(rho: (Δ₂² + 3Δ₁)/(4μ))` (see the type's documentation).
+    /// `.zeroConcentrated(rho: (2Δ₂² + 3Δ₁)/(4μ))` (see the type's documentation).
     public var privacyEvent: PrivacyEvent {
-        .zeroConcentrated(rho: (l2Sensitivity * l2Sensitivity + 3 * l1Sensitivity) / (4 * mu))
+        .zeroConcentrated(rho: (2 * l2Sensitivity * l2Sensitivity + 3 * l1Sensitivity) / (4 * mu))
     }
 
     /// Adds Skellam noise (saturating at the Int64 range).

@@ -57,9 +57,17 @@ import Testing
     @Test func skellamMechanismEventIsConservativeZCDP() throws {
         let mechanism = try SkellamMechanism(mu: 50, l1Sensitivity: 4, l2Sensitivity: 2)
         #expect(mechanism.mu == 50)
-        #expect(mechanism.privacyEvent == .zeroConcentrated(rho: (4 + 12) / 200.0))
-        // Never below the Gaussian of the same variance 2μ: ρ ≥ Δ₂²/(2·2μ).
+        #expect(mechanism.privacyEvent == .zeroConcentrated(rho: (8 + 12) / 200.0))
+        // At every integer order the event dominates the Agarwal–Kairouz–Liu bound, and it is
+        // never below the Gaussian of the same variance 2μ.
         guard case .zeroConcentrated(let rho) = mechanism.privacyEvent else { Issue.record("wrong event"); return }
+        let a = 4 / (4 * 50.0), b = 12 / (4 * 50.0)
+        for alpha in 2...256 {
+            let x = Double(alpha)
+            let bound = x * a + min(((2 * x - 1) * 4 + 24) / (16 * 2500), b)
+            #expect(rho * x >= bound)
+            #expect(rho * (x - 1) >= bound * (1 - 1e-12))
+        }
         #expect(rho >= 4 / (2 * 100.0))
         var rng = ChaChaRandom(seed: 2)
         var values: [Int64] = [0, .max, .min, 7]

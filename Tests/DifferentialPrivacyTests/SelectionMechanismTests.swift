@@ -32,6 +32,14 @@ import Testing
     @Test func randomizedResponseEventMatchesParameters() throws {
         let rr = try RandomizedResponse(epsilon: 1, buckets: 4)
         #expect(rr.privacyEvent == .randomizedResponse(noiseParameter: rr.noiseParameter, buckets: 4))
+        // The accountant's own ε → p helper agrees with the p used to within the 2^−32 rounding.
+        guard case .randomizedResponse(let p, 4) = try PrivacyEvent.randomizedResponse(epsilon: 1, buckets: 4) else {
+            Issue.record("unexpected event"); return
+        }
+        #expect(rr.noiseParameter >= p && rr.noiseParameter - p < 1e-9)
+        var accountant = try RDPAccountant(neighboringRelation: .replaceOne)
+        try accountant.compose(rr.privacyEvent)
+        #expect(try accountant.epsilon(delta: 1e-6).epsilon < 1.05)
         // p is rounded up (more noise): ε of the mechanism is at most, and within 1e-8 of, the request.
         #expect(rr.noiseParameter >= 4 / (exp(1.0) + 3))
         #expect(rr.epsilon <= 1 && rr.epsilon > 1 - 1e-8)
@@ -79,7 +87,11 @@ import Testing
     @Test func exponentialMechanismEventAndErrors() throws {
         let mechanism = try ExponentialMechanism(epsilon: 0.5, sensitivity: 2)
         #expect(mechanism.epsilon == 0.5)
-        #expect(mechanism.privacyEvent == .randomizedResponse(noiseParameter: 2 / (exp(0.5) + 1), buckets: 2))
+        #expect(mechanism.privacyEvent == .zeroConcentrated(rho: 0.125))
+        // The default (add/remove) accountant accepts the event.
+        var accountant = RDPAccountant()
+        try accountant.compose(mechanism.privacyEvent)
+        #expect(try accountant.epsilon(delta: 1e-6).epsilon > 0)
         #expect(try ExponentialMechanism(epsilon: 0.1).epsilon <= 0.1)
         var rng = ChaChaRandom(seed: 4)
         #expect(throws: DifferentialPrivacyError.self) { try mechanism.select(scores: [], using: &rng) }
