@@ -16,8 +16,9 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
     /// reported by `sigma` and the privacy event), which keeps the sampler on 64-bit
     /// arithmetic.
     public init(sigma: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        guard sigma.isFinite, sigma > 0, sigma < 1e300 else {
-            throw .invalidParameter(name: "sigma", reason: "must be finite and > 0, got \(sigma)")
+        // The grid step 2^(⌊log2 sigma⌋ − 19) and its inverse must both be finite normal numbers.
+        guard sigma.isFinite, sigma >= 0x1p-1000, sigma <= 0x1p1000 else {
+            throw .invalidParameter(name: "sigma", reason: "must be in [2^-1000, 2^1000], got \(sigma)")
         }
         guard sensitivity.isFinite, sensitivity > 0 else {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")

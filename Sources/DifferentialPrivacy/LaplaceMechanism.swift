@@ -15,8 +15,9 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
     /// b/g lies in [2^19, 2^20) and is rounded to an integer (relative change ≤ 2^−20,
     /// reported by `scale` and the privacy event).
     public init(scale: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        guard scale.isFinite, scale > 0, scale < 1e300 else {
-            throw .invalidParameter(name: "scale", reason: "must be finite and > 0, got \(scale)")
+        // The grid step 2^(⌊log2 scale⌋ − 19) and its inverse must both be finite normal numbers.
+        guard scale.isFinite, scale >= 0x1p-1000, scale <= 0x1p1000 else {
+            throw .invalidParameter(name: "scale", reason: "must be in [2^-1000, 2^1000], got \(scale)")
         }
         guard sensitivity.isFinite, sensitivity > 0 else {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")

@@ -37,6 +37,10 @@ import Testing
         #expect(x == mechanism.release([1.0, 2.0, 3.0], using: &b))
         for v in x { #expect((v / mechanism.granularity).rounded() == v / mechanism.granularity) }
         #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: .infinity) }
+        #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: 1e-320) }
+        #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1e-310) }
+        #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1e305) }
+        #expect(try GaussianMechanism(sigma: 1e-300).sigma > 0)
         #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1, sensitivity: 0) }
     }
 

@@ -20,7 +20,8 @@ struct NoiseCommandTests {
         #expect(try runPrivagg(arguments).standardOutput != (try runPrivagg(arguments).standardOutput))
     }
 
-    @Test(arguments: [["--scale", "0"], ["--scale", "-1"], ["--scale", "inf"], ["--scale", "nan"], ["--count", "0"], ["--count", "x"]])
+    @Test(arguments: [["--scale", "0"], ["--scale", "-1"], ["--scale", "inf"], ["--scale", "nan"], ["--count", "0"], ["--count", "x"],
+                      ["--scale", "1e-320"], ["--scale", "1e305"]])
     func badArgumentsFailCleanly(override: [String]) throws {
         var arguments = ["noise", "--mechanism", "gaussian", "--scale", "1", "--count", "3"]
         if let i = arguments.firstIndex(of: override[0]) { arguments[i + 1] = override[1] }
