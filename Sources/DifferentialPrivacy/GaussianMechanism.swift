@@ -32,8 +32,20 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
     /// The σ actually used (grid σ times the step).
     public var sigma: Double { sampler.sigma * granularity }
 
-    /// `.gaussian(noiseMultiplier: σ/Δ)`.
-    public var privacyEvent: PrivacyEvent { .gaussian(noiseMultiplier: sigma / sensitivity) }
+    /// The event of one scalar release: `.gaussian(noiseMultiplier: σ/(Δ + g))`.
+    ///
+    /// Rounding to the grid moves each input by at most g/2, so neighbouring rounded inputs
+    /// differ by at most Δ + g; the discrete Gaussian on gℤ with that (grid-multiple) shift
+    /// has the Gaussian's RDP curve (Canonne–Kamath–Steinke 2020). g ≤ 2^−19·σ, so the
+    /// correction is tiny.
+    public var privacyEvent: PrivacyEvent { privacyEvent(dimension: 1) }
+
+    /// The event of one release of a vector of `dimension` coordinates whose ℓ2 sensitivity
+    /// is Δ: `.gaussian(noiseMultiplier: σ/(Δ + g·√dimension))` (the rounding errors of two
+    /// vectors differ by at most g·√d in ℓ2).
+    public func privacyEvent(dimension: Int) -> PrivacyEvent {
+        .gaussian(noiseMultiplier: sigma / (sensitivity + granularity * Double(max(dimension, 1)).squareRoot()))
+    }
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Gaussian noise.
     /// Non-finite inputs are returned unchanged; finite inputs beyond 2^62 grid steps

@@ -31,8 +31,15 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
     /// The scale b actually used.
     public var scale: Double { sampler.scale * granularity }
 
-    /// `.laplace(scale:sensitivity:)`.
-    public var privacyEvent: PrivacyEvent { .laplace(scale: scale, sensitivity: sensitivity) }
+    /// The event of one scalar release: `.laplace(scale: b, sensitivity: Δ + g)` (rounding to
+    /// the grid moves each input by at most g/2; g ≤ 2^−19·b).
+    public var privacyEvent: PrivacyEvent { privacyEvent(dimension: 1) }
+
+    /// The event of one release of a vector of `dimension` coordinates whose ℓ1 sensitivity
+    /// is Δ: `.laplace(scale: b, sensitivity: Δ + g·dimension)`.
+    public func privacyEvent(dimension: Int) -> PrivacyEvent {
+        .laplace(scale: scale, sensitivity: sensitivity + granularity * Double(max(dimension, 1)))
+    }
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {

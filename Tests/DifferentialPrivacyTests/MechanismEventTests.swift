@@ -5,16 +5,19 @@ import Testing
 
 @Suite struct MechanismEventTests {
     @Test func eventsMatchParameters() throws {
-        #expect(try GaussianMechanism(sigma: 8, sensitivity: 2).privacyEvent == .gaussian(noiseMultiplier: 4))
-        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .laplace(scale: 4, sensitivity: 1))
+        // Grid mechanisms: sensitivity plus the grid step (2^−16 at σ = 8, 2^−17 at b = 4).
+        #expect(try GaussianMechanism(sigma: 8, sensitivity: 2).privacyEvent == .gaussian(noiseMultiplier: 8 / (2 + 0x1p-16)))
+        #expect(try GaussianMechanism(sigma: 8, sensitivity: 2).privacyEvent(dimension: 4) == .gaussian(noiseMultiplier: 8 / (2 + 2 * 0x1p-16)))
+        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .laplace(scale: 4, sensitivity: 1 + 0x1p-17))
+        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent(dimension: 8) == .laplace(scale: 4, sensitivity: 1 + 8 * 0x1p-17))
         #expect(try DiscreteGaussianMechanism(sigma: 10, sensitivity: 3).privacyEvent == .discreteGaussian(sigma: 10, sensitivity: 3))
         #expect(try DiscreteLaplaceMechanism(scale: 2, sensitivity: 1).privacyEvent == .laplace(scale: 2, sensitivity: 1))
         // A σ off the grid: the event reports the σ actually used, within 2^−19 of the request.
         let odd = try GaussianMechanism(sigma: 3.3, sensitivity: 1.1)
-        #expect(odd.privacyEvent == .gaussian(noiseMultiplier: odd.sigma / 1.1))
+        #expect(odd.privacyEvent == .gaussian(noiseMultiplier: odd.sigma / (1.1 + odd.granularity)))
         #expect(abs(odd.sigma - 3.3) / 3.3 < 0x1p-19)
         let laplace = try LaplaceMechanism(scale: 0.7, sensitivity: 0.2)
-        #expect(laplace.privacyEvent == .laplace(scale: laplace.scale, sensitivity: 0.2))
+        #expect(laplace.privacyEvent == .laplace(scale: laplace.scale, sensitivity: 0.2 + laplace.granularity))
     }
 
     @Test func discreteVectorFormsSaturateAndShareTheStream() throws {
