@@ -21,7 +21,7 @@ public struct DiscreteLaplaceMechanism: AdditiveNoiseMechanism {
     /// Exact for pure ε-DP (ε = Δ/b). Under RDP accounting it is slightly optimistic for
     /// small b in integer units: with Δ = 1 the discrete mechanism's privacy loss is binary
     /// (randomized response with ε = 1/b), whose Rényi divergence exceeds the continuous
-    /// Laplace's (at α = 2, ε = 0.5: 0.2275 against 0.2003). `PrivacyEvent` has no discrete
+    /// Laplace's (at α = 2, ε = 0.5: 0.2273 against 0.2003). `PrivacyEvent` has no discrete
     /// Laplace case yet; for RDP composition at small b prefer `DiscreteGaussianMechanism`.
     public var privacyEvent: PrivacyEvent { .laplace(scale: sampler.scale, sensitivity: sensitivity) }
 
