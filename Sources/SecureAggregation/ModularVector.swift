@@ -70,6 +70,7 @@ public struct ModularVector: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Shape only: the entries are not printed.
     public var description: String { "ModularVector(count: \(count), bitWidth: \(bitWidth))" }
 
     /// Adds `other` entry by entry modulo 2^b.

@@ -111,13 +111,11 @@ public struct ShareKeys: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         EncryptedShare.serialize(shares, kind: Self.kind, round: round, owner: sender)
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         (round, sender, shares) = try EncryptedShare.deserialize(bytes, kind: Self.kind)
     }
@@ -142,13 +140,11 @@ public struct ForwardedShares: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         EncryptedShare.serialize(shares, kind: Self.kind, round: round, owner: recipient)
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         (round, recipient, shares) = try EncryptedShare.deserialize(bytes, kind: Self.kind)
     }
