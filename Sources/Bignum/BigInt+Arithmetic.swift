@@ -9,14 +9,17 @@ extension BigInt {
         return result
     }
 
+    /// The sum.
     public static func + (lhs: BigInt, rhs: BigInt) -> BigInt {
         computing { __gmpz_add($0, lhs.storage.pointer, rhs.storage.pointer) }
     }
 
+    /// The difference.
     public static func - (lhs: BigInt, rhs: BigInt) -> BigInt {
         computing { __gmpz_sub($0, lhs.storage.pointer, rhs.storage.pointer) }
     }
 
+    /// The product.
     public static func * (lhs: BigInt, rhs: BigInt) -> BigInt {
         computing { __gmpz_mul($0, lhs.storage.pointer, rhs.storage.pointer) }
     }
@@ -33,18 +36,24 @@ extension BigInt {
         return computing { __gmpz_tdiv_r($0, lhs.storage.pointer, rhs.storage.pointer) }
     }
 
+    /// The negation.
     public static prefix func - (operand: BigInt) -> BigInt {
         computing { __gmpz_neg($0, operand.storage.pointer) }
     }
 
+    /// Adds `rhs` in place.
     public static func += (lhs: inout BigInt, rhs: BigInt) { lhs.formSum(lhs, rhs) }
+    /// Subtracts `rhs` in place.
     public static func -= (lhs: inout BigInt, rhs: BigInt) {
         lhs.withMutablePointer { target in rhs.withPointer { __gmpz_sub(target, target, $0) } }
     }
+    /// Multiplies by `rhs` in place.
     public static func *= (lhs: inout BigInt, rhs: BigInt) {
         lhs.withMutablePointer { target in rhs.withPointer { __gmpz_mul(target, target, $0) } }
     }
+    /// Divides by `rhs`, truncating toward zero; traps on zero like `Int`.
     public static func /= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs / rhs }
+    /// Replaces the value by the truncated remainder; traps on zero like `Int`.
     public static func %= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs % rhs }
 
     /// Shifts left by `bits` (multiplies by 2^bits).

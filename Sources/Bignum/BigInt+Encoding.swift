@@ -139,6 +139,7 @@ extension BigInt {
 // MARK: - Codable as a decimal string (exact in JSON, unlike numbers beyond 2^53)
 
 extension BigInt: Codable {
+    /// Decodes a decimal string; anything else throws a `DecodingError`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self) {
@@ -151,6 +152,7 @@ extension BigInt: Codable {
         }
     }
 
+    /// Encodes the value as a decimal string (exact for any size, unlike a JSON number).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

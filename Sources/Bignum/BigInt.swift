@@ -153,14 +153,17 @@ extension BigInt: ExpressibleByIntegerLiteral {
 }
 
 extension BigInt: Equatable, Hashable, Comparable {
+    /// Whether two integers are equal.
     public static func == (lhs: BigInt, rhs: BigInt) -> Bool {
         __gmpz_cmp(lhs.storage.pointer, rhs.storage.pointer) == 0
     }
 
+    /// Whether `lhs` is less than `rhs`.
     public static func < (lhs: BigInt, rhs: BigInt) -> Bool {
         __gmpz_cmp(lhs.storage.pointer, rhs.storage.pointer) < 0
     }
 
+    /// Hashes the value (sign and magnitude).
     public func hash(into hasher: inout Hasher) {
         let size = Int(storage.pointer.pointee._mp_size)
         hasher.combine(size)

@@ -15,6 +15,7 @@ public enum BignumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An invalid parameter (bit sizes, bounds).
     case invalidArgument(String)
 
+    /// A human-readable description of the error.
     public var description: String {
         switch self {
         case .divisionByZero: return "division by zero"

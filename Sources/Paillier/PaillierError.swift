@@ -21,6 +21,7 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A number that is not a finite decimal.
     case malformedNumber(String)
 
+    /// A human-readable description of the error.
     public var description: String {
         switch self {
         case let .keyTooSmall(bits, minimum):

@@ -70,6 +70,7 @@ public struct ModularVector: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Shape only: the entries are not printed.
     public var description: String { "ModularVector(count: \(count), bitWidth: \(bitWidth))" }
 
     /// Adds `other` entry by entry modulo 2^b.
@@ -82,34 +83,32 @@ public struct ModularVector: Sendable, CustomStringConvertible {
         try combine(with: other, subtracting: true)
     }
 
+    /// Word-wise wrapping sum or difference, in place.
+    @inline(__always)
+    private static func combine<Word: FixedWidthInteger>(_ words: inout [Word], with others: [Word], subtracting: Bool) {
+        words.withUnsafeMutableBufferPointer { target in
+            others.withUnsafeBufferPointer { source in
+                if subtracting {
+                    for index in 0..<target.count { target[index] &-= source[index] }
+                } else {
+                    for index in 0..<target.count { target[index] &+= source[index] }
+                }
+            }
+        }
+    }
+
     private mutating func combine(with other: ModularVector, subtracting: Bool) throws(SecAggError) {
         guard other.bitWidth == bitWidth, other.count == count else {
             throw .shapeMismatch("cannot combine \(other) with \(self)")
         }
         switch (storage, other.storage) {
         case (.narrow(var words), let .narrow(others)):
-            storage = .narrow([])
-            words.withUnsafeMutableBufferPointer { target in
-                others.withUnsafeBufferPointer { source in
-                    if subtracting {
-                        for index in 0..<target.count { target[index] &-= source[index] }
-                    } else {
-                        for index in 0..<target.count { target[index] &+= source[index] }
-                    }
-                }
-            }
+            storage = .narrow([])  // drop the enum's reference so `words` is uniquely owned
+            Self.combine(&words, with: others, subtracting: subtracting)
             storage = .narrow(words)
         case (.wide(var words), let .wide(others)):
             storage = .wide([])
-            words.withUnsafeMutableBufferPointer { target in
-                others.withUnsafeBufferPointer { source in
-                    if subtracting {
-                        for index in 0..<target.count { target[index] &-= source[index] }
-                    } else {
-                        for index in 0..<target.count { target[index] &+= source[index] }
-                    }
-                }
-            }
+            Self.combine(&words, with: others, subtracting: subtracting)
             storage = .wide(words)
         default:
             throw .shapeMismatch("storage of equal bit widths differs")

@@ -41,6 +41,7 @@ public enum SecAggError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A libsodium primitive failed.
     case cryptography(SodiumError)
 
+    /// A human-readable description of the error.
     public var description: String {
         switch self {
         case let .invalidParameter(message): return "invalid parameter: \(message)"

@@ -14,8 +14,10 @@ public enum SecAggStage: Int, Sendable, Hashable, CaseIterable, Comparable, Cust
     /// Round 4: clients reveal the shares the server needs to remove the masks.
     case unmasking
 
+    /// Protocol order.
     public static func < (lhs: SecAggStage, rhs: SecAggStage) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The stage's name.
     public var description: String {
         switch self {
         case .advertiseKeys: return "AdvertiseKeys"

@@ -25,8 +25,12 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
 
     /// A generator whose key is the secret `seed` (32 bytes).
     public init(seed: SecretBytes, stream: UInt64 = 0) throws(SodiumError) {
-        let key = seed.withUnsafeBytes { Array($0) }
-        try self.init(seed: key, stream: stream)
+        guard seed.count == Self.seedByteCount else {
+            throw .invalidLength(what: "ChaChaRandom seed", expected: Self.seedByteCount, actual: seed.count)
+        }
+        Libsodium.ensureInitialized()
+        // Copied straight into the wiped key storage: no unwiped intermediate array.
+        storage = seed.withUnsafeBytes { Storage(keyBytes: $0, stream: stream) }
     }
 
     /// A generator seeded from a 64-bit integer, for reproducible experiments.
@@ -125,14 +129,26 @@ extension ChaChaRandom {
         var offset: Int
 
         convenience init(key keyBytes: [UInt8], stream: UInt64) {
-            var nonceBytes = [UInt8](repeating: 0, count: 8)
-            for index in 0..<8 { nonceBytes[index] = UInt8(truncatingIfNeeded: stream >> (8 * UInt64(index))) }
-            self.init(key: keyBytes, nonce: nonceBytes)
+            self.init(key: keyBytes, nonce: Self.nonce(stream: stream))
         }
 
-        init(key keyBytes: [UInt8], nonce: [UInt8]) {
+        convenience init(keyBytes: UnsafeRawBufferPointer, stream: UInt64) {
+            self.init(nonce: Self.nonce(stream: stream)) { key in
+                key.initialize(from: keyBytes.bindMemory(to: UInt8.self).baseAddress!, count: 32)
+            }
+        }
+
+        convenience init(key keyBytes: [UInt8], nonce: [UInt8]) {
+            self.init(nonce: nonce) { key in key.initialize(from: keyBytes, count: 32) }
+        }
+
+        static func nonce(stream: UInt64) -> [UInt8] {
+            (0..<8).map { UInt8(truncatingIfNeeded: stream >> (8 * UInt64($0))) }
+        }
+
+        init(nonce: [UInt8], writeKey: (UnsafeMutablePointer<UInt8>) -> Void) {
             key = .allocate(capacity: 32)
-            key.initialize(from: keyBytes, count: 32)
+            writeKey(key)
             self.nonce = nonce
             buffer = .allocate(byteCount: Self.bufferByteCount, alignment: 64)
             buffer.initializeMemory(as: UInt8.self, repeating: 0)
@@ -140,7 +156,7 @@ extension ChaChaRandom {
         }
 
         func copy() -> Storage {
-            let other = Storage(key: Array(UnsafeBufferPointer(start: key, count: 32)), nonce: nonce)
+            let other = Storage(nonce: nonce) { $0.initialize(from: key, count: 32) }
             other.counter = counter
             other.offset = offset
             other.buffer.copyMemory(from: UnsafeRawBufferPointer(buffer))

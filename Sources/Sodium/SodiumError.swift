@@ -15,6 +15,7 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A caller-supplied parameter is invalid.
     case invalidArgument(String)
 
+    /// A human-readable description of the error.
     public var description: String {
         switch self {
         case let .invalidLength(what, expected, actual):

@@ -69,5 +69,6 @@ struct TrainCommandTests {
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]])
         #expect(rows.compactMap { $0["aggregator"] as? String } == ["plain", "secagg+", "paillier"])
         #expect(rows.allSatisfy { $0["seconds_per_round"] != nil && $0["upload_bytes_per_client"] != nil })
+        #expect(run.standardError.contains("timing paillier, round 1/1"))
     }
 }

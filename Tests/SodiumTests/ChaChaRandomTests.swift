@@ -10,6 +10,13 @@ struct ChaChaRandomTests {
         for _ in 0..<1000 { #expect(first.next() == second.next()) }
     }
 
+    @Test func secretSeedMatchesByteSeed() throws {
+        var fromBytes = try ChaChaRandom(seed: Self.seed, stream: 3)
+        var fromSecret = try ChaChaRandom(seed: SecretBytes(Self.seed), stream: 3)
+        for _ in 0..<100 { #expect(fromBytes.next() == fromSecret.next()) }
+        #expect(throws: SodiumError.self) { try ChaChaRandom(seed: SecretBytes(randomCount: 16)) }
+    }
+
     @Test func differentSeedsOrStreamsDiffer() throws {
         var base = try ChaChaRandom(seed: Self.seed)
         var otherSeed = try ChaChaRandom(seed: [UInt8](repeating: 9, count: 32))

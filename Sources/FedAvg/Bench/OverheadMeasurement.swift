@@ -33,9 +33,12 @@ public enum OverheadMeasurement {
     /// Runs `rounds` aggregations of `clients` random vectors of `dimension` entries in
     /// [−1, 1] through each aggregator and reports the mean cost per round.
     ///
+    /// - Parameter progress: called before each timed round with the aggregator's name and
+    ///   the round number, so long runs can show where they are.
     /// - Throws: ``FedAvgError`` for bad shapes or failed aggregations.
     public static func measure(
-        aggregators: [any Aggregator], clients: Int, dimension: Int, rounds: Int = 1, seed: UInt64 = 1
+        aggregators: [any Aggregator], clients: Int, dimension: Int, rounds: Int = 1, seed: UInt64 = 1,
+        progress: ((_ aggregator: String, _ round: Int) -> Void)? = nil
     ) throws -> [OverheadRow] {
         guard clients >= 2 else { throw FedAvgError.invalidParameter(name: "clients", reason: "must be at least 2, got \(clients)") }
         guard dimension >= 1 else { throw FedAvgError.invalidParameter(name: "dimension", reason: "must be at least 1, got \(dimension)") }
@@ -46,6 +49,7 @@ public enum OverheadMeasurement {
         return try aggregators.map { aggregator in
             var wall = Duration.zero, client = 0.0, server = 0.0, up = 0.0, down = 0.0, error = 0.0
             for round in 1...rounds {
+                progress?(aggregator.name, round)
                 let start = clock.now
                 let outcome = try aggregator.sum(contributions, bound: 1, round: UInt64(round))
                 wall += clock.now - start

@@ -25,7 +25,6 @@ public struct AdvertiseKeys: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round)
         encodeBody(into: &writer)
@@ -33,7 +32,6 @@ public struct AdvertiseKeys: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         try self.init(reading: &reader, round: reader.round)

@@ -17,7 +17,6 @@ public struct ConsistencyCheckRequest: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + 4 * survivors.count)
         writer.append(recipient)
@@ -26,7 +25,6 @@ public struct ConsistencyCheckRequest: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         recipient = try reader.read(UInt32.self)
@@ -56,7 +54,6 @@ public struct ConsistencyCheckResponse: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 69)
         writer.append(sender)
@@ -65,7 +62,6 @@ public struct ConsistencyCheckResponse: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         sender = try reader.read(UInt32.self)

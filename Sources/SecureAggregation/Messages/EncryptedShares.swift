@@ -66,6 +66,32 @@ struct SharePair {
     }
 }
 
+extension EncryptedShare {
+    /// The encoding shared by ``ShareKeys`` and ``ForwardedShares``: header, the owning
+    /// client's id, then the counted list of shares.
+    static func serialize(_ shares: [EncryptedShare], kind: SecAggMessageKind, round: UInt64, owner: UInt32) -> [UInt8] {
+        var writer = WireWriter(kind: kind, round: round, capacity: 8 + shares.count * encodedByteCount)
+        writer.append(owner)
+        writer.append(UInt32(shares.count))
+        for share in shares { share.encode(into: &writer) }
+        return writer.bytes
+    }
+
+    /// Decodes what ``serialize(_:kind:round:owner:)`` wrote; malformed input throws.
+    static func deserialize(
+        _ bytes: [UInt8], kind: SecAggMessageKind
+    ) throws(SecAggError) -> (round: UInt64, owner: UInt32, shares: [EncryptedShare]) {
+        var reader = try WireReader(bytes, expecting: kind)
+        let owner = try reader.read(UInt32.self)
+        let count = try reader.readCount(elementByteCount: encodedByteCount)
+        var shares: [EncryptedShare] = []
+        shares.reserveCapacity(count)
+        for _ in 0..<count { shares.append(try EncryptedShare(reading: &reader)) }
+        try reader.finish()
+        return (reader.round, owner, shares)
+    }
+}
+
 /// Stage 1, client → server: one encrypted share pair per neighbour, to be forwarded.
 public struct ShareKeys: SecAggMessage {
     /// The message kind written in the header.
@@ -85,27 +111,13 @@ public struct ShareKeys: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
-        var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + shares.count * EncryptedShare.encodedByteCount)
-        writer.append(sender)
-        writer.append(UInt32(shares.count))
-        for share in shares { share.encode(into: &writer) }
-        return writer.bytes
+        EncryptedShare.serialize(shares, kind: Self.kind, round: round, owner: sender)
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
-        var reader = try WireReader(bytes, expecting: Self.kind)
-        sender = try reader.read(UInt32.self)
-        let count = try reader.readCount(elementByteCount: EncryptedShare.encodedByteCount)
-        var shares: [EncryptedShare] = []
-        shares.reserveCapacity(count)
-        for _ in 0..<count { shares.append(try EncryptedShare(reading: &reader)) }
-        self.shares = shares
-        round = reader.round
-        try reader.finish()
+        (round, sender, shares) = try EncryptedShare.deserialize(bytes, kind: Self.kind)
     }
 }
 
@@ -128,26 +140,12 @@ public struct ForwardedShares: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
-        var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + shares.count * EncryptedShare.encodedByteCount)
-        writer.append(recipient)
-        writer.append(UInt32(shares.count))
-        for share in shares { share.encode(into: &writer) }
-        return writer.bytes
+        EncryptedShare.serialize(shares, kind: Self.kind, round: round, owner: recipient)
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
-        var reader = try WireReader(bytes, expecting: Self.kind)
-        recipient = try reader.read(UInt32.self)
-        let count = try reader.readCount(elementByteCount: EncryptedShare.encodedByteCount)
-        var shares: [EncryptedShare] = []
-        shares.reserveCapacity(count)
-        for _ in 0..<count { shares.append(try EncryptedShare(reading: &reader)) }
-        self.shares = shares
-        round = reader.round
-        try reader.finish()
+        (round, recipient, shares) = try EncryptedShare.deserialize(bytes, kind: Self.kind)
     }
 }

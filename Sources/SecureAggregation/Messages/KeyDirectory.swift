@@ -21,7 +21,6 @@ public struct KeyDirectory: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 8 + entries.count * 133)
         writer.append(recipient)
@@ -32,7 +31,6 @@ public struct KeyDirectory: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         recipient = try reader.read(UInt32.self)

@@ -18,7 +18,6 @@ public struct MaskedInput: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(kind: Self.kind, round: round, capacity: 9 + ModularVector.packedByteCount(count: vector.count, bitWidth: vector.bitWidth))
         writer.append(sender)
@@ -29,7 +28,6 @@ public struct MaskedInput: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         let header = try Header(decoding: bytes)
         round = header.round

@@ -41,7 +41,6 @@ public struct UnmaskingRequest: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(
             kind: Self.kind, round: round,
@@ -58,7 +57,6 @@ public struct UnmaskingRequest: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         recipient = try reader.read(UInt32.self)
@@ -115,7 +113,6 @@ public struct UnmaskingResponse: SecAggMessage {
     }
 
     /// The compact binary encoding (header, then the fields, little-endian).
-
     public func serialized() -> [UInt8] {
         var writer = WireWriter(
             kind: Self.kind, round: round,
@@ -132,7 +129,6 @@ public struct UnmaskingResponse: SecAggMessage {
     }
 
     /// Decodes `bytes`; malformed, truncated or foreign input throws a typed error.
-
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try WireReader(bytes, expecting: Self.kind)
         sender = try reader.read(UInt32.self)

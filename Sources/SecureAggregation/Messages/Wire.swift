@@ -22,6 +22,7 @@ public enum SecAggMessageKind: UInt8, Sendable, CaseIterable, CustomStringConver
     case advertiseKeys = 1, keyDirectory, shareKeys, forwardedShares, maskedInput,
          consistencyCheckRequest, consistencyCheckResponse, unmaskingRequest, unmaskingResponse
 
+    /// The message kind's name.
     public var description: String {
         switch self {
         case .advertiseKeys: return "AdvertiseKeys"

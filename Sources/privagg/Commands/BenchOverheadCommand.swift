@@ -35,7 +35,13 @@ struct BenchOverheadCommand: ParsableCommand {
 
     func run() throws {
         let aggregators = try [AggregatorChoice.plain, .secaggPlus, .paillier].map { try AggregatorFactory.make($0, seed: seed, bitWidth: bitWidth) }
-        let rows = try OverheadMeasurement.measure(aggregators: aggregators, clients: clients, dimension: dimension, rounds: rounds, seed: seed)
+        // Progress goes to stderr so that stdout stays the report (JSON or table) alone.
+        let total = rounds
+        let rows = try OverheadMeasurement.measure(
+            aggregators: aggregators, clients: clients, dimension: dimension, rounds: rounds, seed: seed
+        ) { name, round in
+            FileHandle.standardError.write(Data("timing \(name), round \(round)/\(total)…\n".utf8))
+        }
         if format == .json {
             try emit(jsonString(rows), to: nil)
             return

@@ -29,7 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
         display.phase("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")
         let report = try await Demo.run(configuration) { phase, record in
             if let record {
-                display.round(record.round, of: rounds, accuracy: record.accuracy, epsilon: record.epsilon)
+                display.round(
+                    record.round, of: rounds, accuracy: record.accuracy,
+                    epsilon: phase == .baseline ? nil : record.epsilon)
             } else {
                 display.phase("• \(phase.rawValue)")
             }

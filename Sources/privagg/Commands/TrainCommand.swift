@@ -106,9 +106,9 @@ struct TrainCommand: AsyncParsableCommand {
             localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
             privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), seed: seed)
         let display = format == .text ? ProgressDisplay() : nil
-        let total = rounds
+        let total = rounds, isPrivate = mode != .none
         let run = try await FederatedTraining.run(clients: participants, configuration: settings, aggregator: chosen) { record in
-            display?.round(record.round, of: total, accuracy: record.accuracy, epsilon: record.epsilon)
+            display?.round(record.round, of: total, accuracy: record.accuracy, epsilon: isPrivate ? record.epsilon : nil)
         }
         display?.finish()
         let report = ExperimentReport(

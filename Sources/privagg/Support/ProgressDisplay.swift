@@ -15,10 +15,11 @@ final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
-    /// Shows one round's progress.
-    func round(_ round: Int, of total: Int, accuracy: Double, epsilon: Double) {
+    /// Shows one round's progress; `epsilon` is nil for a run without privacy.
+    func round(_ round: Int, of total: Int, accuracy: Double, epsilon: Double?) {
         lock.withLock {
-            let status = String(format: "round %3d/%d  accuracy %.3f  ε %.3f", round, total, accuracy, epsilon)
+            let privacy = epsilon.map { String(format: "ε %.3f", $0) } ?? "no privacy"
+            let status = String(format: "round %3d/%d  accuracy %.3f  ", round, total, accuracy) + privacy
             if isTerminal {
                 let width = 30, filled = min(width, width * round / max(total, 1))
                 write("\r  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " + status)
