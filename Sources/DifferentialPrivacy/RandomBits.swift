@@ -138,13 +138,18 @@ struct RandomBits {
             fraction -= denominator
         }
         if fraction == 0 { return true }
-        // k = 1 stops (odd: accept) on a failure of Bernoulli(γ); k = 2 stops (even: reject)
-        // on a failure of Bernoulli(1/2), a single fair bit, or of Bernoulli(γ).
+        // k = 1 stops (odd: accept) on a failure of Bernoulli(γ).
         if !bernoulli(numerator: fraction, denominator: denominator, using: &rng) { return true }
-        if !nextBit(using: &rng) || !bernoulli(numerator: fraction, denominator: denominator, using: &rng) { return false }
-        var k: UInt64 = 3
-        while bernoulli(numerator: 1, denominator: k, using: &rng),
-              bernoulli(numerator: fraction, denominator: denominator, using: &rng) {
+        var k: UInt64 = 2
+        while true {
+            // Bernoulli(γ/k) as one comparison against fraction/(denominator·k) when the
+            // product fits, else as Bernoulli(1/k) ∧ Bernoulli(γ).
+            let (scaled, overflow) = denominator.multipliedReportingOverflow(by: T(truncatingIfNeeded: k))
+            let success = overflow || k > T.max
+                ? bernoulli(numerator: 1, denominator: k, using: &rng)
+                    && bernoulli(numerator: fraction, denominator: denominator, using: &rng)
+                : bernoulli(numerator: fraction, denominator: scaled, using: &rng)
+            if !success { break }
             k &+= 1
         }
         return k & 1 == 1
