@@ -41,7 +41,7 @@ public enum FederatedTraining {
 
         let ledgers = try openLedgers(for: clients, configuration: configuration)
         var model = try LogisticRegression(dimension: first.featureCount, l2Penalty: configuration.l2Penalty)
-        let roundEvent = privacy.roundEvent(localTraining: local)
+        let roundEvent = try privacy.roundEvent(localTraining: local, dimension: model.parameters.count)
         var records: [RoundRecord] = []
         var stopReason: String?
         var secure = SecureRandom()
@@ -96,7 +96,6 @@ public enum FederatedTraining {
     ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
         let dimension = model.parameters.count
         var contributions: [[Double]] = []
-        var noise = [Double](repeating: 0, count: dimension)
         for index in participants {
             var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9)
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
@@ -107,8 +106,7 @@ public enum FederatedTraining {
                 contributions.append(delta.map { $0 * weight } + [weight])
             case .local(let clip, let sigma):
                 clipNorm(&delta, to: clip)
-                try GaussianNoise.sample(into: &noise, standardDeviation: sigma * clip, using: &generator)
-                for entry in delta.indices { delta[entry] += noise[entry] }
+                try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip).addNoise(to: &delta, using: &generator)
                 clipCoordinates(&delta, to: configuration.updateBound)
                 let weight = Double(clients[index].trainingCount)
                 contributions.append(delta.map { $0 * weight } + [weight])
@@ -132,9 +130,10 @@ public enum FederatedTraining {
         if case .central(let clip, let sigma, let rate) = configuration.privacy {
             // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
             var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
-            try GaussianNoise.sample(into: &noise, standardDeviation: sigma * clip, using: &generator)
+            var noisy = Array(sum[0..<dimension])
+            try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip).addNoise(to: &noisy, using: &generator)
             let denominator = rate * Double(clients.count)
-            return ((0..<dimension).map { (sum[$0] + noise[$0]) / denominator }, outcome)
+            return (noisy.map { $0 / denominator }, outcome)
         }
         let totalWeight = sum[dimension]
         guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }

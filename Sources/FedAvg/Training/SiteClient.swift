@@ -69,7 +69,7 @@ public struct SiteClient: Sendable {
         let count = training.count
         var batch = [Int](repeating: 0, count: count)
         var gradient = [Double](repeating: 0, count: model.parameters.count)
-        var noise = [Double](repeating: 0, count: model.parameters.count)
+        let noise = try configuration.dpSGD.map { try GaussianNoise(noiseMultiplier: $0.noiseMultiplier, clipNorm: $0.clipNorm) }
         let expectedBatch = configuration.samplingRate * Double(count)
         for _ in 0..<configuration.steps {
             var size = 0
@@ -86,9 +86,8 @@ public struct SiteClient: Sendable {
                 }
             }
             let denominator: Double
-            if let dp = configuration.dpSGD {
-                try GaussianNoise.sample(into: &noise, standardDeviation: dp.noiseMultiplier * dp.clipNorm, using: &generator)
-                for index in gradient.indices { gradient[index] += noise[index] }
+            if let noise {
+                noise.addNoise(to: &gradient, using: &generator)
                 denominator = max(expectedBatch, 1e-12)
             } else {
                 guard size > 0 else { continue }
