@@ -41,7 +41,7 @@ public enum FederatedTraining {
 
         let ledgers = try openLedgers(for: clients, configuration: configuration)
         var model = try LogisticRegression(dimension: first.featureCount, l2Penalty: configuration.l2Penalty)
-        let roundEvent = try privacy.roundEvent(localTraining: local, dimension: model.parameters.count)
+        let roundEvent = privacy.roundEvent(localTraining: local)
         var records: [RoundRecord] = []
         var stopReason: String?
         var secure = SecureRandom()
@@ -106,7 +106,7 @@ public enum FederatedTraining {
                 contributions.append(delta.map { $0 * weight } + [weight])
             case .local(let clip, let sigma):
                 clipNorm(&delta, to: clip)
-                try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip).addNoise(to: &delta, using: &generator)
+                try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip, dimension: dimension).addNoise(to: &delta, using: &generator)
                 clipCoordinates(&delta, to: configuration.updateBound)
                 let weight = Double(clients[index].trainingCount)
                 contributions.append(delta.map { $0 * weight } + [weight])
@@ -131,7 +131,7 @@ public enum FederatedTraining {
             // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
             var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
             var noisy = Array(sum[0..<dimension])
-            try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip).addNoise(to: &noisy, using: &generator)
+            try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip, dimension: dimension).addNoise(to: &noisy, using: &generator)
             let denominator = rate * Double(clients.count)
             return (noisy.map { $0 / denominator }, outcome)
         }

@@ -25,21 +25,14 @@ public enum PrivacyMode: Sendable, Equatable {
         }
     }
 
-    /// The event one round costs each ledger, given the local training schedule and the
-    /// number of noised coordinates (the model's parameters). The noise multiplier is the
-    /// one the grid mechanism actually guarantees (`GaussianNoise.accountedNoiseMultiplier`),
-    /// a relative 2⁻¹⁹·√d below the nominal σ.
-    func roundEvent(localTraining: LocalTraining, dimension: Int) throws -> PrivacyEvent {
-        func accounted(_ clip: Double, _ sigma: Double) throws -> Double {
-            try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip).accountedNoiseMultiplier(dimension: dimension)
-        }
+    /// The event one round costs each ledger, given the local training schedule.
+    func roundEvent(localTraining: LocalTraining) -> PrivacyEvent {
         switch self {
         case .none: return .noOp
-        case .dpSGD(let clip, let sigma):
-            return .dpSGD(samplingRate: localTraining.samplingRate, noiseMultiplier: try accounted(clip, sigma), steps: localTraining.steps)
-        case .central(let clip, let sigma, let rate):
-            return .poissonSampled(rate: rate, event: .gaussian(noiseMultiplier: try accounted(clip, sigma)))
-        case .local(let clip, let sigma): return .gaussian(noiseMultiplier: try accounted(clip, sigma))
+        case .dpSGD(_, let sigma):
+            return .dpSGD(samplingRate: localTraining.samplingRate, noiseMultiplier: sigma, steps: localTraining.steps)
+        case .central(_, let sigma, let rate): return .poissonSampled(rate: rate, event: .gaussian(noiseMultiplier: sigma))
+        case .local(_, let sigma): return .gaussian(noiseMultiplier: sigma)
         }
     }
 

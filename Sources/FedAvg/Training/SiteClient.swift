@@ -69,7 +69,7 @@ public struct SiteClient: Sendable {
         let count = training.count
         var batch = [Int](repeating: 0, count: count)
         var gradient = [Double](repeating: 0, count: model.parameters.count)
-        let noise = try configuration.dpSGD.map { try GaussianNoise(noiseMultiplier: $0.noiseMultiplier, clipNorm: $0.clipNorm) }
+        let noise = try configuration.dpSGD.map { try GaussianNoise(noiseMultiplier: $0.noiseMultiplier, clipNorm: $0.clipNorm, dimension: gradient.count) }
         let expectedBatch = configuration.samplingRate * Double(count)
         for _ in 0..<configuration.steps {
             var size = 0
