@@ -24,6 +24,12 @@ struct DemoTests {
         }
         let round = try #require((object["rounds"] as? [[String: Any]])?.first)
         for key in ["round", "accuracy", "epsilon", "upload_bytes", "crypto_seconds"] { #expect(round[key] != nil, "missing rounds.\(key)") }
+        // The baseline has no privacy: its ε is unbounded, written as null (never 0).
+        let baselineRound = try #require((object["baseline_rounds"] as? [[String: Any]])?.first)
+        #expect(baselineRound["epsilon"] is NSNull)
+        let decoded = try JSONDecoder().decode(ExperimentReport.self, from: data)
+        #expect(decoded.baselineRounds?.allSatisfy { $0.epsilon == .infinity } == true)
+        #expect(decoded.epsilon == report.epsilon && decoded.rounds.count == report.rounds.count)
         let site = try #require((object["sites"] as? [[String: Any]])?.first)
         for key in ["name", "train_size", "test_size", "accuracy"] { #expect(site[key] != nil, "missing sites.\(key)") }
         let row = try #require((object["overhead"] as? [[String: Any]])?.first)

@@ -40,6 +40,9 @@ struct TrainCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
         #expect(object["aggregator"] as? String == "paillier")
         #expect((object["final_accuracy"] as? Double ?? 0) > 0.7)
+        // No privacy means no finite ε: null, not 0.
+        #expect(object["epsilon"] is NSNull)
+        #expect((object["rounds"] as? [[String: Any]])?.allSatisfy { $0["epsilon"] is NSNull } == true)
     }
 
     @Test func trainStopsAtTheBudgetAndSaysSo() throws {

@@ -47,7 +47,8 @@ public enum FederatedTraining {
         var secure = SecureRandom()
         let seed = configuration.seed ?? secure.next()
         var sampler = ChaChaRandom(seed: seed ^ 0xC11E_4715)
-        var epsilon = 0.0
+        // Without differential privacy there is no finite guarantee: ε is infinite, not 0.
+        var epsilon = privacy == .none ? Double.infinity : 0
         let clock = ContinuousClock()
 
         for round in 1...configuration.rounds {
@@ -61,9 +62,9 @@ public enum FederatedTraining {
                 participants = clients.indices.filter { _ in unitInterval(&sampler) < rate }
             }
             for ledger in ledgers { try await ledger.spend(roundEvent, label: "round \(round)") }
-            epsilon = try await maximumSpent(ledgers)
+            if privacy != .none { epsilon = try await maximumSpent(ledgers) }
 
-            let update = try await aggregateRound(
+            let update = try aggregateRound(
                 clients: clients, participants: participants, model: model, local: local,
                 configuration: configuration, seed: seed, aggregator: aggregator, round: round)
             for index in model.parameters.indices { model.parameters[index] += update.mean[index] }

@@ -8,7 +8,8 @@ public struct RoundRecord: Sendable, Codable, Equatable {
     public var siteAccuracies: [String: Double]
     /// Mean test log-loss over all sites' test records.
     public var loss: Double
-    /// ε spent so far (the largest over the run's ledgers; 0 without privacy).
+    /// ε spent so far (the largest over the run's ledgers); infinite without privacy, written
+    /// as null in JSON.
     public var epsilon: Double
     /// Clients whose update was aggregated.
     public var participants: Int
@@ -46,7 +47,8 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         try container.encode(accuracy, forKey: .accuracy)
         try container.encode(siteAccuracies, forKey: .siteAccuracies)
         try container.encode(loss, forKey: .loss)
-        try container.encode(epsilon, forKey: .epsilon)
+        // JSON has no infinity: a non-private round's ε is written as null.
+        if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
         try container.encode(participants, forKey: .participants)
         try container.encode(uploadBytes, forKey: .uploadBytes)
         try container.encode(downloadBytes, forKey: .downloadBytes)
@@ -84,7 +86,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         accuracy = try container.decode(Double.self, forKey: .accuracy)
         siteAccuracies = try container.decode([String: Double].self, forKey: .siteAccuracies)
         loss = try container.decode(Double.self, forKey: .loss)
-        epsilon = try container.decode(Double.self, forKey: .epsilon)
+        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
         participants = try container.decode(Int.self, forKey: .participants)
         uploadBytes = try container.decode(Double.self, forKey: .uploadBytes)
         downloadBytes = try container.decode(Double.self, forKey: .downloadBytes)

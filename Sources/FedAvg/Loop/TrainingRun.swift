@@ -10,7 +10,8 @@ public struct TrainingRun: Sendable {
     public var siteEvaluations: [SiteEvaluation]
     /// Why training stopped before the configured number of rounds, if it did.
     public var stopReason: String?
-    /// ε spent at the end (the largest over the ledgers), at the budget's δ.
+    /// ε spent at the end (the largest over the ledgers), at the budget's δ; infinite for a
+    /// run without differential privacy.
     public var epsilon: Double
     /// The privacy mode.
     public var privacy: PrivacyMode

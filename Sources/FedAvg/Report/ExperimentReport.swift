@@ -73,7 +73,7 @@ public struct ExperimentReport: Sendable, Codable {
     public var finalAccuracy: Double
     /// Final test accuracy of the non-private baseline (demo only).
     public var baselineAccuracy: Double?
-    /// ε spent.
+    /// ε spent; infinite for a run without differential privacy (null in JSON).
     public var epsilon: Double
     /// δ of the budget (nil without privacy).
     public var delta: Double?
@@ -109,6 +109,47 @@ public struct ExperimentReport: Sendable, Codable {
         case baselineRounds = "baseline_rounds"
         case accuracyGoal = "accuracy_goal"
         case goalMet = "goal_met"
+    }
+
+    /// Encodes every field; a non-finite ε (no privacy) is written as null, since JSON has
+    /// no infinity and 0 would claim perfect privacy.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(finalAccuracy, forKey: .finalAccuracy)
+        try container.encodeIfPresent(baselineAccuracy, forKey: .baselineAccuracy)
+        if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
+        try container.encodeIfPresent(delta, forKey: .delta)
+        try container.encodeIfPresent(epsilonBudget, forKey: .epsilonBudget)
+        try container.encode(aggregator, forKey: .aggregator)
+        try container.encode(privacy, forKey: .privacy)
+        try container.encodeIfPresent(stopReason, forKey: .stopReason)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(sites, forKey: .sites)
+        try container.encode(rounds, forKey: .rounds)
+        try container.encodeIfPresent(baselineRounds, forKey: .baselineRounds)
+        try container.encode(overhead, forKey: .overhead)
+        try container.encodeIfPresent(accuracyGoal, forKey: .accuracyGoal)
+        try container.encodeIfPresent(goalMet, forKey: .goalMet)
+    }
+
+    /// Decodes a report written by ``encode(to:)`` (null ε reads as infinity).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        finalAccuracy = try container.decode(Double.self, forKey: .finalAccuracy)
+        baselineAccuracy = try container.decodeIfPresent(Double.self, forKey: .baselineAccuracy)
+        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
+        delta = try container.decodeIfPresent(Double.self, forKey: .delta)
+        epsilonBudget = try container.decodeIfPresent(Double.self, forKey: .epsilonBudget)
+        aggregator = try container.decode(String.self, forKey: .aggregator)
+        privacy = try container.decode(String.self, forKey: .privacy)
+        stopReason = try container.decodeIfPresent(String.self, forKey: .stopReason)
+        settings = try container.decode(Settings.self, forKey: .settings)
+        sites = try container.decode([Site].self, forKey: .sites)
+        rounds = try container.decode([RoundRecord].self, forKey: .rounds)
+        baselineRounds = try container.decodeIfPresent([RoundRecord].self, forKey: .baselineRounds)
+        overhead = try container.decode([OverheadRow].self, forKey: .overhead)
+        accuracyGoal = try container.decodeIfPresent(Double.self, forKey: .accuracyGoal)
+        goalMet = try container.decodeIfPresent(Bool.self, forKey: .goalMet)
     }
 
     /// A report of `run` on `clients`, with an optional baseline and overhead table.

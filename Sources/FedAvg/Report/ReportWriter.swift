@@ -40,10 +40,12 @@ public enum ReportWriter {
 
     /// The SVG of ε spent per round, with the budget.
     static func epsilonPlot(_ report: ExperimentReport) -> String {
-        SVGLinePlot(
-            title: "Privacy spent per round" + (report.delta.map { String(format: " (δ = %g)", $0) } ?? ""),
+        let finite = report.rounds.filter { $0.epsilon.isFinite }
+        return SVGLinePlot(
+            title: finite.count < report.rounds.count ? "No differential privacy: ε is unbounded"
+                : "Privacy spent per round" + (report.delta.map { String(format: " (δ = %g)", $0) } ?? ""),
             xLabel: "round", yLabel: "ε",
-            series: [.init(name: "ε spent (\(report.privacy))", points: report.rounds.map { (Double($0.round), $0.epsilon) }, color: "#d62728")],
+            series: [.init(name: "ε spent (\(report.privacy))", points: finite.map { (Double($0.round), $0.epsilon) }, color: "#d62728")],
             reference: report.epsilonBudget.map { ($0, String(format: "budget ε = %g", $0)) }
         ).render()
     }
@@ -57,7 +59,7 @@ public enum ReportWriter {
         case "local":
             return "is the client-level privacy loss of local DP (each client noises its own clipped update), composed over rounds in each site's ledger; training stops before a round that would exceed the budget."
         default:
-            return "is 0: this run has no differential privacy."
+            return "is unbounded (∞, null in report.json): this run has no differential privacy."
         }
     }
 
@@ -93,7 +95,7 @@ public enum ReportWriter {
         text += "| round | accuracy | loss | ε | upload B/client | download B/client | crypto s (client + server) | wall s |\n"
         text += "|---|---|---|---|---|---|---|---|\n"
         for record in report.rounds {
-            text += "| \(record.round) | \(pct(record.accuracy)) | \(num(record.loss)) | \(num(record.epsilon)) | \(Int(record.uploadBytes)) | "
+            text += "| \(record.round) | \(pct(record.accuracy)) | \(num(record.loss)) | \(record.epsilon.isFinite ? num(record.epsilon) : "∞") | \(Int(record.uploadBytes)) | "
             text += "\(Int(record.downloadBytes)) | \(num(record.clientCryptoSeconds, 4)) + \(num(record.serverCryptoSeconds, 4)) | \(num(record.wallSeconds, 3)) |\n"
         }
         if !report.overhead.isEmpty {
