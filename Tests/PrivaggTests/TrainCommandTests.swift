@@ -13,6 +13,9 @@ struct TrainCommandTests {
         ["train", "--epsilon-budget", "-1"],
         ["train", "--format", "xml"],
         ["train", "--sampling-rate", "0"],
+        ["train", "--model", "transformer"],
+        ["train", "--model", "mlp", "--hidden-units", "0"],
+        ["train", "--hidden-units", "100000"],
         ["bench", "overhead", "--clients", "1", "--dimension", "10"],
         ["bench", "overhead", "--clients", "3"],
         ["demo", "--bogus"],
@@ -32,6 +35,14 @@ struct TrainCommandTests {
         #expect(object["privacy"] as? String == "dp-sgd")
         #expect((object["rounds"] as? [Any])?.count == 3)
         #expect((object["epsilon"] as? Double ?? 0) > 0)
+    }
+
+    @Test func trainsTheOneHiddenLayerModel() throws {
+        let run = try runPrivagg(["train", "--rounds", "3", "--model", "mlp", "--hidden-units", "4", "--aggregator", "secagg+", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect((object["settings"] as? [String: Any])?["model"] as? String == "mlp-4")
+        #expect((object["rounds"] as? [Any])?.count == 3)
     }
 
     @Test func trainWithPaillierAggregation() throws {

@@ -39,14 +39,16 @@ public enum FederatedTraining {
         var local = configuration.localTraining
         if case .dpSGD(let clip, let sigma) = privacy { local.dpSGD = .init(clipNorm: clip, noiseMultiplier: sigma) } else { local.dpSGD = nil }
 
-        let ledgers = try openLedgers(for: clients, configuration: configuration)
-        var model = try LogisticRegression(dimension: first.featureCount, l2Penalty: configuration.l2Penalty)
-        let roundEvent = privacy.roundEvent(localTraining: local)
-        var records: [RoundRecord] = []
-        var stopReason: String?
+        // The model is built before any ledger file is created, so a bad architecture leaves nothing behind.
         var secure = SecureRandom()
         let seed = configuration.seed ?? secure.next()
         var sampler = ChaChaRandom(seed: seed ^ 0xC11E_4715)
+        var initializer = ChaChaRandom(seed: seed ^ 0x4D0D_E115)
+        var model = try configuration.model.makeModel(featureCount: first.featureCount, l2Penalty: configuration.l2Penalty, using: &initializer)
+        let ledgers = try openLedgers(for: clients, configuration: configuration)
+        let roundEvent = privacy.roundEvent(localTraining: local)
+        var records: [RoundRecord] = []
+        var stopReason: String?
         // Without differential privacy there is no finite guarantee: ε is infinite, not 0.
         var epsilon = privacy == .none ? Double.infinity : 0
         let clock = ContinuousClock()
@@ -67,7 +69,7 @@ public enum FederatedTraining {
             let update = try aggregateRound(
                 clients: clients, participants: participants, model: model, local: local,
                 configuration: configuration, seed: seed, aggregator: aggregator, round: round)
-            for index in model.parameters.indices { model.parameters[index] += update.mean[index] }
+            model.apply(update.mean)
 
             let evaluations = clients.map { $0.evaluate(model) }
             let testCount = Double(max(evaluations.reduce(0) { $0 + $1.count }, 1))
@@ -92,7 +94,7 @@ public enum FederatedTraining {
 
     /// One round's aggregated mean update and the aggregation's cost.
     private static func aggregateRound(
-        clients: [SiteClient], participants: [Int], model: LogisticRegression, local: LocalTraining,
+        clients: [SiteClient], participants: [Int], model: FederatedModel, local: LocalTraining,
         configuration: TrainingConfiguration, seed: UInt64, aggregator: any Aggregator, round: Int
     ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
         let dimension = model.parameters.count

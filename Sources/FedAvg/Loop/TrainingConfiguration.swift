@@ -12,7 +12,9 @@ public struct TrainingConfiguration: Sendable {
     public var budget: PrivacyLedger.Budget?
     /// Folder for the ledger files (created if needed; the files must not exist yet).
     public var ledgerDirectory: String?
-    /// L2 penalty of the model.
+    /// The model trained (logistic regression unless asked otherwise).
+    public var model: ModelArchitecture
+    /// L2 penalty of the model's weights.
     public var l2Penalty: Double
     /// Public bound on each coordinate of a model update; updates are clipped to it before
     /// aggregation (it sizes the quantization grid of secure aggregators).
@@ -26,7 +28,7 @@ public struct TrainingConfiguration: Sendable {
     /// A configuration.
     public init(
         rounds: Int, localTraining: LocalTraining, privacy: PrivacyMode = .none, budget: PrivacyLedger.Budget? = nil,
-        ledgerDirectory: String? = nil, l2Penalty: Double = 1e-3, updateBound: Double = 10,
+        ledgerDirectory: String? = nil, model: ModelArchitecture = .logisticRegression, l2Penalty: Double = 1e-3, updateBound: Double = 10,
         maximumClientRecords: Int = 100_000, seed: UInt64?
     ) {
         self.rounds = rounds
@@ -34,6 +36,7 @@ public struct TrainingConfiguration: Sendable {
         self.privacy = privacy
         self.budget = budget
         self.ledgerDirectory = ledgerDirectory
+        self.model = model
         self.l2Penalty = l2Penalty
         self.updateBound = updateBound
         self.maximumClientRecords = maximumClientRecords

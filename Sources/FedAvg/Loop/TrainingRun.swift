@@ -5,7 +5,7 @@ public struct TrainingRun: Sendable {
     /// One record per completed round.
     public var rounds: [RoundRecord]
     /// The final global model.
-    public var model: LogisticRegression
+    public var model: FederatedModel
     /// Each site's evaluation of the final model.
     public var siteEvaluations: [SiteEvaluation]
     /// Why training stopped before the configured number of rounds, if it did.

@@ -5,7 +5,7 @@ import Foundation
 /// The objective on n records is `(1/n) Σ log(1 + e^{−ỹ·(w·x + b)}) + (λ/2)‖w‖²` with ỹ = ±1;
 /// the bias is not regularized. All loops run over contiguous buffers without allocating
 /// per record.
-public struct LogisticRegression: Sendable, Equatable {
+public struct LogisticRegression: Sendable, Equatable, TrainableModel {
     /// Weights followed by the bias (`dimension + 1` entries).
     public var parameters: [Double]
     /// The L2 penalty λ.
@@ -13,6 +13,9 @@ public struct LogisticRegression: Sendable, Equatable {
 
     /// Number of input features.
     public var dimension: Int { parameters.count - 1 }
+
+    /// Number of input features (the same as ``dimension``).
+    public var featureCount: Int { dimension }
 
     /// A model with all parameters zero.
     ///
@@ -92,16 +95,9 @@ public struct LogisticRegression: Sendable, Equatable {
         return total / Double(data.count) + 0.5 * l2Penalty * squared
     }
 
-    /// The full gradient of ``loss(on:)``, for checking against finite differences.
-    func gradient(on data: LocalDataset) -> [Double] {
-        var gradient = [Double](repeating: 0, count: parameters.count)
-        let rows = Array(0..<data.count)
-        rows.withUnsafeBufferPointer { rows in
-            gradient.withUnsafeMutableBufferPointer { accumulateGradient(of: data, rows: rows, clipNorm: nil, into: $0) }
-        }
-        for index in gradient.indices { gradient[index] /= Double(max(data.count, 1)) }
+    /// Adds λ·w for the weights; the bias is not regularized.
+    func addPenaltyGradient(to gradient: UnsafeMutableBufferPointer<Double>) {
         for column in 0..<dimension { gradient[column] += l2Penalty * parameters[column] }
-        return gradient
     }
 
     /// Records whose predicted class (probability ≥ 1/2) equals the label.

@@ -42,11 +42,13 @@ public struct ExperimentReport: Sendable, Codable {
         public var noiseMultiplier: Double?
         /// Seed.
         public var seed: UInt64
+        /// The model's architecture (`logistic` or `mlp-H`).
+        public var model: String
 
         /// Settings.
         public init(
             dataset: String, clients: Int, rounds: Int, localSteps: Int, samplingRate: Double, learningRate: Double,
-            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64
+            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64, model: String = ModelArchitecture.logisticRegression.name
         ) {
             self.dataset = dataset
             self.clients = clients
@@ -57,10 +59,11 @@ public struct ExperimentReport: Sendable, Codable {
             self.clipNorm = clipNorm
             self.noiseMultiplier = noiseMultiplier
             self.seed = seed
+            self.model = model
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, clients, rounds, seed
+            case dataset, clients, rounds, seed, model
             case localSteps = "local_steps"
             case samplingRate = "sampling_rate"
             case learningRate = "learning_rate"

@@ -73,7 +73,7 @@ public enum ReportWriter {
         text += "\(s.localSteps) local steps per round at sampling rate \(s.samplingRate), learning rate \(s.learningRate), seed \(s.seed).\n\n"
         text += "Privacy: **\(report.privacy)**"
         if let sigma = s.noiseMultiplier, let clip = s.clipNorm { text += " (noise multiplier σ = \(sigma), clipping norm \(clip))" }
-        text += "; aggregation: **\(report.aggregator)**.\n\n"
+        text += "; aggregation: **\(report.aggregator)**; model: **\(s.model)**.\n\n"
         text += "## Result\n\n| | value |\n|---|---|\n"
         text += "| final test accuracy | \(pct(report.finalAccuracy)) |\n"
         if let baseline = report.baselineAccuracy { text += "| non-private baseline accuracy | \(pct(baseline)) |\n" }

@@ -58,12 +58,23 @@ public struct SiteClient: Sendable {
     /// sampled batch size is itself private). The L2 penalty involves no data and is added
     /// after the noise.
     ///
-    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` if the model's dimension differs.
+    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` if the model's feature count differs.
     public func localUpdate<R: RandomNumberGenerator>(
-        from model: LogisticRegression, training configuration: LocalTraining, using generator: inout R
+        from model: FederatedModel, training configuration: LocalTraining, using generator: inout R
     ) throws -> [Double] {
-        guard model.dimension == training.dimension else {
-            throw FedAvgError.invalidParameter(name: "model", reason: "has \(model.dimension) features, site has \(training.dimension)")
+        switch model {
+        case .logisticRegression(let model): return try localUpdate(of: model, training: configuration, using: &generator)
+        case .multilayerPerceptron(let model): return try localUpdate(of: model, training: configuration, using: &generator)
+        }
+    }
+
+    /// ``localUpdate(from:training:using:)`` specialized to one architecture, so the step
+    /// loop calls the model's gradient code directly.
+    func localUpdate<M: TrainableModel, R: RandomNumberGenerator>(
+        of model: M, training configuration: LocalTraining, using generator: inout R
+    ) throws -> [Double] {
+        guard model.featureCount == training.dimension else {
+            throw FedAvgError.invalidParameter(name: "model", reason: "has \(model.featureCount) features, site has \(training.dimension)")
         }
         var local = model
         let count = training.count
@@ -93,28 +104,35 @@ public struct SiteClient: Sendable {
                 guard size > 0 else { continue }
                 denominator = Double(size)
             }
-            let dimension = local.dimension
-            for index in gradient.indices {
-                var step = gradient[index] / denominator
-                if index < dimension { step += local.l2Penalty * local.parameters[index] }
-                local.parameters[index] -= configuration.learningRate * step
-            }
+            for index in gradient.indices { gradient[index] /= denominator }
+            gradient.withUnsafeMutableBufferPointer { local.addPenaltyGradient(to: $0) }
+            for index in gradient.indices { local.parameters[index] -= configuration.learningRate * gradient[index] }
         }
         return zip(local.parameters, model.parameters).map { $0 - $1 }
     }
 
     /// The model's results on the site's test records.
-    public func evaluate(_ model: LogisticRegression) -> SiteEvaluation {
-        SiteEvaluation(
+    public func evaluate(_ model: FederatedModel) -> SiteEvaluation {
+        let model = model.trainable
+        return SiteEvaluation(
             site: name, correct: model.correctPredictions(on: test), count: test.count,
             loss: model.loss(on: test) * Double(test.count))
     }
 
     /// The model's regularized objective on the site's training records (used by tests).
-    func trainingLoss(_ model: LogisticRegression) -> Double { model.loss(on: training) }
+    func trainingLoss(_ model: some TrainableModel) -> Double { model.loss(on: training) }
 
     /// The exact gradient of the training objective (used by tests).
-    func trainingGradient(_ model: LogisticRegression) -> [Double] { model.gradient(on: training) }
+    func trainingGradient(_ model: some TrainableModel) -> [Double] { model.gradient(on: training) }
+
+    /// The summed, clipped per-example gradients of `rows` (used by tests).
+    func clippedGradientSum(_ model: some TrainableModel, rows: [Int], clipNorm: Double?) -> [Double] {
+        var gradient = [Double](repeating: 0, count: model.parameters.count)
+        rows.withUnsafeBufferPointer { rows in
+            gradient.withUnsafeMutableBufferPointer { model.accumulateGradient(of: training, rows: rows, clipNorm: clipNorm, into: $0) }
+        }
+        return gradient
+    }
 }
 
 /// A uniform double in [0, 1) from 53 random bits.

@@ -7,14 +7,15 @@ import PrivacyAccounting
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a logistic-regression model with FedAvg, choosing data, aggregator and privacy mode.",
+        abstract: "Train a model with FedAvg, choosing data, model, aggregator and privacy mode.",
         discussion: """
             heart-disease uses the four UCI sites (--clients 1...4 takes the first sites: cleveland, hungarian, \
             switzerland, va); synthetic generates --clients clients with --dimension features and Dirichlet \
             label skew --label-skew. Privacy modes: none; dp-sgd (record-level DP-SGD at every site, one ledger \
             per site); central (DP-FedAvg: client sampling at --client-rate, update clipping, server noise); \
             local (each client clips and noises its own update). Training stops before a round that would \
-            exceed --epsilon-budget at --delta.
+            exceed --epsilon-budget at --delta. Models: logistic (L2-regularized logistic regression) or mlp \
+            (one hidden layer of --hidden-units tanh units, weights drawn from --seed).
             """
     )
 
@@ -24,6 +25,10 @@ struct TrainCommand: AsyncParsableCommand {
     var clients: Int?
     @Option(name: .long, help: "FedAvg rounds.")
     var rounds: Int = 30
+    @Option(name: .long, help: "Model: logistic or mlp.")
+    var model: ModelChoice = .logistic
+    @Option(name: .long, help: "Hidden units of the mlp model, 1...4096.")
+    var hiddenUnits: Int = 16
     @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
     var aggregator: AggregatorChoice = .secagg
     @Option(name: .long, help: "Privacy mode: none, dp-sgd, central or local.")
@@ -67,6 +72,7 @@ struct TrainCommand: AsyncParsableCommand {
                 throw ValidationError("--aggregator \(aggregator.rawValue) needs at least 2 clients")
             }
         }
+        guard (1...4096).contains(hiddenUnits) else { throw ValidationError("--hidden-units must be in 1...4096, got \(hiddenUnits)") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
         guard epsilonBudget.isFinite, epsilonBudget > 0 else { throw ValidationError("--epsilon-budget must be positive, got \(epsilonBudget)") }
         guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1), got \(delta)") }
@@ -104,7 +110,8 @@ struct TrainCommand: AsyncParsableCommand {
         let settings = TrainingConfiguration(
             rounds: rounds,
             localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
-            privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), seed: seed)
+            privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta),
+            model: model == .mlp ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, seed: seed)
         let display = format == .text ? ProgressDisplay() : nil
         let total = rounds, isPrivate = mode != .none
         let run = try await FederatedTraining.run(clients: participants, configuration: settings, aggregator: chosen) { record in
@@ -116,7 +123,7 @@ struct TrainCommand: AsyncParsableCommand {
             settings: .init(
                 dataset: dataset.rawValue, clients: participants.count, rounds: rounds, localSteps: localSteps,
                 samplingRate: samplingRate, learningRate: learningRate, clipNorm: mode == .none ? nil : clipNorm,
-                noiseMultiplier: mode == .none ? nil : noiseMultiplier, seed: seed))
+                noiseMultiplier: mode == .none ? nil : noiseMultiplier, seed: seed, model: run.model.architecture.name))
         if let output { try ReportWriter.write(report, to: output) }
         if format == .json {
             FileHandle.standardOutput.write(Data(try ReportWriter.json(report).utf8))

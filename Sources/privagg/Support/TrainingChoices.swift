@@ -20,6 +20,11 @@ enum PrivacyChoice: String, CaseIterable, ExpressibleByArgument {
     case central, local
 }
 
+/// `--model` values of `privagg train`.
+enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+    case logistic, mlp
+}
+
 /// `--format` values of commands that print a run.
 enum RunFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
