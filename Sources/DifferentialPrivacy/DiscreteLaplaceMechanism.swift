@@ -16,14 +16,10 @@ public struct DiscreteLaplaceMechanism: AdditiveNoiseMechanism {
         self.sensitivity = sensitivity
     }
 
-    /// `.laplace(scale:sensitivity:)` with the scale actually used.
-    ///
-    /// Exact for pure ε-DP (ε = Δ/b). Under RDP accounting it is slightly optimistic for
-    /// small b in integer units: with Δ = 1 the discrete mechanism's privacy loss is binary
-    /// (randomized response with ε = 1/b), whose Rényi divergence exceeds the continuous
-    /// Laplace's (at α = 2, ε = 0.5: 0.2273 against 0.2003). `PrivacyEvent` has no discrete
-    /// Laplace case yet; for RDP composition at small b prefer `DiscreteGaussianMechanism`.
-    public var privacyEvent: PrivacyEvent { .laplace(scale: sampler.scale, sensitivity: sensitivity) }
+    /// `.discreteLaplace(scale:sensitivity:)` with the scale actually used: pure ε-DP with
+    /// ε = ⌈Δ⌉/b, and its own exact Rényi curve, which lies above the continuous Laplace's
+    /// (with Δ = 1 the privacy loss is binary, ±1/b; at α = 2, b = 2: 0.2273 against 0.2003).
+    public var privacyEvent: PrivacyEvent { .discreteLaplace(scale: sampler.scale, sensitivity: sensitivity) }
 
     /// Adds discrete Laplace noise (saturating at the Int64 range).
     public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) -> Int64 {

@@ -19,6 +19,28 @@ enum MechanismRDP {
         return eps + log1p((a - 1) * expm1(eps * (1 - 2 * a)) / (2 * a - 1)) / (a - 1)
     }
 
+    /// The discrete Laplace P(k) ∝ e^{−|k|/b} against its shift by the integer s ≥ 1, exact:
+    /// D_α = (log Σ_k P(k)^α P(k − s)^{1−α}) / (α − 1). The sum splits into k ≤ 0, 0 < k < s and
+    /// k ≥ s, each a geometric series; with x = e^{−1/b} and Z = (1 + x)/(1 − x) it is
+    /// [e^{(α−1)s/b}(1 + (1 − x)·r(1 − r^{s−1})/(1 − r)) + e^{−αs/b}] / ((1 − x)Z),
+    /// r = e^{−(2α−1)/b}, evaluated in log space. For s = 1 this is binary randomized response
+    /// with ε = 1/b (at α = 2, b = 2: 0.22735, against the continuous Laplace's 0.20027).
+    /// Capped by the pure-DP bound s/b, which it approaches as α grows.
+    static func discreteLaplace(scale b: Double, shift s: Double, order a: Double) -> Double {
+        let pure = s / b
+        let logOneMinusX = log(-expm1(-1 / b))
+        let logZ = log1p(exp(-1 / b)) - logOneMinusX
+        var terms = [(a - 1) * s / b - logOneMinusX, -a * s / b - logOneMinusX]
+        if s >= 2 {
+            let logR = -(2 * a - 1) / b
+            // log[r(1 − r^{s−1})/(1 − r)], with expm1 keeping 1 − r accurate when r ≈ 1.
+            let middle = logR + log(-expm1((s - 1) * logR)) - log(-expm1(logR))
+            terms.append((a - 1) * s / b + middle)
+        }
+        let total = terms.dropFirst().reduce(terms[0]) { LogSpace.add($0, $1) }
+        return max(0, min(pure, (total - logZ) / (a - 1)))
+    }
+
     /// k-ary randomized response, "replace with a special value" relation (dp_accounting 0.6.0):
     /// max over the two directions of log((k(1−p)+p)^x/k + (k−1)p^x/k)/(α−1), x ∈ {α, 1−α}.
     static func randomizedResponseReplaceSpecial(p: Double, k: Int, order a: Double) -> Double {

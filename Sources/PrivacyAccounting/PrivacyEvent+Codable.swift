@@ -22,6 +22,7 @@ extension PrivacyEvent: Codable {
         case .nonPrivate: "non_private"
         case .gaussian: "gaussian"
         case .laplace: "laplace"
+        case .discreteLaplace: "discrete_laplace"
         case .discreteGaussian: "discrete_gaussian"
         case .randomizedResponse: "randomized_response"
         case .zeroConcentrated: "zero_concentrated"
@@ -41,7 +42,7 @@ extension PrivacyEvent: Codable {
             break
         case .gaussian(let sigma):
             try container.encode(sigma, forKey: .noiseMultiplier)
-        case .laplace(let scale, let sensitivity):
+        case .laplace(let scale, let sensitivity), .discreteLaplace(let scale, let sensitivity):
             try container.encode(scale, forKey: .scale)
             try container.encode(sensitivity, forKey: .sensitivity)
         case .discreteGaussian(let sigma, let sensitivity):
@@ -80,6 +81,9 @@ extension PrivacyEvent: Codable {
         case "laplace":
             event = .laplace(scale: try c.decode(Double.self, forKey: .scale),
                              sensitivity: try c.decode(Double.self, forKey: .sensitivity))
+        case "discrete_laplace":
+            event = .discreteLaplace(scale: try c.decode(Double.self, forKey: .scale),
+                                     sensitivity: try c.decode(Double.self, forKey: .sensitivity))
         case "discrete_gaussian":
             event = .discreteGaussian(sigma: try c.decode(Double.self, forKey: .sigma),
                                       sensitivity: try c.decode(Double.self, forKey: .sensitivity))
@@ -118,6 +122,7 @@ extension PrivacyEvent: CustomStringConvertible {
         case .nonPrivate: "non_private"
         case .gaussian(let s): "gaussian(σ=\(s))"
         case .laplace(let b, let d): "laplace(b=\(b), Δ=\(d))"
+        case .discreteLaplace(let b, let d): "discrete_laplace(b=\(b), Δ=\(d))"
         case .discreteGaussian(let s, let d): "discrete_gaussian(σ=\(s), Δ=\(d))"
         case .randomizedResponse(let p, let k): "randomized_response(p=\(p), k=\(k))"
         case .zeroConcentrated(let rho): "zcdp(ρ=\(rho))"

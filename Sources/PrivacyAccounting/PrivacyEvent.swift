@@ -19,6 +19,11 @@ public indirect enum PrivacyEvent: Hashable, Sendable {
     /// The Laplace mechanism with noise scale `scale` on a query of L1 sensitivity `sensitivity`
     /// (pure ε-DP with ε = sensitivity / scale).
     case laplace(scale: Double, sensitivity: Double)
+    /// The discrete Laplace (two-sided geometric) mechanism on integers, mass ∝ e^{−|k|/scale},
+    /// on an integer-valued query whose neighbouring values differ by at most `sensitivity`
+    /// (pure ε-DP with ε = ⌈sensitivity⌉ / scale). Its Rényi curve lies above the continuous
+    /// Laplace's, so it has its own case.
+    case discreteLaplace(scale: Double, sensitivity: Double)
     /// The discrete Gaussian mechanism on integers (Canonne–Kamath–Steinke 2020) with
     /// parameter `sigma` on a query of L2 sensitivity `sensitivity`.
     case discreteGaussian(sigma: Double, sensitivity: Double)
@@ -77,7 +82,7 @@ extension PrivacyEvent {
             return
         case .gaussian(let sigma):
             try positive(sigma, "noise_multiplier")
-        case .laplace(let scale, let sensitivity):
+        case .laplace(let scale, let sensitivity), .discreteLaplace(let scale, let sensitivity):
             try positive(scale, "scale")
             try positive(sensitivity, "sensitivity")
         case .discreteGaussian(let sigma, let sensitivity):

@@ -126,7 +126,7 @@ public struct RDPAccountant: Hashable, Sendable {
     /// zero count cannot hide an error — without computing any curve.
     private func checkSupported(_ event: PrivacyEvent) throws {
         switch event {
-        case .noOp, .nonPrivate, .gaussian, .discreteGaussian, .zeroConcentrated, .laplace:
+        case .noOp, .nonPrivate, .gaussian, .discreteGaussian, .zeroConcentrated, .laplace, .discreteLaplace:
             return
         case .randomizedResponse:
             if neighboringRelation == .addOrRemoveOne {
@@ -171,6 +171,11 @@ public struct RDPAccountant: Hashable, Sendable {
         case .laplace(let scale, let sensitivity):
             let eps = sensitivity / scale
             for k in orders.indices { result[k] += multiplicity * MechanismRDP.laplace(epsilon: eps, order: orders[k]) }
+        case .discreteLaplace(let scale, let sensitivity):
+            let shift = sensitivity.rounded(.up)
+            for k in orders.indices {
+                result[k] += multiplicity * MechanismRDP.discreteLaplace(scale: scale, shift: shift, order: orders[k])
+            }
         case .randomizedResponse(let p, let buckets):
             switch neighboringRelation {
             case .addOrRemoveOne:

@@ -11,7 +11,7 @@ import Testing
         #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .laplace(scale: 4, sensitivity: 1 + 0x1p-17))
         #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent(dimension: 8) == .laplace(scale: 4, sensitivity: 1 + 8 * 0x1p-17))
         #expect(try DiscreteGaussianMechanism(sigma: 10, sensitivity: 3).privacyEvent == .discreteGaussian(sigma: 10, sensitivity: 3))
-        #expect(try DiscreteLaplaceMechanism(scale: 2, sensitivity: 1).privacyEvent == .laplace(scale: 2, sensitivity: 1))
+        #expect(try DiscreteLaplaceMechanism(scale: 2, sensitivity: 1).privacyEvent == .discreteLaplace(scale: 2, sensitivity: 1))
         // A σ off the grid: the event reports the σ actually used, within 2^−19 of the request.
         let odd = try GaussianMechanism(sigma: 3.3, sensitivity: 1.1)
         #expect(odd.privacyEvent == .gaussian(noiseMultiplier: odd.sigma / (1.1 + odd.granularity)))

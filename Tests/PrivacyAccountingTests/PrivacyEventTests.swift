@@ -6,6 +6,7 @@ import Testing
     static let sample: PrivacyEvent = .composed([
         .selfComposed(.poissonSampled(rate: 0.01, event: .gaussian(noiseMultiplier: 1.1)), count: 1000),
         .laplace(scale: 2, sensitivity: 1),
+        .discreteLaplace(scale: 3, sensitivity: 2),
         .discreteGaussian(sigma: 3, sensitivity: 1),
         .randomizedResponse(noiseParameter: 0.5, buckets: 4),
         .zeroConcentrated(rho: 0.25),
