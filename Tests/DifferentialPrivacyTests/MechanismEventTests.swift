@@ -8,8 +8,14 @@ import Testing
         // Grid mechanisms: sensitivity plus the grid step (2^−16 at σ = 8, 2^−17 at b = 4).
         #expect(try GaussianMechanism(sigma: 8, sensitivity: 2).privacyEvent == .gaussian(noiseMultiplier: 8 / (2 + 0x1p-16)))
         #expect(try GaussianMechanism(sigma: 8, sensitivity: 2).privacyEvent(dimension: 4) == .gaussian(noiseMultiplier: 8 / (2 + 2 * 0x1p-16)))
-        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .laplace(scale: 4, sensitivity: 1 + 0x1p-17))
-        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent(dimension: 8) == .laplace(scale: 4, sensitivity: 1 + 8 * 0x1p-17))
+        // Grid units: g = 2^-17 for b = 4, so b/g = 2^19 and (Δ + g)/g = 2^17 + 1.
+        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent == .discreteLaplace(scale: 0x1p19, sensitivity: 0x1p17 + 1))
+        #expect(try LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent(dimension: 8) == .discreteLaplace(scale: 0x1p19, sensitivity: 0x1p17 + 8))
+        // Its ε is the continuous Laplace's at Δ + g, up to the last grid step.
+        let accountant = RDPAccountant()
+        let grid = try accountant.composing(LaplaceMechanism(scale: 4, sensitivity: 1).privacyEvent).epsilon(delta: 1e-6).epsilon
+        let continuous = try accountant.composing(.laplace(scale: 4, sensitivity: 1 + 0x1p-17)).epsilon(delta: 1e-6).epsilon
+        #expect(grid >= continuous && grid < continuous * (1 + 1e-9))
         #expect(try DiscreteGaussianMechanism(sigma: 10, sensitivity: 3).privacyEvent == .discreteGaussian(sigma: 10, sensitivity: 3))
         #expect(try DiscreteLaplaceMechanism(scale: 2, sensitivity: 1).privacyEvent == .discreteLaplace(scale: 2, sensitivity: 1))
         // A σ off the grid: the event reports the σ actually used, within 2^−19 of the request.
@@ -17,7 +23,8 @@ import Testing
         #expect(odd.privacyEvent == .gaussian(noiseMultiplier: odd.sigma / (1.1 + odd.granularity)))
         #expect(abs(odd.sigma - 3.3) / 3.3 < 0x1p-19)
         let laplace = try LaplaceMechanism(scale: 0.7, sensitivity: 0.2)
-        #expect(laplace.privacyEvent == .laplace(scale: laplace.scale, sensitivity: 0.2 + laplace.granularity))
+        #expect(laplace.privacyEvent == .discreteLaplace(
+            scale: laplace.scale / laplace.granularity, sensitivity: (0.2 + laplace.granularity) / laplace.granularity))
     }
 
     @Test func discreteVectorFormsSaturateAndShareTheStream() throws {
