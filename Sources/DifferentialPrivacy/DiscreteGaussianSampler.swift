@@ -13,7 +13,7 @@
 /// exact everywhere. For fractional σ a candidate with |Y|·q²·t ≥ 2^64 (its acceptance
 /// probability is below exp(−2^23)) is rejected
 /// instead of evaluated — the only deviation from exactness.
-public struct DiscreteGaussianSampler: Sendable, Equatable {
+public struct DiscreteGaussianSampler: Sendable, Equatable, ReservoirSampler {
     /// Numerator of σ (lowest terms).
     public let sigmaNumerator: UInt64
     /// Denominator of σ (lowest terms).
@@ -69,8 +69,7 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// Draws one sample.
     @inlinable
     public func sample<G: RandomNumberGenerator>(using rng: inout G) -> Int64 {
-        var bits = RandomBits()
-        return sample(using: &rng, bits: &bits)
+        sampleOnce(using: &rng)
     }
 
     @inlinable
@@ -104,16 +103,6 @@ public struct DiscreteGaussianSampler: Sendable, Equatable {
     /// long vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            fillDirectly(buffer, using: &keystream)
-        } else {
-            fillDirectly(buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func fillDirectly<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
+        apply(to: buffer, using: &rng) { _, sample in sample }
     }
 }

@@ -7,7 +7,7 @@
 /// probability (1 − e^−1)/(t·(1 − e^−1/t)) ≥ 0.63, E[V] = 1/(e − 1) ≈ 0.58, and a
 /// "−0" is retried, so a sample takes fewer than 1.6 attempts of about 2⌈log2 t⌉ + 12
 /// random bits each. Integer arithmetic only; the fraction is stored in lowest terms.
-public struct DiscreteLaplaceSampler: Sendable, Equatable {
+public struct DiscreteLaplaceSampler: Sendable, Equatable, ReservoirSampler {
     /// Numerator of the scale b (in lowest terms).
     public let scaleNumerator: UInt64
     /// Denominator of the scale b (in lowest terms).
@@ -39,8 +39,7 @@ public struct DiscreteLaplaceSampler: Sendable, Equatable {
     /// Draws one sample.
     @inlinable
     public func sample<G: RandomNumberGenerator>(using rng: inout G) -> Int64 {
-        var bits = RandomBits()
-        return sample(using: &rng, bits: &bits)
+        sampleOnce(using: &rng)
     }
 
     @inlinable
@@ -65,17 +64,7 @@ public struct DiscreteLaplaceSampler: Sendable, Equatable {
     /// long vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            fillDirectly(buffer, using: &keystream)
-        } else {
-            fillDirectly(buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func fillDirectly<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
+        apply(to: buffer, using: &rng) { _, sample in sample }
     }
 }
 

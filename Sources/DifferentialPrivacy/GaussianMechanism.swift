@@ -58,19 +58,7 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
     /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            addNoiseDirectly(to: buffer, using: &keystream)
-        } else {
-            addNoiseDirectly(to: buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func addNoiseDirectly<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices {
-            let noise = sampler.sample(using: &rng, bits: &bits)
-            buffer[i] = gridRelease(buffer[i], granularity: granularity, inverse: inverseGranularity, noise: noise)
-        }
+        let granularity = granularity, inverse = inverseGranularity
+        sampler.apply(to: buffer, using: &rng) { gridRelease($0, granularity: granularity, inverse: inverse, noise: $1) }
     }
 }

@@ -9,7 +9,7 @@
 /// is Poisson). Expected cost: about 5⌈λ⌉ random bits plus, for non-integer λ, ⌈λ⌉
 /// Bernoulli draws of about 2 bits — linear in λ, hence the bound λ ≤ 2^20. Integer
 /// arithmetic only, every step exact.
-public struct PoissonSampler: Sendable, Equatable {
+public struct PoissonSampler: Sendable, Equatable, ReservoirSampler {
     /// Numerator of λ (lowest terms).
     public let rateNumerator: UInt64
     /// Denominator of λ (lowest terms).
@@ -47,8 +47,7 @@ public struct PoissonSampler: Sendable, Equatable {
     /// Draws one sample.
     @inlinable
     public func sample<G: RandomNumberGenerator>(using rng: inout G) -> Int64 {
-        var bits = RandomBits()
-        return sample(using: &rng, bits: &bits)
+        sampleOnce(using: &rng)
     }
 
     @inlinable
@@ -88,16 +87,6 @@ public struct PoissonSampler: Sendable, Equatable {
     /// long vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            fillDirectly(buffer, using: &keystream)
-        } else {
-            fillDirectly(buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func fillDirectly<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
+        apply(to: buffer, using: &rng) { _, sample in sample }
     }
 }

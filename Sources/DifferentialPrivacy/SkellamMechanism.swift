@@ -58,16 +58,6 @@ public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            addNoiseDirectly(to: buffer, using: &keystream)
-        } else {
-            addNoiseDirectly(to: buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func addNoiseDirectly<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices { buffer[i] = saturatingAdd(buffer[i], sampler.sample(using: &rng, bits: &bits)) }
+        sampler.apply(to: buffer, using: &rng, saturatingAdd)
     }
 }

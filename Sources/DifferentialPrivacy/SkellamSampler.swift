@@ -4,7 +4,7 @@
 /// Cost: one draw of each `PoissonSampler`, about 5(⌈μ₁⌉ + ⌈μ₂⌉) random bits (plus the
 /// thinning draws for non-integer μ) — linear in μ, so prefer the discrete Gaussian for
 /// variances beyond about 10^4 when speed matters.
-public struct SkellamSampler: Sendable, Equatable {
+public struct SkellamSampler: Sendable, Equatable, ReservoirSampler {
     /// The Poisson whose draw is added.
     public let positive: PoissonSampler
     /// The Poisson whose draw is subtracted.
@@ -28,8 +28,7 @@ public struct SkellamSampler: Sendable, Equatable {
     /// Draws one sample.
     @inlinable
     public func sample<G: RandomNumberGenerator>(using rng: inout G) -> Int64 {
-        var bits = RandomBits()
-        return sample(using: &rng, bits: &bits)
+        sampleOnce(using: &rng)
     }
 
     @inlinable
@@ -41,16 +40,6 @@ public struct SkellamSampler: Sendable, Equatable {
     /// long vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
     @inlinable
     public func fill<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        if var keystream = BulkRandom.keystream(replacing: &rng, count: buffer.count) {
-            fillDirectly(buffer, using: &keystream)
-        } else {
-            fillDirectly(buffer, using: &rng)
-        }
-    }
-
-    @inlinable
-    func fillDirectly<G: RandomNumberGenerator>(_ buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        var bits = RandomBits()
-        for i in buffer.indices { buffer[i] = sample(using: &rng, bits: &bits) }
+        apply(to: buffer, using: &rng) { _, sample in sample }
     }
 }

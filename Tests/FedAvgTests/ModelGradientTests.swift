@@ -9,14 +9,6 @@ struct ModelGradientTests {
         let client = try #require(clients.first)
         var model = try LogisticRegression(dimension: client.featureCount, l2Penalty: 0.05)
         for index in model.parameters.indices { model.parameters[index] = 0.1 * Double(index % 7) - 0.3 }
-        let gradient = client.trainingGradient(model)
-        let h = 1e-6
-        for index in model.parameters.indices {
-            var plus = model, minus = model
-            plus.parameters[index] += h
-            minus.parameters[index] -= h
-            let numeric = (client.trainingLoss(plus) - client.trainingLoss(minus)) / (2 * h)
-            #expect(abs(numeric - gradient[index]) < 1e-6, "parameter \(index): \(numeric) vs \(gradient[index])")
-        }
+        expectGradientMatchesFiniteDifferences(of: model, on: client)
     }
 }

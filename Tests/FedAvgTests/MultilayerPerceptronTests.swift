@@ -16,15 +16,7 @@ struct MultilayerPerceptronTests {
         var generator = ChaChaRandom(seed: 5)
         let model = try MultilayerPerceptron(featureCount: client.featureCount, hiddenUnits: 4, l2Penalty: 0.05, using: &generator)
         #expect(model.parameters.count == 4 * (client.featureCount + 2) + 1)
-        let gradient = client.trainingGradient(model)
-        let h = 1e-6
-        for index in model.parameters.indices {
-            var plus = model, minus = model
-            plus.parameters[index] += h
-            minus.parameters[index] -= h
-            let numeric = (client.trainingLoss(plus) - client.trainingLoss(minus)) / (2 * h)
-            #expect(abs(numeric - gradient[index]) < 1e-6, "parameter \(index): \(numeric) vs \(gradient[index])")
-        }
+        expectGradientMatchesFiniteDifferences(of: model, on: client)
     }
 
     @Test func perExampleClippingBoundsEveryRecordsGradient() throws {

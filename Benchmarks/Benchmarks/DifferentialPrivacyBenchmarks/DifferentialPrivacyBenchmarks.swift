@@ -6,6 +6,23 @@ import Benchmark
 import DifferentialPrivacy
 import Sodium
 
+/// A benchmark that refills one preallocated vector of `count` elements per iteration, so
+/// the malloc count measures the sampler alone.
+func vectorBenchmark<Element: Numeric, R: RandomNumberGenerator>(
+    _ name: String, count: Int, generator: @escaping @Sendable () -> R,
+    _ fill: @escaping @Sendable (inout [Element], inout R) -> Void
+) {
+    Benchmark(name) { benchmark in
+        var rng = generator()
+        var values = [Element](repeating: 0, count: count)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            fill(&values, &rng)
+            blackHole(values[0])
+        }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
@@ -13,72 +30,32 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 20
     )
     let count = 1_000_000
+    let seeded: @Sendable (UInt64) -> @Sendable () -> ChaChaRandom = { seed in { ChaChaRandom(seed: seed) } }
 
     for sigma in [10.0, 1000.0] {
-        Benchmark("discrete Gaussian σ=\(Int(sigma)), 10^6 samples (ChaCha20)") { benchmark in
-            let sampler = try DiscreteGaussianSampler(sigma: sigma)
-            var rng = ChaChaRandom(seed: 1)
-            var buffer = [Int64](repeating: 0, count: count)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                buffer.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
-                blackHole(buffer[0])
-            }
+        let sampler = try! DiscreteGaussianSampler(sigma: sigma)
+        vectorBenchmark("discrete Gaussian σ=\(Int(sigma)), 10^6 samples (ChaCha20)", count: count, generator: seeded(1)) {
+            (values: inout [Int64], rng: inout ChaChaRandom) in values.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
         }
     }
-
-    Benchmark("discrete Gaussian σ=10, 10^6 samples (libsodium CSPRNG)") { benchmark in
-        let sampler = try DiscreteGaussianSampler(sigma: 10)
-        var rng = SecureRandom()
-        var buffer = [Int64](repeating: 0, count: count)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            buffer.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
-            blackHole(buffer[0])
-        }
+    let csprngSampler = try! DiscreteGaussianSampler(sigma: 10)
+    vectorBenchmark("discrete Gaussian σ=10, 10^6 samples (libsodium CSPRNG)", count: count, generator: { SecureRandom() }) {
+        (values: inout [Int64], rng: inout SecureRandom) in values.withUnsafeMutableBufferPointer { csprngSampler.fill($0, using: &rng) }
     }
-
-    Benchmark("grid Gaussian σ=10, 10^6 values in place") { benchmark in
-        let mechanism = try GaussianMechanism(sigma: 10)
-        var rng = ChaChaRandom(seed: 2)
-        var values = [Double](repeating: 0, count: count)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            mechanism.addNoise(to: &values, using: &rng)
-            blackHole(values[0])
-        }
+    let gaussian = try! GaussianMechanism(sigma: 10)
+    vectorBenchmark("grid Gaussian σ=10, 10^6 values in place", count: count, generator: seeded(2)) {
+        (values: inout [Double], rng: inout ChaChaRandom) in gaussian.addNoise(to: &values, using: &rng)
     }
-
-    Benchmark("discrete Laplace b=10, 10^6 samples") { benchmark in
-        let sampler = try DiscreteLaplaceSampler(scale: 10)
-        var rng = ChaChaRandom(seed: 3)
-        var buffer = [Int64](repeating: 0, count: count)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            buffer.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
-            blackHole(buffer[0])
-        }
+    let laplaceSampler = try! DiscreteLaplaceSampler(scale: 10)
+    vectorBenchmark("discrete Laplace b=10, 10^6 samples", count: count, generator: seeded(3)) {
+        (values: inout [Int64], rng: inout ChaChaRandom) in values.withUnsafeMutableBufferPointer { laplaceSampler.fill($0, using: &rng) }
     }
-
-    Benchmark("grid Laplace b=10, 10^6 values in place") { benchmark in
-        let mechanism = try LaplaceMechanism(scale: 10)
-        var rng = ChaChaRandom(seed: 4)
-        var values = [Double](repeating: 0, count: count)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            mechanism.addNoise(to: &values, using: &rng)
-            blackHole(values[0])
-        }
+    let laplace = try! LaplaceMechanism(scale: 10)
+    vectorBenchmark("grid Laplace b=10, 10^6 values in place", count: count, generator: seeded(4)) {
+        (values: inout [Double], rng: inout ChaChaRandom) in laplace.addNoise(to: &values, using: &rng)
     }
-
-    Benchmark("Skellam μ=50, 10^5 samples") { benchmark in
-        let sampler = try SkellamSampler(mu: 50)
-        var rng = ChaChaRandom(seed: 5)
-        var buffer = [Int64](repeating: 0, count: 100_000)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            buffer.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
-            blackHole(buffer[0])
-        }
+    let skellam = try! SkellamSampler(mu: 50)
+    vectorBenchmark("Skellam μ=50, 10^5 samples", count: 100_000, generator: seeded(5)) {
+        (values: inout [Int64], rng: inout ChaChaRandom) in values.withUnsafeMutableBufferPointer { skellam.fill($0, using: &rng) }
     }
 }
