@@ -3,6 +3,19 @@ import PackageDescription
 
 // PrivAgg's benchmarks: ordo-one/benchmark suites, plus `RawRatios`, which times every
 // operation on PrivAgg's Swift layer and on the raw C library in the same process.
+
+/// An ordo-one/benchmark suite in Benchmarks/NAME over PrivAgg's `libraries` (and the raw
+/// C calls when `raw`).
+func suite(_ name: String, using libraries: [String], raw: Bool = false) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: (raw ? ["RawLibs"] : []) + [.product(name: "Benchmark", package: "benchmark")]
+            + libraries.map { .product(name: $0, package: "PrivAgg") },
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "PrivAggBenchmarks",
     platforms: [.macOS(.v14)],
@@ -37,57 +50,11 @@ let package = Package(
             dependencies: [.product(name: "PrivacyAccounting", package: "PrivAgg")],
             path: "Sources/AccountingTiming"
         ),
-        .executableTarget(
-            name: "AccountingBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PrivacyAccounting", package: "PrivAgg"),
-            ],
-            path: "Benchmarks/AccountingBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "FoundationBenchmarks",
-            dependencies: [
-                "RawLibs",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Sodium", package: "PrivAgg"),
-                .product(name: "Bignum", package: "PrivAgg"),
-            ],
-            path: "Benchmarks/FoundationBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "SecureAggregationBenchmarks",
-            dependencies: [
-                "RawLibs",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Sodium", package: "PrivAgg"),
-                .product(name: "SecureAggregation", package: "PrivAgg"),
-            ],
-            path: "Benchmarks/SecureAggregationBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("AccountingBenchmarks", using: ["PrivacyAccounting"]),
+        suite("FoundationBenchmarks", using: ["Sodium", "Bignum"], raw: true),
+        suite("SecureAggregationBenchmarks", using: ["Sodium", "SecureAggregation"], raw: true),
         // Exact noise samplers on vectors of 10^6; compared with OpenDP by peers/run-noise.sh.
-        .executableTarget(
-            name: "DifferentialPrivacyBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Sodium", package: "PrivAgg"),
-                .product(name: "DifferentialPrivacy", package: "PrivAgg"),
-            ],
-            path: "Benchmarks/DifferentialPrivacyBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "PaillierBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Bignum", package: "PrivAgg"),
-                .product(name: "Paillier", package: "PrivAgg"),
-            ],
-            path: "Benchmarks/PaillierBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("DifferentialPrivacyBenchmarks", using: ["Sodium", "DifferentialPrivacy"]),
+        suite("PaillierBenchmarks", using: ["Bignum", "Paillier"]),
     ]
 )
