@@ -34,7 +34,7 @@ extension Paillier {
             }
             var exponent = 0
             if !exponentPart.isEmpty {
-                guard let parsed = Int(exponentPart), abs(parsed) <= 100_000 else {
+                guard let parsed = Int(exponentPart), (-100_000...100_000).contains(parsed) else {
                     throw .malformedNumber("'\(text)' has an invalid exponent")
                 }
                 exponent = parsed

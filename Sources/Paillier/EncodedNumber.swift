@@ -77,15 +77,21 @@ extension Paillier {
 
         /// The value as python-paillier's `pheutil decrypt` prints it: an integer for
         /// exponents ≥ 0, otherwise the correctly rounded Double (shortest round-trip form).
+        ///
+        /// - Throws: ``PaillierError/overflow(_:)`` when the value is beyond the Double range
+        ///   (python-paillier raises OverflowError; printing `inf` would be a wrong answer).
         public func decimalText() throws(PaillierError) -> String {
-            let mantissa = try mantissa()
-            if exponent >= 0 { return (mantissa << (4 * exponent)).description }
-            return FixedPointEncoding.double(mantissa, dividedByPowerOfTwo: -4 * exponent).description
+            if exponent >= 0 { return (try mantissa() << (4 * exponent)).description }
+            return try doubleValue().description
         }
 
         /// The value as the nearest Double (python-paillier's `decode()` for negative exponents).
+        ///
+        /// - Throws: ``PaillierError/overflow(_:)`` when the value is beyond the Double range.
         public func doubleValue() throws(PaillierError) -> Double {
-            FixedPointEncoding.double(try mantissa(), dividedByPowerOfTwo: -4 * exponent)
+            let value = FixedPointEncoding.double(try mantissa(), dividedByPowerOfTwo: -4 * exponent)
+            guard value.isFinite else { throw .overflow("the decrypted value exceeds the range of a Double") }
+            return value
         }
 
         /// The same value with a lower exponent (the mantissa times `16^(exponent − newExponent)`).

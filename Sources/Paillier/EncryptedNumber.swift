@@ -3,7 +3,11 @@ import Bignum
 extension Paillier {
     /// python-paillier's `EncryptedNumber`: a ciphertext of an `EncodedNumber`'s residue
     /// together with its (public) base-16 exponent. Arithmetic follows python-paillier
-    /// exactly, so results match `pheutil` bit for bit in value and exponent.
+    /// exactly, so results match `pheutil` in value and exponent.
+    ///
+    /// Homomorphic results are deterministic functions of their inputs (E(a)·0 is the
+    /// ciphertext 1, which anyone can read as zero): call ``rerandomized()`` before a result
+    /// leaves your hands, as `pheutil` and `privagg paillier` do when they write one.
     public struct EncryptedNumber: Sendable, Hashable {
         /// The ciphertext of the residue.
         public let ciphertext: Ciphertext
@@ -24,6 +28,12 @@ extension Paillier {
 
         /// The public key.
         public var publicKey: PublicKey { ciphertext.publicKey }
+
+        /// The same value under fresh randomness (one r^n mod n² from the CSPRNG), unlinkable
+        /// to the inputs it was computed from.
+        public func rerandomized() -> EncryptedNumber {
+            EncryptedNumber(ciphertext: ciphertext.rerandomized(), exponent: exponent)
+        }
 
         /// The same value with a lower exponent: the ciphertext times `16^(exponent − newExponent)`.
         public func decreasingExponent(to newExponent: Int) throws(PaillierError) -> EncryptedNumber {

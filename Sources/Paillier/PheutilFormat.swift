@@ -111,7 +111,7 @@ extension Paillier {
                 throw .malformedFile("not a pheutil ciphertext {\"v\": \"<decimal>\", \"e\": <int>}: \(error.localizedDescription)")
             }
             guard let value = BigInt(json.v) else { throw .malformedFile("\"v\" is not a decimal integer") }
-            guard abs(json.e) <= 100_000 else { throw .malformedFile("exponent \(json.e) is out of range") }
+            guard (-100_000...100_000).contains(json.e) else { throw .malformedFile("exponent \(json.e) is out of range") }
             return EncryptedNumber(ciphertext: try Ciphertext(validating: value, publicKey: publicKey), exponent: json.e)
         }
 

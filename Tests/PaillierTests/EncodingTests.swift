@@ -28,6 +28,18 @@ struct EncodingTests {
         #expect(throws: PaillierError.self) { try Paillier.SignedEncoding(publicKey: publicKey, maxMagnitude: publicKey.n) }
     }
 
+    @Test func valuesBeyondADoubleAreAnOverflowNotInfinity() throws {
+        let key = TestKeys.key2048.publicKey
+        // 2^1100 / 16 has no Double: python-paillier raises OverflowError, so must we.
+        let huge = try Paillier.EncodedNumber(encoding: BigInt(1) << 1100, exponent: -1, publicKey: key)
+        #expect(throws: PaillierError.self) { try huge.decimalText() }
+        #expect(throws: PaillierError.self) { try huge.doubleValue() }
+        let fits = try Paillier.EncodedNumber(encoding: BigInt(1) << 1000, exponent: -1, publicKey: key)
+        #expect(try fits.doubleValue() == 0x1p996)
+        // A non-negative exponent prints the exact integer, however large.
+        #expect(try Paillier.EncodedNumber(encoding: BigInt(1) << 1100, exponent: 1, publicKey: key).decimalText() == (BigInt(1) << 1104).description)
+    }
+
     @Test func fixedPointHasTheStatedPrecision() throws {
         let encoding = try Paillier.FixedPointEncoding(publicKey: publicKey, fractionalBits: 20)
         let values = [0.0, 1.5, -2.25, 3.141592653589793, -1e6 / 3, 1e-7]

@@ -38,10 +38,34 @@ struct PaillierCommandTests {
         #expect(try run(["decrypt", i, "private.json", "all.json"]).standardOutput == "-27.25\n")
     }
 
+    @Test func homomorphicResultsAreRerandomized() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let i = "--insecure-for-tests"
+        #expect(try runPrivagg(["paillier", "encrypt", i, "--output", "a.json", "public.json", "7"], currentDirectory: folder).status == 0)
+        // E(a)·0 without fresh randomness is the ciphertext 1: anyone could read it as zero.
+        let first = try runPrivagg(["paillier", "multiply", i, "public.json", "a.json", "0"], currentDirectory: folder)
+        let second = try runPrivagg(["paillier", "multiply", i, "public.json", "a.json", "0"], currentDirectory: folder)
+        #expect(first.status == 0 && second.status == 0)
+        #expect(!first.standardOutput.contains(#""v":"1""#))
+        #expect(first.standardOutput != second.standardOutput)
+        for command in [["add", i, "public.json", "a.json", "1"], ["addenc", i, "public.json", "a.json", "a.json"], ["sum", i, "public.json", "a.json", "a.json"]] {
+            let one = try runPrivagg(["paillier"] + command, currentDirectory: folder).standardOutput
+            let two = try runPrivagg(["paillier"] + command, currentDirectory: folder).standardOutput
+            #expect(!one.isEmpty && one != two, "\(command)")
+        }
+        try Data(first.standardOutput.utf8).write(to: folder.appendingPathComponent("zero.json"))
+        #expect(try runPrivagg(["paillier", "decrypt", i, "private.json", "zero.json"], currentDirectory: folder).standardOutput == "0.0\n")
+    }
+
     @Test func badInputsFailOnStandardErrorOnly() throws {
         let folder = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(#"{"v": "0", "e": 0}"#.utf8).write(to: folder.appendingPathComponent("zero.json"))
+        // Int.min exponents once trapped in abs().
+        try Data(#"{"v": "1", "e": -9223372036854775808}"#.utf8).write(to: folder.appendingPathComponent("tiny.json"))
+        let i = "--insecure-for-tests"
+        #expect(try runPrivagg(["paillier", "encrypt", i, "--output", "big.json", "public.json", "1e30"], currentDirectory: folder).status == 0)
         let failures: [[String]] = [
             ["genpkey", "--keysize", "1024", "small.json"],
             ["encrypt", "public.json", "5"],
@@ -50,6 +74,9 @@ struct PaillierCommandTests {
             ["decrypt", "--insecure-for-tests", "public.json", "zero.json"],
             ["sum", "--insecure-for-tests", "public.json"],
             ["addenc", "--insecure-for-tests", "public.json", "missing.json", "zero.json"],
+            ["decrypt", i, "private.json", "tiny.json"],
+            ["encrypt", i, "public.json", "1e-9223372036854775808"],
+            ["multiply", i, "public.json", "big.json", "1e-9223372036854775808"],
         ]
         for arguments in failures {
             let run = try runPrivagg(["paillier"] + arguments, currentDirectory: folder)

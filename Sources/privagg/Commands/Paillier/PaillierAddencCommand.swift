@@ -16,7 +16,7 @@ struct PaillierAddencCommand: ParsableCommand {
             let key = try PaillierFiles.publicKey(publicKey, insecure: keyOptions.insecureForTests)
             let a = try PaillierFiles.encryptedNumber(encryptedA, key: key)
             let b = try PaillierFiles.encryptedNumber(encryptedB, key: key)
-            try PaillierFiles.write(try Paillier.Pheutil.write(try a.adding(b)), to: output)
+            try PaillierFiles.write(try Paillier.Pheutil.write(try a.adding(b).rerandomized()), to: output)
         }
     }
 }

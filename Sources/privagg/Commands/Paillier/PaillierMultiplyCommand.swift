@@ -16,7 +16,7 @@ struct PaillierMultiplyCommand: ParsableCommand {
             let key = try PaillierFiles.publicKey(publicKey, insecure: keyOptions.insecureForTests)
             let number = try PaillierFiles.encryptedNumber(encrypted, key: key)
             let result = try number.multiplied(by: try Paillier.DecimalNumber(plaintext))
-            try PaillierFiles.write(try Paillier.Pheutil.write(result), to: output)
+            try PaillierFiles.write(try Paillier.Pheutil.write(result.rerandomized()), to: output)
         }
     }
 }

@@ -24,7 +24,7 @@ struct PaillierSumCommand: ParsableCommand {
             let aligned = try numbers.map { number throws(PaillierError) in try number.decreasingExponent(to: exponent).ciphertext }
             let total = try Paillier.sum(aligned, publicKey: key)
             let result = Paillier.EncryptedNumber(ciphertext: total, exponent: exponent)
-            try PaillierFiles.write(try Paillier.Pheutil.write(result), to: output)
+            try PaillierFiles.write(try Paillier.Pheutil.write(result.rerandomized()), to: output)
         }
     }
 }
