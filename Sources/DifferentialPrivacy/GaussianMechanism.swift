@@ -47,6 +47,11 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
         .gaussian(noiseMultiplier: sigma / (sensitivity + granularity * Double(max(dimension, 1)).squareRoot()))
     }
 
+    /// The largest |value| released without saturation: 2^61 grid steps (≈ 2^42·scale).
+    /// Inputs beyond 2^62 steps are clamped to the grid's edge before noise is added, so
+    /// check against this bound when inputs are not already clipped.
+    public var largestExactMagnitude: Double { 0x1p61 * granularity }
+
     /// Rounds `value` to the grid and adds grid-scaled discrete Gaussian noise.
     /// Non-finite inputs are returned unchanged; finite inputs beyond 2^62 grid steps
     /// saturate to the grid edge.

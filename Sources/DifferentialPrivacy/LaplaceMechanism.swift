@@ -45,7 +45,14 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
         .discreteLaplace(scale: sampler.scale, sensitivity: (sensitivity + granularity * Double(max(dimension, 1))) * inverseGranularity)
     }
 
-    /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
+    /// The largest |value| released without saturation: 2^61 grid steps (≈ 2^42·scale).
+    /// Inputs beyond 2^62 steps are clamped to the grid's edge before noise is added, so
+    /// check against this bound when inputs are not already clipped.
+    public var largestExactMagnitude: Double { 0x1p61 * granularity }
+
+    /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise. Non-finite
+    /// inputs are returned unchanged; finite inputs beyond 2^62 grid steps saturate to the
+    /// grid edge (see ``largestExactMagnitude``).
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {
         gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
     }

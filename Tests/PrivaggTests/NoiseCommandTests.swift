@@ -37,4 +37,21 @@ struct NoiseCommandTests {
         #expect(run.standardOutput.isEmpty)
         #expect(!run.standardError.isEmpty)
     }
+
+    /// Values beyond the grid used to saturate silently (1e300 came out as 2^43).
+    @Test(arguments: [["gaussian", "1", "1e300"], ["gaussian", "1e-6", "1e9"], ["laplace", "1e-300", "1"], ["laplace", "1", "-1e14"]])
+    func valuesBeyondTheGridAreRefused(case arguments: [String]) throws {
+        let run = try runPrivagg(["noise", "--mechanism", arguments[0], "--scale", arguments[1], "--count", "3", "--value=" + arguments[2]])
+        #expect(run.status != 0)
+        #expect(run.standardOutput.isEmpty)
+        #expect(run.standardError.contains("beyond"))
+        #expect(run.standardError.contains("privagg noise"))
+    }
+
+    @Test func largeValuesWithinTheGridAreReleasedNearThemselves() throws {
+        let run = try runPrivagg(["noise", "--mechanism", "gaussian", "--scale", "1", "--count", "5", "--seed", "1", "--value", "1e12"])
+        #expect(run.status == 0)
+        let values = run.standardOutput.split(separator: "\n").compactMap { Double($0) }
+        #expect(values.count == 5 && values.allSatisfy { abs($0 - 1e12) < 10 })
+    }
 }

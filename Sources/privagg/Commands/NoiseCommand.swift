@@ -41,6 +41,23 @@ struct NoiseCommand: ParsableCommand {
                 throw ValidationError("--value must be an integer for \(mechanism.rawValue)")
             }
         }
+        // Build the mechanism here, so a scale it refuses or a value its grid cannot hold is
+        // reported with this command's usage, before anything is printed.
+        let limit: Double?
+        do {
+            switch mechanism {
+            case .laplace: limit = try LaplaceMechanism(scale: scale).largestExactMagnitude
+            case .gaussian: limit = try GaussianMechanism(sigma: scale).largestExactMagnitude
+            case .discreteLaplace: _ = try DiscreteLaplaceMechanism(scale: scale); limit = nil
+            case .discreteGaussian: _ = try DiscreteGaussianMechanism(sigma: scale); limit = nil
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let limit, abs(value) > limit {
+            throw ValidationError(
+                "--value \(value) is beyond the \(mechanism.rawValue) grid at scale \(scale) (|value| <= \(limit)); rescale the data or raise --scale")
+        }
     }
 
     func run() throws {
