@@ -75,6 +75,44 @@ struct TrainCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect((object["final_accuracy"] as? Double ?? 0) >= 0.75)
         #expect((object["epsilon"] as? Double ?? 9) <= 3)
+        // The sites' ledgers sit in the report folder, readable by `privagg report`...
+        let ledger = folder.appendingPathComponent("ledgers/cleveland.ledger").path
+        #expect((object["ledgers"] as? [String])?.contains(ledger) == true)
+        let report = try runPrivagg(["report", ledger, "--format", "json"])
+        #expect(report.status == 0 && report.standardOutput.contains("\"epsilon\""))
+        // ...and a second demo into the same folder starts them afresh instead of refusing.
+        let again = try runPrivagg(["demo", "--output", folder.path])
+        #expect(again.status == 0 && again.standardOutput.contains("Goal (accuracy ≥ 0.75 within the budget): met"))
+    }
+
+    @Test func trainKeepsItsLedgersAndLaterRunsSpendFromThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["train", "--aggregator", "plain", "--rounds", "20", "--epsilon-budget", "3", "--output", folder.path]
+        let first = try runPrivagg(arguments)
+        #expect(first.status == 0)
+        #expect(first.standardOutput.contains("Privacy ledgers in \(folder.path)/ledgers/"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledgers/va.ledger").path))
+        // 20 rounds spent ε ≈ 2.2 of 3: the next run gets only what is left of the budget.
+        let second = try runPrivagg(arguments)
+        #expect(second.status == 0)
+        #expect(second.standardOutput.contains("privacy budget reached"))
+        // A different budget for the same ledgers is refused, with nothing on stdout.
+        let mismatch = try runPrivagg(["train", "--aggregator", "plain", "--rounds", "2", "--epsilon-budget", "5", "--ledger-dir", folder.appendingPathComponent("ledgers").path])
+        #expect(mismatch.status != 0 && mismatch.standardOutput.isEmpty && mismatch.standardError.contains("existing ledger"))
+    }
+
+    @Test func unwritableOutputFailsBeforeTraining() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-file-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for command in [["train", "--rounds", "2"], ["demo"]] {
+            let run = try runPrivagg(command + ["--output", file.appendingPathComponent("report").path])
+            #expect(run.status != 0 && run.standardOutput.isEmpty, "\(command)")
+            #expect(run.standardError.contains("cannot create --output folder") && !run.standardError.contains("NSCocoaErrorDomain"), "\(command): \(run.standardError)")
+        }
+        let report = try runPrivagg(["report", "/dev/null/x", "--output", file.appendingPathComponent("x").path])
+        #expect(report.status != 0 && !report.standardError.contains("NSCocoaErrorDomain"))
     }
 
     @Test func benchOverheadAsJSON() throws {

@@ -27,7 +27,9 @@ public enum Demo {
         public var delta = 1e-5
         /// Aggregations timed per aggregator for the overhead table.
         public var overheadRounds = 3
-        /// Folder for the sites' ledgers (nil: a fresh temporary folder).
+        /// Folder for the sites' ledgers (nil: a fresh temporary folder). The demo is a fixed
+        /// simulation rewritten with its report, so ledgers an earlier demo left there are
+        /// replaced rather than resumed.
         public var ledgerDirectory: String?
         /// Paillier key size for the overhead table (nil leaves Paillier out).
         public var paillierKeyBits: Int? = 2048
@@ -71,6 +73,9 @@ public enum Demo {
             privacy: .dpSGD(clipNorm: configuration.clipNorm, noiseMultiplier: configuration.noiseMultiplier),
             budget: .init(epsilon: configuration.epsilonBudget, delta: configuration.delta),
             ledgerDirectory: configuration.ledgerDirectory, seed: configuration.seed)
+        if let directory = configuration.ledgerDirectory {
+            for client in clients { try? FileManager.default.removeItem(atPath: directory + "/\(client.name).ledger") }
+        }
         progress?(.privateRun, nil)
         let privateRun = try await FederatedTraining.run(clients: clients, configuration: privateSettings, aggregator: secure) {
             progress?(.privateRun, $0)

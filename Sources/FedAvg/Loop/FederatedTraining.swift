@@ -50,7 +50,8 @@ public enum FederatedTraining {
         var records: [RoundRecord] = []
         var stopReason: String?
         // Without differential privacy there is no finite guarantee: ε is infinite, not 0.
-        var epsilon = privacy == .none ? Double.infinity : 0
+        // A reopened ledger may already hold spends from earlier runs.
+        var epsilon = privacy == .none ? Double.infinity : try await maximumSpent(ledgers)
         let clock = ContinuousClock()
 
         for round in 1...configuration.rounds {
@@ -160,10 +161,21 @@ public enum FederatedTraining {
         let directory = configuration.ledgerDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledgers-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if case .central = configuration.privacy {
-            return [try PrivacyLedger(creatingAt: directory + "/server.ledger", budget: budget)]
+        if case .central = configuration.privacy { return [try openOrCreateLedger(at: directory + "/server.ledger", budget: budget)] }
+        return try clients.map { try openOrCreateLedger(at: directory + "/\($0.name).ledger", budget: budget) }
+    }
+
+    /// A ledger left by an earlier run is reopened, so its spends count against this run:
+    /// a budget is per data set, not per run. Its budget must be the one asked for.
+    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget) throws -> PrivacyLedger {
+        guard FileManager.default.fileExists(atPath: path) else { return try PrivacyLedger(creatingAt: path, budget: budget) }
+        let ledger = try PrivacyLedger(openingAt: path)
+        guard ledger.budget == budget else {
+            throw FedAvgError.invalidParameter(
+                name: "budget",
+                reason: "the existing ledger \(path) has budget ε = \(ledger.budget.epsilon), δ = \(ledger.budget.delta); this run asks for ε = \(budget.epsilon), δ = \(budget.delta) (use another ledger folder)")
         }
-        return try clients.map { try PrivacyLedger(creatingAt: directory + "/\($0.name).ledger", budget: budget) }
+        return ledger
     }
 
     private static func refusal(ledgers: [PrivacyLedger], event: PrivacyEvent, round: Int) async throws -> String? {

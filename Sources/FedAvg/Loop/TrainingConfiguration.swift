@@ -10,7 +10,9 @@ public struct TrainingConfiguration: Sendable {
     public var privacy: PrivacyMode
     /// The (ε, δ) budget of every ledger; required unless `privacy` is `.none`.
     public var budget: PrivacyLedger.Budget?
-    /// Folder for the ledger files (created if needed; the files must not exist yet).
+    /// Folder for the ledger files (created if needed; nil: a fresh temporary folder). A
+    /// ledger already there is reopened and its earlier spends count against the budget,
+    /// which must then be the same.
     public var ledgerDirectory: String?
     /// The model trained (logistic regression unless asked otherwise).
     public var model: ModelArchitecture

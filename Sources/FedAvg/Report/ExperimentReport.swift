@@ -102,6 +102,8 @@ public struct ExperimentReport: Sendable, Codable {
     public var accuracyGoal: Double?
     /// Whether the goal was met within the budget.
     public var goalMet: Bool?
+    /// The privacy ledger files of the run (empty without privacy), for `privagg report`.
+    public var ledgers: [String]
 
     enum CodingKeys: String, CodingKey {
         case epsilon, delta, aggregator, privacy, settings, sites, rounds, overhead
@@ -112,6 +114,7 @@ public struct ExperimentReport: Sendable, Codable {
         case baselineRounds = "baseline_rounds"
         case accuracyGoal = "accuracy_goal"
         case goalMet = "goal_met"
+        case ledgers
     }
 
     /// Encodes every field; a non-finite ε (no privacy) is written as null, since JSON has
@@ -133,6 +136,7 @@ public struct ExperimentReport: Sendable, Codable {
         try container.encode(overhead, forKey: .overhead)
         try container.encodeIfPresent(accuracyGoal, forKey: .accuracyGoal)
         try container.encodeIfPresent(goalMet, forKey: .goalMet)
+        try container.encode(ledgers, forKey: .ledgers)
     }
 
     /// Decodes a report written by ``encode(to:)`` (null ε reads as infinity).
@@ -153,6 +157,7 @@ public struct ExperimentReport: Sendable, Codable {
         overhead = try container.decode([OverheadRow].self, forKey: .overhead)
         accuracyGoal = try container.decodeIfPresent(Double.self, forKey: .accuracyGoal)
         goalMet = try container.decodeIfPresent(Bool.self, forKey: .goalMet)
+        ledgers = try container.decodeIfPresent([String].self, forKey: .ledgers) ?? []
     }
 
     /// A report of `run` on `clients`, with an optional baseline and overhead table.
@@ -178,6 +183,7 @@ public struct ExperimentReport: Sendable, Codable {
         baselineRounds = baseline?.rounds
         self.overhead = overhead
         self.accuracyGoal = accuracyGoal
+        ledgers = run.ledgerPaths
         goalMet = accuracyGoal.map { run.accuracy >= $0 && run.epsilon <= (run.budget?.epsilon ?? .infinity) }
     }
 }

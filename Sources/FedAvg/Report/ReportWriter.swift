@@ -84,6 +84,9 @@ public enum ReportWriter {
             text += "| goal: accuracy ≥ \(goal) within the budget | \(met ? "met" : "NOT met") |\n"
         }
         if let reason = report.stopReason { text += "\n**Training stopped early:** \(reason)\n" }
+        if !report.ledgers.isEmpty {
+            text += "\nPrivacy ledgers (read with `privagg report FILE`): " + report.ledgers.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+        }
         text += "\n## Sites\n\n| site | train | test | accuracy |"
         let hasBaseline = report.baselineAccuracy != nil
         text += hasBaseline ? " baseline |\n|---|---|---|---|---|\n" : "\n|---|---|---|---|\n"

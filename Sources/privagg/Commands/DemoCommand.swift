@@ -11,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
             Runs record-level DP-SGD at each of the four UCI heart-disease sites (σ = 3, q = 0.1, 300 steps, \
             budget ε = 3 at δ = 1e-5) with SecAgg aggregation, the same run without privacy as a baseline, and \
             times plain, SecAgg and Paillier aggregation of the model. Writes report.md, report.json, \
-            accuracy.svg and epsilon.svg into the output folder.
+            accuracy.svg and epsilon.svg into the output folder, and the sites' privacy ledgers into its \
+            ledgers/ folder (replaced on each demo; read them with privagg report).
             """
     )
 
@@ -22,8 +23,10 @@ struct DemoCommand: AsyncParsableCommand {
     var seed: UInt64 = 7
 
     func run() async throws {
+        try prepareOutputFolder(output)
         var configuration = Demo.Configuration()
         configuration.seed = seed
+        configuration.ledgerDirectory = (output as NSString).appendingPathComponent("ledgers")
         let display = ProgressDisplay()
         let rounds = configuration.rounds
         display.phase("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")
@@ -56,7 +59,7 @@ enum DemoSummary {
             lines.append("  " + name + String(format: "%9.4f s  %9.0f B up/client", row.secondsPerRound, row.uploadBytesPerClient))
         }
         if let met = report.goalMet { lines.append("Goal (accuracy ≥ \(Demo.accuracyGoal) within the budget): \(met ? "met" : "NOT met").") }
-        lines.append("Report written to \(output)/ (report.md, report.json, accuracy.svg, epsilon.svg).")
+        lines.append("Report written to \(output)/ (report.md, report.json, accuracy.svg, epsilon.svg; ledgers in ledgers/).")
         return lines.joined(separator: "\n")
     }
 }

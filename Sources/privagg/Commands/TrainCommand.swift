@@ -41,6 +41,10 @@ struct TrainCommand: AsyncParsableCommand {
     var seed: UInt64 = 7
     @Option(name: .long, help: "Folder to write report.md, report.json and the SVG plots into.")
     var output: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Folder of the privacy ledgers (default: OUTPUT/ledgers with --output, else a new temporary folder).",
+        discussion: "Ledgers already there are reopened: their earlier spends count against the budget."))
+    var ledgerDir: String?
     @Option(name: .long, help: "Output format on standard output: text or json.")
     var format: RunFormat = .text
     @Option(name: .long, help: "Local SGD steps per round.")
@@ -90,6 +94,9 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let output { try prepareOutputFolder(output) }
+        let ledgerFolder = ledgerDir ?? output.map { ($0 as NSString).appendingPathComponent("ledgers") }
+        if let ledgerFolder { try prepareOutputFolder(ledgerFolder, option: "--ledger-dir") }
         var participants: [SiteClient]
         switch dataset {
         case .heartDisease:
@@ -110,7 +117,7 @@ struct TrainCommand: AsyncParsableCommand {
         let settings = TrainingConfiguration(
             rounds: rounds,
             localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
-            privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta),
+            privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), ledgerDirectory: ledgerFolder,
             model: model == .mlp ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, seed: seed)
         let display = format == .text ? ProgressDisplay() : nil
         let total = rounds, isPrivate = mode != .none
@@ -135,6 +142,9 @@ struct TrainCommand: AsyncParsableCommand {
             lines.append(String(format: "ε spent %.3f of %.3f at δ = %g.", report.epsilon, budget, delta))
         }
         if let reason = report.stopReason { lines.append(reason) }
+        if let folder = report.ledgers.first.map({ ($0 as NSString).deletingLastPathComponent }) {
+            lines.append("Privacy ledgers in \(folder)/ (privagg report FILE).")
+        }
         for site in report.sites {
             lines.append("  " + site.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: " train %4d  test %4d  accuracy %.3f", site.trainSize, site.testSize, site.accuracy))

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Output formats shared by subcommands that print structured results.
@@ -18,11 +19,54 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
 }
 
 /// Writes `text` to `path` atomically, or to standard output when `path` is nil.
+///
+/// - Throws: ``FileAccessError`` naming the path and the reason when the file cannot be written.
 func emit(_ text: String, to path: String?) throws {
     let line = text.hasSuffix("\n") ? text : text + "\n"
     if let path {
-        try Data(line.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        do {
+            try Data(line.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw FileAccessError("cannot write \(path): \(readableReason(error))")
+        }
     } else {
         FileHandle.standardOutput.write(Data(line.utf8))
     }
+}
+
+/// Creates `path` (and its parents) if needed and checks that files can be written in it,
+/// so a long run fails at once, not after its work is done.
+///
+/// - Throws: ``FileAccessError`` naming `option`, the path and the reason.
+func prepareOutputFolder(_ path: String, option: String = "--output") throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw FileAccessError("\(option) \(path) is a file, not a folder")
+    }
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        throw FileAccessError("cannot create \(option) folder \(path): \(readableReason(error))")
+    }
+    guard FileManager.default.isWritableFile(atPath: path) else {
+        throw FileAccessError("\(option) folder \(path) is not writable")
+    }
+}
+
+/// The underlying POSIX reason of a Foundation file error ("Permission denied"), or its
+/// description, instead of the raw NSError dump.
+func readableReason(_ error: any Error) -> String {
+    // On Linux the underlying error arrives as a Swift Error, not always bridged to NSError.
+    let info = (error as NSError).userInfo[NSUnderlyingErrorKey]
+    if let underlying = (info as? NSError) ?? (info as? any Error).map({ $0 as NSError }), underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if (error as NSError).domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32((error as NSError).code))) }
+    return (error as NSError).localizedDescription
+}
+
+/// A file or folder the command cannot read or write; printed as "Error: message", exit 1.
+struct FileAccessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
