@@ -17,6 +17,10 @@ public enum Paillier {
     /// need some room; this size is trivially factorable).
     public static let minimumTestKeyBits = 128
 
+    /// The largest modulus accepted (256-bit security needs 15360): beyond it key generation
+    /// takes hours and a hostile key file could stall every operation.
+    public static let maximumKeyBits = 16384
+
     /// The symmetric-equivalent security level of an `n` of `keyBits` bits, after NIST
     /// SP 800-57 Part 1 Table 2 (factoring-based keys); 80 below 2048 bits.
     public static func securityLevel(keyBits: Int) -> Int {
@@ -30,9 +34,10 @@ public enum Paillier {
     }
 
     /// Checks a modulus size against the policy: at least 2048 bits unless
-    /// `allowInsecureForTests`, and never below `minimumTestKeyBits`.
+    /// `allowInsecureForTests`, never below `minimumTestKeyBits` nor above `maximumKeyBits`.
     static func checkKeyBits(_ bits: Int, allowInsecureForTests: Bool) throws(PaillierError) {
         guard bits >= minimumTestKeyBits else { throw .keyTooSmall(bits: bits, minimum: minimumTestKeyBits) }
+        guard bits <= maximumKeyBits else { throw .invalidKeySize("\(bits) bits is above the maximum of \(maximumKeyBits)") }
         if !allowInsecureForTests, bits < minimumSecureKeyBits {
             throw .keyTooSmall(bits: bits, minimum: minimumSecureKeyBits)
         }

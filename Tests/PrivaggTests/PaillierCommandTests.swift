@@ -68,6 +68,7 @@ struct PaillierCommandTests {
         #expect(try runPrivagg(["paillier", "encrypt", i, "--output", "big.json", "public.json", "1e30"], currentDirectory: folder).status == 0)
         let failures: [[String]] = [
             ["genpkey", "--keysize", "1024", "small.json"],
+            ["genpkey", "--keysize", "100000000", "huge.json"],
             ["encrypt", "public.json", "5"],
             ["encrypt", "--insecure-for-tests", "public.json", "five"],
             ["decrypt", "--insecure-for-tests", "private.json", "zero.json"],

@@ -18,6 +18,10 @@ struct TrainCommandTests {
         ["train", "--hidden-units", "100000"],
         ["bench", "overhead", "--clients", "1", "--dimension", "10"],
         ["bench", "overhead", "--clients", "3"],
+        ["bench", "overhead", "--clients", "4", "--dimension", "10000000000000"],
+        ["bench", "overhead", "--clients", "1000", "--dimension", "1000000"],
+        ["train", "--dataset", "synthetic", "--dimension", "100000000000"],
+        ["train", "--dataset", "synthetic", "--clients", "1000", "--records-per-client", "100000", "--dimension", "10"],
         ["demo", "--bogus"],
     ])
     func badFlagsFailWithAMessageOnStandardError(arguments: [String]) throws {

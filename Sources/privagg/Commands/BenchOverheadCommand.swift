@@ -28,7 +28,12 @@ struct BenchOverheadCommand: ParsableCommand {
 
     func validate() throws {
         guard clients >= 2 else { throw ValidationError("--clients must be at least 2, got \(clients)") }
-        guard dimension >= 1 else { throw ValidationError("--dimension must be at least 1, got \(dimension)") }
+        guard (1...10_000_000).contains(dimension) else { throw ValidationError("--dimension must be in 1...10000000, got \(dimension)") }
+        guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000, got \(clients)") }
+        // Every client's vector is held in memory at once (8 bytes an entry).
+        guard clients * dimension <= 500_000_000 else {
+            throw ValidationError("--clients × --dimension must be at most 5×10^8 (4 GB of updates), got \(clients) × \(dimension)")
+        }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
         guard (8...64).contains(bitWidth) else { throw ValidationError("--bit-width must be in 8...64, got \(bitWidth)") }
     }

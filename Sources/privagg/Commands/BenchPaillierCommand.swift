@@ -32,6 +32,9 @@ struct BenchPaillierCommand: ParsableCommand {
         guard keysize >= Paillier.minimumTestKeyBits, keysize % 2 == 0 else {
             throw ValidationError("--keysize must be even and at least \(Paillier.minimumTestKeyBits)")
         }
+        guard keysize <= Paillier.maximumKeyBits else {
+            throw ValidationError("--keysize must be at most \(Paillier.maximumKeyBits), got \(keysize)")
+        }
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
     }
 

@@ -88,7 +88,16 @@ struct TrainCommand: AsyncParsableCommand {
         }
         guard clipNorm.isFinite, clipNorm > 0 else { throw ValidationError("--clip-norm must be positive, got \(clipNorm)") }
         guard clientRate > 0, clientRate <= 1 else { throw ValidationError("--client-rate must be in (0, 1], got \(clientRate)") }
-        guard dimension >= 1 else { throw ValidationError("--dimension must be at least 1, got \(dimension)") }
+        guard (1...1_000_000).contains(dimension) else { throw ValidationError("--dimension must be in 1...1000000, got \(dimension)") }
+        if let clients, clients > 100_000 { throw ValidationError("--clients must be at most 100000, got \(clients)") }
+        guard recordsPerClient <= 1_000_000 else { throw ValidationError("--records-per-client must be at most 1000000, got \(recordsPerClient)") }
+        if dataset == .synthetic {
+            // The synthetic records live in memory (8 bytes a feature).
+            let records = (clients ?? 10) * recordsPerClient
+            guard records.multipliedReportingOverflow(by: dimension).partialValue <= 500_000_000 else {
+                throw ValidationError("--clients × --records-per-client × --dimension must be at most 5×10^8 (4 GB), got \(records) records × \(dimension)")
+            }
+        }
         guard recordsPerClient >= 10 else { throw ValidationError("--records-per-client must be at least 10, got \(recordsPerClient)") }
         guard labelSkew.isFinite, labelSkew > 0 else { throw ValidationError("--label-skew must be positive, got \(labelSkew)") }
     }

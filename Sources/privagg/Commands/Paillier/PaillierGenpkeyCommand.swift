@@ -24,6 +24,9 @@ struct PaillierGenpkeyCommand: ParsableCommand {
         if keysize < Paillier.minimumTestKeyBits || keysize % 2 != 0 {
             throw ValidationError("--keysize must be even and at least \(Paillier.minimumTestKeyBits)")
         }
+        guard keysize <= Paillier.maximumKeyBits else {
+            throw ValidationError("--keysize must be at most \(Paillier.maximumKeyBits), got \(keysize)")
+        }
     }
 
     func run() throws {
