@@ -22,7 +22,8 @@ public enum Calibration {
     /// The returned ε is never above the target and at most 0.01% below it.
     ///
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad inputs,
-    ///   ``PrivacyAccountingError/calibrationFailed(reason:)`` if no σ ≤ 10⁶ reaches the target.
+    ///   ``PrivacyAccountingError/calibrationFailed(reason:)`` if no σ in [10⁻⁶, 10⁶] gives an ε
+    ///   within the tolerance of the target (too tight, too loose, or below double precision).
     public static func noiseMultiplier(
         targetEpsilon: Double, delta: Double, samplingRate: Double, steps: Int,
         orders: [Double] = RDPAccountant.defaultOrders
@@ -50,7 +51,10 @@ public enum Calibration {
         while try epsilon(low).epsilon <= targetEpsilon {
             high = low
             low /= 2
-            guard low >= 1e-6 else { break }
+            guard low >= 1e-6 else {
+                throw PrivacyAccountingError.calibrationFailed(
+                    reason: "ε stays below \(targetEpsilon) for every noise multiplier down to 1e-6; the target is too loose to calibrate")
+            }
         }
         atHigh = try epsilon(high)
         while atHigh.epsilon < targetEpsilon * (1 - epsilonTolerance) && (high - low) > 1e-12 * high {
@@ -63,6 +67,11 @@ public enum Calibration {
                 low = middle
             }
         }
+        guard atHigh.epsilon >= targetEpsilon * (1 - epsilonTolerance) else {
+            // Only when ε underflows or jumps at the limits of double precision.
+            throw PrivacyAccountingError.calibrationFailed(
+                reason: "ε cannot be brought within \(epsilonTolerance) of \(targetEpsilon) (closest: \(atHigh.epsilon) at σ = \(high))")
+        }
         return Result(value: high, epsilon: atHigh.epsilon, optimalOrder: atHigh.optimalOrder)
     }
 
@@ -70,12 +79,16 @@ public enum Calibration {
     /// within ε ≤ `targetEpsilon` at `delta` (0 if even one step exceeds it). Exact: the RDP curve
     /// is computed once and scaled, and ε is monotone in the number of steps.
     ///
-    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad inputs.
+    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad inputs
+    ///   (including `maximumSteps` outside 1...2^62).
     public static func steps(
         targetEpsilon: Double, delta: Double, samplingRate: Double, noiseMultiplier: Double,
         orders: [Double] = RDPAccountant.defaultOrders, maximumSteps: Int = 1 << 40
     ) throws -> (steps: Int, epsilon: Double) {
         try validate(targetEpsilon: targetEpsilon, delta: delta)
+        guard (1...(1 << 62)).contains(maximumSteps) else {
+            throw PrivacyAccountingError.invalidParameter(name: "maximum_steps", reason: "must be in 1...2^62, got \(maximumSteps)")
+        }
         let step = PrivacyEvent.poissonSampled(rate: samplingRate, event: .gaussian(noiseMultiplier: noiseMultiplier))
         let accountant = try RDPAccountant(orders: orders)
         let curve = try accountant.curve(of: step)

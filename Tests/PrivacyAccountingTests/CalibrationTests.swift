@@ -36,4 +36,22 @@ import Testing
             try Calibration.noiseMultiplier(targetEpsilon: 1, delta: 1e-5, samplingRate: 1.5, steps: 10)
         }
     }
+
+    /// Targets no σ in [1e-6, 1e6] can meet within the tolerance are refused, never answered
+    /// with an ε far from the target (1e300 used to return σ = 1e-6 at ε = 1.8e14).
+    @Test(arguments: [1e300, 1e-300])
+    func unreachableTargetsThrow(target: Double) {
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.noiseMultiplier(targetEpsilon: target, delta: 1e-5, samplingRate: 0.01, steps: 1000)
+        }
+    }
+
+    @Test func hugeStepLimitsAreRefusedNotOverflowed() {
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.steps(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.01, noiseMultiplier: 1, maximumSteps: .max)
+        }
+        #expect(throws: PrivacyAccountingError.self) {
+            try Calibration.steps(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.01, noiseMultiplier: 1, maximumSteps: 0)
+        }
+    }
 }
