@@ -108,6 +108,12 @@ public enum LedgerFile {
                     guard parsed.kind == "header", parsed.version == 1 else {
                         throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "not a version-1 ledger header")
                     }
+                    // A CRC proves the bytes are as written, not that the budget is sane.
+                    guard parsed.epsilon.isFinite, parsed.epsilon >= 0, parsed.delta.isFinite, parsed.delta > 0, parsed.delta < 1 else {
+                        throw PrivacyAccountingError.corruptLedger(
+                            path: path, offset: offset,
+                            reason: "header budget ε = \(parsed.epsilon), δ = \(parsed.delta) is not ε ≥ 0 finite and δ in (0, 1)")
+                    }
                     header = parsed
                 } else {
                     let entry = try decoder.decode(Entry.self, from: Data(json))

@@ -94,6 +94,16 @@ import Testing
         }
     }
 
+    /// A header with a valid checksum but an impossible budget is corrupt, not a budget.
+    @Test(arguments: [(-1.0, 1e-5), (1.0, 0.0), (1.0, 2.0), (1.0, -1e-5)])
+    func checksummedButImpossibleBudgetIsCorrupt(epsilon: Double, delta: Double) throws {
+        let path = Self.temporaryPath("forged.jsonl")
+        let header = LedgerFile.Header(epsilon: epsilon, delta: delta, neighboringRelation: .addOrRemoveOne)
+        try Data(try LedgerFile.encodeRecord(header)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: PrivacyAccountingError.self) { try LedgerFile.read(path: path) }
+        #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(openingAt: path) }
+    }
+
     /// 40 concurrent spends of an event of which exactly k fit: exactly k commit.
     @Test func concurrentSpendsNeverOvershoot() async throws {
         let path = Self.temporaryPath("ledger.jsonl")
