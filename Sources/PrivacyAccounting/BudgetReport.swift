@@ -7,7 +7,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
     public struct Point: Hashable, Sendable, Codable {
         /// Steps (or spends) composed so far.
         public var step: Int
-        /// ε at the report's δ.
+        /// ε at the report's δ (infinite after a non-private event; null in JSON).
         public var epsilon: Double
         /// The optimal Rényi order.
         public var optimalOrder: Double?
@@ -15,6 +15,29 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         enum CodingKeys: String, CodingKey {
             case step, epsilon
             case optimalOrder = "optimal_order"
+        }
+
+        /// A point.
+        public init(step: Int, epsilon: Double, optimalOrder: Double?) {
+            self.step = step
+            self.epsilon = epsilon
+            self.optimalOrder = optimalOrder
+        }
+
+        /// Writes an unbounded ε as null, as every PrivAgg JSON does (JSON has no infinity).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(step, forKey: .step)
+            if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
+            try container.encodeIfPresent(optimalOrder, forKey: .optimalOrder)
+        }
+
+        /// Reads a point; a null ε is unbounded.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            step = try container.decode(Int.self, forKey: .step)
+            epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
+            optimalOrder = try container.decodeIfPresent(Double.self, forKey: .optimalOrder)
         }
     }
 

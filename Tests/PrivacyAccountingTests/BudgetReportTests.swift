@@ -69,4 +69,13 @@ import Testing
         #expect(report.markdown().contains("remaining ε"))
         #expect(report.svg().contains("spends"))
     }
+
+    @Test func unboundedEpsilonIsNullInJSON() throws {
+        let report = try BudgetReport(events: [(label: "raw release", event: .nonPrivate)], steps: 2, delta: 1e-5, points: 2)
+        let json = try report.json()
+        #expect(json.contains("\"epsilon\" : null"))
+        #expect(!json.contains("\"inf\""))
+        let decoded = try JSONDecoder().decode(BudgetReport.self, from: Data(json.utf8))
+        #expect(decoded.series.first?.points.last?.epsilon == .infinity)
+    }
 }

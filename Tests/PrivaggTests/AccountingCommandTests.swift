@@ -79,5 +79,7 @@ struct AccountingCommandTests {
         #expect(try String(contentsOfFile: svgPath, encoding: .utf8).hasPrefix("<svg"))
         let missing = try runPrivagg(["report", directory.appendingPathComponent("none").path])
         #expect(missing.status != 0 && missing.standardOutput.isEmpty && !missing.standardError.isEmpty)
+        let folder = try runPrivagg(["report", directory.path])
+        #expect(folder.status != 0 && folder.standardOutput.isEmpty && folder.standardError.contains("is a folder"))
     }
 }

@@ -14,7 +14,7 @@ struct BenchNoiseCommandTests {
         for result in results { #expect((result["samples_per_second"] as? Double ?? 0) > 0) }
     }
 
-    @Test(arguments: [["--format", "xml"], ["--count", "0"], ["--repetitions", "0"]])
+    @Test(arguments: [["--format", "xml"], ["--count", "0"], ["--repetitions", "0"], ["--seed", "3", "--secure"], ["--table", "--secure"]])
     func badArgumentsFailCleanly(arguments: [String]) throws {
         let run = try runPrivagg(["bench", "noise"] + arguments)
         #expect(run.status != 0)

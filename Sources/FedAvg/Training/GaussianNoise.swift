@@ -48,7 +48,8 @@ struct GaussianNoise: Sendable {
             }
             mechanism = candidate
         } catch let error as DifferentialPrivacyError {
-            throw FedAvgError.invalidParameter(name: "noiseMultiplier", reason: error.description)
+            throw FedAvgError.invalidParameter(
+                name: "noiseMultiplier × clipNorm", reason: "\(noiseMultiplier) × \(clipNorm) gives no usable noise: \(error.description)")
         }
     }
 

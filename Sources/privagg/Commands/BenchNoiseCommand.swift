@@ -14,8 +14,8 @@ struct BenchNoiseCommand: ParsableCommand {
     @Option(help: "Repetitions per case (the best time is kept).")
     var repetitions = 3
 
-    @Option(help: "Seed for ChaCha20 (default 1); --secure uses the libsodium CSPRNG instead.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for ChaCha20 (default 1); not with --secure.")
+    var seed: UInt64?
 
     @Flag(help: "Draw from the libsodium CSPRNG instead of seeded ChaCha20.")
     var secure = false
@@ -30,13 +30,15 @@ struct BenchNoiseCommand: ParsableCommand {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
         guard count >= 1, count <= 1 << 28 else { throw ValidationError("--count must be in 1...268435456, got \(count)") }
         guard repetitions >= 1, repetitions <= 100 else { throw ValidationError("--repetitions must be in 1...100, got \(repetitions)") }
+        if secure, seed != nil { throw ValidationError("--seed and --secure exclude each other: a seed asks for the reproducible ChaCha20 stream") }
+        if secure, table { throw ValidationError("--table is a reproducible experiment on a seeded stream; drop --secure") }
     }
 
     func run() throws {
         if table { return try runTable() }
         let report: NoiseBenchmark.Report
         do {
-            report = try NoiseBenchmark.run(count: count, repetitions: repetitions, seed: secure ? nil : seed)
+            report = try NoiseBenchmark.run(count: count, repetitions: repetitions, seed: secure ? nil : (seed ?? 1))
         } catch {
             throw ValidationError(error.description)
         }
@@ -50,13 +52,13 @@ struct BenchNoiseCommand: ParsableCommand {
     private func runTable() throws {
         let rows: [DiscreteGaussianTable.Row]
         do {
-            rows = try DiscreteGaussianTable.rows(count: count, seed: seed)
+            rows = try DiscreteGaussianTable.rows(count: count, seed: seed ?? 1)
         } catch {
             throw ValidationError(error.description)
         }
         if format == "json" { return try emit(try jsonString(rows), to: nil) }
         var lines = [
-            "Discrete Gaussian, \(count) draws per sigma (ChaCha20 seed \(seed))",
+            "Discrete Gaussian, \(count) draws per sigma (ChaCha20 seed \(seed ?? 1))",
             "| σ | exact Var (series) | Var/σ² | sample Var ± s.e. | t | expected attempts | measured attempts | CKS t = ⌊σ⌋+1: expected attempts |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]

@@ -21,6 +21,13 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: ledger, isDirectory: &isDirectory) else {
+            throw ValidationError("no ledger file at \(ledger)")
+        }
+        guard !isDirectory.boolValue else {
+            throw ValidationError("\(ledger) is a folder; give one of its .ledger files")
+        }
         guard FileManager.default.isReadableFile(atPath: ledger) else {
             throw ValidationError("cannot read ledger file \(ledger)")
         }

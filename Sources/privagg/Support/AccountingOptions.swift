@@ -25,7 +25,8 @@ enum AccountingValidation {
     }
 }
 
-/// JSON for accounting results: sorted keys, and +∞ (no privacy) written as the string "inf".
+/// JSON for accounting results: sorted keys; an unbounded ε is written as null by the
+/// types themselves (the string fallback only covers other non-finite numbers).
 func accountingJSON<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
