@@ -28,6 +28,15 @@ struct AccountingCommandTests {
         #expect(markdown.status == 0 && markdown.standardOutput.contains("| 1.25857 | 20 | classic |"))
     }
 
+    /// Parameters the user typed come back exactly, never rounded into a different value.
+    @Test func budgetTextEchoesParametersExactly() throws {
+        let run = try runPrivagg(["budget", "--sampling-rate", "0.0123456789", "--noise-multiplier", "1.25", "--steps", "10",
+                                  "--delta", "0.9999999"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("δ = 0.9999999"))
+        #expect(run.standardOutput.contains("q = 0.0123456789, σ = 1.25,"))
+    }
+
     @Test(arguments: [
         ["--sampling-rate", "0", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5"],
         ["--sampling-rate", "1.5", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5"],

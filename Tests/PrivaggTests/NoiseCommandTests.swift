@@ -54,4 +54,11 @@ struct NoiseCommandTests {
         let values = run.standardOutput.split(separator: "\n").compactMap { Double($0) }
         #expect(values.count == 5 && values.allSatisfy { abs($0 - 1e12) < 10 })
     }
+
+    /// A negative value needs no `=`: `--value -3` is read as the number, not as an option.
+    @Test func negativeValuesAreAcceptedWithoutEquals() throws {
+        let run = try runPrivagg(["noise", "--mechanism", "discrete-laplace", "--scale", "0.01", "--count", "3", "--seed", "1", "--value", "-3"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.split(separator: "\n") == ["-3", "-3", "-3"])
+    }
 }

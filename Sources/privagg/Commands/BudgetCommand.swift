@@ -81,13 +81,13 @@ struct BudgetCommand: ParsableCommand {
         case .json:
             try emit(try accountingJSON(output), to: nil)
         case .text:
-            try emit("ε = \(formatNumber(guarantee.epsilon)) at δ = \(formatNumber(delta)) (optimal order \(formatNumber(guarantee.optimalOrder)); "
-                + "q = \(formatNumber(samplingRate)), σ = \(formatNumber(noiseMultiplier)), \(steps) steps, \(conversion.rawValue) RDP conversion)", to: nil)
+            try emit("ε = \(formatNumber(guarantee.epsilon)) at δ = \(formatInput(delta)) (optimal order \(formatNumber(guarantee.optimalOrder)); "
+                + "q = \(formatInput(samplingRate)), σ = \(formatInput(noiseMultiplier)), \(steps) steps, \(conversion.rawValue) RDP conversion)", to: nil)
         case .markdown:
             try emit("""
                 | sampling rate q | noise multiplier σ | steps | δ | ε | optimal order | conversion |
                 |---:|---:|---:|---:|---:|---:|---|
-                | \(formatNumber(samplingRate)) | \(formatNumber(noiseMultiplier)) | \(steps) | \(formatNumber(delta)) | \(formatNumber(guarantee.epsilon)) | \(formatNumber(guarantee.optimalOrder)) | \(conversion.rawValue) |
+                | \(formatInput(samplingRate)) | \(formatInput(noiseMultiplier)) | \(steps) | \(formatInput(delta)) | \(formatNumber(guarantee.epsilon)) | \(formatNumber(guarantee.optimalOrder)) | \(conversion.rawValue) |
                 """, to: nil)
         }
     }

@@ -74,8 +74,8 @@ struct CalibrateCommand: ParsableCommand {
         case .json:
             try emit(try accountingJSON(output), to: nil)
         case .text:
-            try emit("σ = \(String(format: "%.6f", result.value)) gives ε = \(formatNumber(result.epsilon)) ≤ \(formatNumber(targetEpsilon)) "
-                + "at δ = \(formatNumber(delta)) (q = \(formatNumber(samplingRate)), \(steps) steps, optimal order \(formatNumber(result.optimalOrder)))", to: nil)
+            try emit("σ = \(String(format: "%.6f", result.value)) gives ε = \(formatNumber(result.epsilon)) ≤ \(formatInput(targetEpsilon)) "
+                + "at δ = \(formatInput(delta)) (q = \(formatInput(samplingRate)), \(steps) steps, optimal order \(formatNumber(result.optimalOrder)))", to: nil)
         }
     }
 }

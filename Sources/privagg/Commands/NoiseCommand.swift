@@ -29,7 +29,7 @@ struct NoiseCommand: ParsableCommand {
     @Option(name: .long, help: "Seed for a reproducible ChaCha20 stream (default: CSPRNG).")
     var seed: UInt64?
 
-    @Option(name: .long, help: "The value to release (default 0; an integer for the discrete mechanisms).")
+    @Option(name: .long, parsing: .unconditional, help: "The value to release (default 0; an integer for the discrete mechanisms).")
     var value: Double = 0
 
     func validate() throws {

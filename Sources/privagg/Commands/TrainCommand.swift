@@ -148,7 +148,7 @@ struct TrainCommand: AsyncParsableCommand {
         var lines = [String(format: "Final accuracy %.3f after %d rounds (%@, %@).", report.finalAccuracy, report.rounds.count,
                             report.privacy as NSString, report.aggregator as NSString)]
         if let budget = report.epsilonBudget {
-            lines.append(String(format: "ε spent %.3f of %.3f at δ = %g.", report.epsilon, budget, delta))
+            lines.append(String(format: "ε spent %.3f of %@ at δ = %@.", report.epsilon, formatInput(budget) as NSString, formatInput(delta) as NSString))
         }
         if let reason = report.stopReason { lines.append(reason) }
         if let folder = report.ledgers.first.map({ ($0 as NSString).deletingLastPathComponent }) {

@@ -42,4 +42,11 @@ func formatNumber(_ value: Double?) -> String {
     return String(format: "%.6g", value)
 }
 
+/// A number the user typed, echoed exactly: integers plainly, others in their shortest
+/// round-trip form, so δ = 0.9999999 is never shown as 1.
+func formatInput(_ value: Double) -> String {
+    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    return value.description
+}
+
 extension RDPConversion: ExpressibleByArgument {}
