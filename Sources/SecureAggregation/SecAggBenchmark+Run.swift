@@ -17,7 +17,8 @@ extension SecAggBenchmark {
         public var inputBits = 32
         /// Corrupt fraction γ of the threshold rule.
         public var corrupt = 0.1
-        /// Threshold override; nil applies `SecAggPlusParameters.forDegree`.
+        /// Threshold override; nil applies `SecAggPlusParameters.forDegree`. The reported
+        /// margins are those of the threshold used.
         public var threshold: Int?
         /// Run the authenticated (Ed25519) mode.
         public var authenticated = false
@@ -69,9 +70,15 @@ extension SecAggBenchmark {
     /// Runs the simulation (unless size-only) and the raw keystream baseline in one process.
     public static func run(_ request: Request) throws(SecAggError) -> Result {
         let n = request.clients, k = request.neighbors
-        let rule = SecAggPlusParameters.forDegree(k, clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt)
-        let threshold = request.threshold ?? rule.threshold
-        let recommended = try? SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt)
+        let threshold = request.threshold ?? SecAggPlusParameters.forDegree(
+            k, clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt,
+            authenticated: request.authenticated).threshold
+        // The margins of the threshold actually used, which may be a hand-picked one.
+        let rule = SecAggPlusParameters.margins(
+            degree: k, threshold: threshold, clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt,
+            authenticated: request.authenticated)
+        let recommended = try? SecAggPlusParameters.recommended(
+            clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt, authenticated: request.authenticated)
         let dropped = Int((Double(n) * request.dropout).rounded())
         let sizes = try messageSizes(
             clientCount: n, degree: k, dimension: request.dimension, bitWidth: request.bitWidth,

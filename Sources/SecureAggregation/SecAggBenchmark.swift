@@ -62,7 +62,11 @@ public enum SecAggBenchmark {
         let droppedNeighbours = Int((Double(k) * dropoutFraction).rounded())
         let survivingHolders = k - droppedNeighbours + 1
         let revealed = RevealedShare(owner: 0, values: [UInt64](repeating: 0, count: Shamir.chunkCount))
-        let maskedInput = MaskedInput(round: round, sender: 0, vector: try ModularVector(zeros: dimension, bitWidth: bitWidth)).serialized().count
+        // The header from a one-entry message, the payload by arithmetic: sizes of vectors
+        // far larger than memory are computed without allocating them.
+        try ModularVector.validate(bitWidth: bitWidth, count: dimension)
+        let maskedInput = MaskedInput(round: round, sender: 0, vector: try ModularVector(zeros: 1, bitWidth: bitWidth)).serialized().count
+            - ModularVector.packedByteCount(count: 1, bitWidth: bitWidth) + ModularVector.packedByteCount(count: dimension, bitWidth: bitWidth)
         let upload = advertisement.serialized().count
             + ShareKeys(round: round, sender: 0, shares: Array(repeating: share, count: k)).serialized().count
             + maskedInput

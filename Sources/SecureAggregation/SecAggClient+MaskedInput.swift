@@ -13,12 +13,13 @@ extension SecAggClient {
             guard received[share.peer] == nil else { throw .duplicateMessage(sender: share.peer) }
             let key = try SecAggKeys.shareKey(encryptionKey, entry.encryptionKey, round: configuration.round, id, share.peer)
             let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: share.peer, receiver: id)
-            let plaintext: [UInt8]
+            var plaintext: [UInt8]
             do {
                 plaintext = try AEAD.XChaCha20Poly1305.open(share.ciphertext, key: key, associatedData: associatedData)
             } catch {
                 throw .decryptionFailed(sender: share.peer)
             }
+            defer { SecureMemory.wipe(&plaintext) }
             let pair = try SharePair(decoding: plaintext)
             guard pair.sender == share.peer, pair.receiver == id else { throw .misaddressed(expected: id, received: pair.receiver) }
             _ = try Shamir.Share(participant: id, values: pair.selfMaskShare)

@@ -60,7 +60,7 @@ public struct SecAggClient: Sendable {
         self.input = input
         self.signingKey = configuration.isAuthenticated ? signingKey : nil
         var keyBytes = randomBytes(32 * 4, using: &generator)
-        defer { for index in keyBytes.indices { keyBytes[index] = 0 } }
+        defer { SecureMemory.wipe(&keyBytes) }
         encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
         maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
         selfMaskSeed = SecretBytes(keyBytes[64..<96])
@@ -93,6 +93,9 @@ public struct SecAggClient: Sendable {
         var seenKeys: Set<[UInt8]> = [encryptionKey.publicKey.rawRepresentation, maskingKey.publicKey.rawRepresentation]
         for entry in message.entries {
             guard entry.sender != id else { throw .malformedMessage("the directory lists the recipient itself") }
+            guard configuration.admits(entry.sender, asNeighborOf: id) else {
+                throw .malformedMessage("client \(entry.sender) is not a neighbour of client \(id) in the round's graph")
+            }
             guard entry.round == configuration.round else { throw .wrongRound(expected: configuration.round, received: entry.round) }
             guard entries[entry.sender] == nil else { throw .duplicateMessage(sender: entry.sender) }
             // Distinct keys everywhere: a server replaying our own key back would otherwise
@@ -124,8 +127,10 @@ public struct SecAggClient: Sendable {
             let key = try SecAggKeys.shareKey(encryptionKey, entries[peer]!.encryptionKey, round: configuration.round, id, peer)
             let nonce = randomBytes(AEAD.XChaCha20Poly1305.nonceByteCount, using: &random)
             let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: id, receiver: peer)
+            var encoded = plaintext.encoded()
+            defer { SecureMemory.wipe(&encoded) }
             let ciphertext = try sodium { () throws(SodiumError) in
-                try AEAD.XChaCha20Poly1305.seal(plaintext.encoded(), key: key, nonce: nonce, associatedData: associatedData)
+                try AEAD.XChaCha20Poly1305.seal(encoded, key: key, nonce: nonce, associatedData: associatedData)
             }
             encrypted.append(EncryptedShare(peer: peer, ciphertext: ciphertext))
         }
@@ -167,9 +172,13 @@ public struct SecAggClient: Sendable {
 }
 
 /// `count` bytes from `generator`, little-endian words.
+///
+/// The words are written into the returned buffer itself (trimmed in place, never copied),
+/// so callers that wipe the result leave no unwiped copy of key material behind.
 func randomBytes<R: RandomNumberGenerator>(_ count: Int, using generator: inout R) -> [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(count + 8)
     while bytes.count < count { appendLE(generator.next(), to: &bytes) }
-    return Array(bytes.prefix(count))
+    bytes.removeLast(bytes.count - count)
+    return bytes
 }

@@ -5,7 +5,7 @@
 /// side and, for odd k (n even), to the client opposite. Clients share keys and masks only
 /// with neighbours, so a client's cost grows with k = O(log n) instead of n. With
 /// k = n − 1 the graph is complete: the original protocol of Bonawitz et al.
-public struct SecAggPlusGraph: Sendable {
+public struct SecAggPlusGraph: Sendable, Equatable {
     /// All clients, ascending.
     public let clientIDs: [UInt32]
     /// The degree k of every client.

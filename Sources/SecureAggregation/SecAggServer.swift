@@ -35,6 +35,13 @@ public struct SecAggServer: Sendable {
         guard configuration.threshold <= graph.degree + 1 else {
             throw .invalidParameter("threshold \(configuration.threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
         }
+        if let published = configuration.graph, published != graph {
+            throw .invalidParameter("the server's graph differs from the one in the round's configuration")
+        }
+        // Clients can only refuse a directory of hand-picked peers if they know the graph.
+        if configuration.isAuthenticated, !graph.isComplete, configuration.graph == nil {
+            throw .invalidParameter("authenticated SecAgg+ needs the neighbour graph in the round's configuration")
+        }
         self.configuration = configuration
         self.graph = graph
     }
@@ -46,6 +53,10 @@ public struct SecAggServer: Sendable {
         try expect(.advertiseKeys, message)
         guard graph.contains(message.sender) else { throw .unknownClient(message.sender) }
         guard advertisements[message.sender] == nil else { throw .duplicateMessage(sender: message.sender) }
+        // Such a key would make every neighbour's agreement fail and abort the round for all.
+        guard !message.encryptionKey.hasSmallOrder, !message.maskingKey.hasSmallOrder else {
+            throw .malformedMessage("client \(message.sender) advertises a small-order X25519 key")
+        }
         try configuration.verify(
             message.signature,
             of: SecAggKeys.advertisementStatement(
@@ -133,7 +144,14 @@ public struct SecAggServer: Sendable {
         var sum: ModularVector
         if let running = maskedSum { sum = running } else { sum = try ModularVector(zeros: configuration.dimension, bitWidth: configuration.bitWidth) }
         maskedSum = nil  // keep the running sum uniquely referenced while adding
-        try add(&sum)
+        do {
+            try add(&sum)
+        } catch {
+            // A rejected input must not cost the inputs already summed. Both add paths
+            // validate before they write, so `sum` is still the running sum here.
+            maskedSum = sum
+            throw error
+        }
         maskedSum = sum
         maskedSenders.insert(header.sender)
     }

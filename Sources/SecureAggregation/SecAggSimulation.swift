@@ -19,7 +19,8 @@ public enum SecAggSimulation {
         public var authenticated = false
         /// Round number bound into every key and message.
         public var round: UInt64 = 1
-        /// Seed of the inputs, keys, graph and nonces; nil draws one from the CSPRNG.
+        /// Seed of the inputs, keys, graph and nonces, for a reproducible run; nil draws the
+        /// keys, graph and nonces from a fresh CSPRNG key (and the inputs from a random seed).
         public var seed: UInt64?
         /// Clients that vanish at each stage: they never send that stage's message or any later one.
         public var dropouts: [SecAggStage: Set<UInt32>] = [:]
@@ -70,8 +71,11 @@ public enum SecAggSimulation {
         let n = parameters.clientCount
         guard n >= 2 else { throw .invalidParameter("a simulation needs at least 2 clients, got \(n)") }
         var secure = SecureRandom()
+        // The simulated inputs come from a 64-bit seed (they are not secrets and the sum is
+        // checked against them); keys, graph and shares come from the CSPRNG unless the
+        // caller asked for a reproducible run.
         let seed = parameters.seed ?? secure.next()
-        var generator = ChaChaRandom(seed: seed)
+        var generator = parameters.seed.map { ChaChaRandom(seed: $0) } ?? .freshlyKeyed()
         let ids = (0..<n).map { UInt32($0) }
         let graph: SecAggPlusGraph
         if let degree = parameters.degree, degree < n - 1 {
@@ -89,14 +93,16 @@ public enum SecAggSimulation {
         let configuration = try SecAggConfiguration(
             round: parameters.round, threshold: parameters.threshold, bitWidth: parameters.bitWidth,
             dimension: parameters.dimension,
-            identities: parameters.authenticated ? Dictionary(uniqueKeysWithValues: zip(ids, signingKeys.map(\.verifyingKey))) : nil)
+            identities: parameters.authenticated ? Dictionary(uniqueKeysWithValues: zip(ids, signingKeys.map(\.verifyingKey))) : nil,
+            graph: graph)
         var server = try SecAggServer(configuration: configuration, graph: graph)
         let clients = ConcurrentSlots<ClientRecord>(count: n)
         let created = ConcurrentSlots<SecAggError>(count: n)
         let keys = signingKeys
         Parallel.forEach(n) { index in
             do throws(SecAggError) {
-                var clientGenerator = ChaChaRandom(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+                var clientGenerator = parameters.seed.map { ChaChaRandom(seed: $0 &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)) }
+                    ?? .freshlyKeyed()
                 let input = try simulatedInput(seed: seed, client: UInt32(index), configuration: configuration)
                 clients[index] = ClientRecord(client: try SecAggClient(
                     id: UInt32(index), configuration: configuration, input: input,

@@ -33,6 +33,18 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
         storage = seed.withUnsafeBytes { Storage(keyBytes: $0, stream: stream) }
     }
 
+    /// A generator under a fresh 256-bit key from libsodium's CSPRNG: unpredictable output at
+    /// keystream speed (libsodium's own fast CSPRNG is this construction). For long runs of
+    /// secret randomness when nobody asked for reproducibility.
+    public static func freshlyKeyed() -> ChaChaRandom {
+        Libsodium.ensureInitialized()
+        return ChaChaRandom(freshKey: SecretBytes(randomCount: seedByteCount))
+    }
+
+    private init(freshKey key: SecretBytes) {
+        storage = key.withUnsafeBytes { Storage(keyBytes: $0, stream: 0) }
+    }
+
     /// A generator seeded from a 64-bit integer, for reproducible experiments.
     ///
     /// The integer is stretched with BLAKE2b into a 32-byte key; only 2^64 streams are

@@ -36,6 +36,71 @@ struct AdversarialMessageTests {
         }
     }
 
+    /// A masked input rejected for its padding bits is refused before it touches the running
+    /// sum: the inputs already summed survive and the round still ends with the exact sum.
+    @Test func aRejectedMaskedInputLeavesTheRunningSumIntact() throws {
+        var harness = try ProtocolHarness(clients: 4, threshold: 3, dimension: 3, bitWidth: 20)
+        let forwarded = try harness.shareKeys(harness.advertise())
+        var late: [UInt8] = []
+        for (index, message) in forwarded.enumerated() {
+            let bytes = try harness.clients[message.recipient]!.maskedInput(message).serialized()
+            if index == 1 { late = bytes; continue }
+            try harness.server.receive(bytes: bytes)
+        }
+        var corrupt = late
+        corrupt[corrupt.count - 1] |= 0x80  // 3 × 20 bits leave 4 padding bits in the last byte
+        #expect(throws: SecAggError.malformedMessage("non-zero padding bits after the last entry")) {
+            try harness.server.receive(bytes: corrupt)
+        }
+        try harness.server.receive(bytes: late)
+        let requests = try harness.confirm(try harness.server.consistencyCheckRequests())
+        #expect(try harness.unmask(requests) == harness.expectedSum(of: harness.ids))
+    }
+
+    /// With the graph in the round's configuration a client accepts keys only from its own
+    /// neighbours: a server cannot hand it a directory of peers it picked.
+    @Test func aDirectoryOfNonNeighboursIsRefused() throws {
+        var harness = try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: true)
+        let graph = try #require(harness.configuration.graph)
+        let target = harness.ids[0]
+        let strangers = harness.ids.filter { $0 != target && !graph.areNeighbors(target, $0) }.prefix(4)
+        var advertisements: [AdvertiseKeys] = []
+        for id in strangers { advertisements.append(try harness.clients[id]!.advertiseKeys()) }
+        _ = try harness.clients[target]!.advertiseKeys()
+        let forged = KeyDirectory(round: 1, recipient: target, threshold: 3, entries: advertisements)
+        #expect(throws: SecAggError.malformedMessage("client \(strangers.first!) is not a neighbour of client \(target) in the round's graph")) {
+            try harness.clients[target]!.shareKeys(forged)
+        }
+    }
+
+    /// Authenticated SecAgg+ without a published graph would let the server choose each
+    /// client's neighbours unchecked: refused.
+    @Test func authenticatedSparseRoundsMustPublishTheirGraph() throws {
+        #expect(throws: SecAggError.invalidParameter("authenticated SecAgg+ needs the neighbour graph in the round's configuration")) {
+            try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: true, publishGraph: false)
+        }
+        _ = try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: false, publishGraph: false)
+    }
+
+    /// A client advertising a small-order key is turned away at stage 0 instead of making
+    /// every neighbour's key agreement fail later; the others finish the round.
+    @Test func smallOrderKeysAreRejectedAtAdvertisement() throws {
+        var harness = try ProtocolHarness(clients: 5, threshold: 3)
+        let ids = harness.ids
+        let honest = try harness.clients[ids[0]]!.advertiseKeys()
+        let zero = try X25519.PublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32))
+        let hostile = AdvertiseKeys(round: 1, sender: ids[0], encryptionKey: zero, maskingKey: honest.maskingKey, signature: nil)
+        #expect(throws: SecAggError.malformedMessage("client \(ids[0]) advertises a small-order X25519 key")) {
+            try harness.server.receive(hostile)
+        }
+        for id in ids.dropFirst() { try harness.server.receive(harness.clients[id]!.advertiseKeys()) }
+        let directories = try harness.server.keyDirectories()
+        #expect(directories.allSatisfy { $0.entries.allSatisfy { $0.sender != ids[0] } })
+        let forwarded = try harness.shareKeys(directories)
+        let requests = try harness.confirm(try harness.maskInputs(forwarded))
+        #expect(try harness.unmask(requests) == harness.expectedSum(of: Array(ids.dropFirst())))
+    }
+
     @Test func misaddressedMessagesAreRejected() throws {
         var harness = try ProtocolHarness(clients: 5, threshold: 3)
         let directories = try harness.advertise()

@@ -10,7 +10,7 @@ struct ProtocolHarness {
     let signingKeys: [UInt32: Ed25519.SigningKey]
 
     init(clients n: Int, threshold: Int, dimension: Int = 6, bitWidth: Int = 32, degree: Int? = nil,
-         authenticated: Bool = false, round: UInt64 = 1, seed: UInt64 = 1) throws {
+         authenticated: Bool = false, publishGraph: Bool = true, round: UInt64 = 1, seed: UInt64 = 1) throws {
         var generator = ChaChaRandom(seed: seed)
         let ids = (0..<n).map { UInt32($0 + 10) }
         var keys: [UInt32: Ed25519.SigningKey] = [:]
@@ -18,10 +18,10 @@ struct ProtocolHarness {
             for id in ids { keys[id] = try Ed25519.SigningKey(seed: SecretBytes((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })) }
         }
         signingKeys = keys
+        let graph = try degree.map { try SecAggPlusGraph(clientIDs: ids, degree: $0, using: &generator) } ?? .complete(clientIDs: ids)
         configuration = try SecAggConfiguration(
             round: round, threshold: threshold, bitWidth: bitWidth, dimension: dimension,
-            identities: authenticated ? keys.mapValues(\.verifyingKey) : nil)
-        let graph = try degree.map { try SecAggPlusGraph(clientIDs: ids, degree: $0, using: &generator) } ?? .complete(clientIDs: ids)
+            identities: authenticated ? keys.mapValues(\.verifyingKey) : nil, graph: publishGraph ? graph : nil)
         server = try SecAggServer(configuration: configuration, graph: graph)
         for id in ids {
             let values = (0..<dimension).map { _ in generator.next() & (bitWidth == 64 ? .max : (1 << UInt64(bitWidth)) - 1) }

@@ -62,4 +62,40 @@ struct SecAggPlusGraphTests {
         }
         #expect(throws: SecAggError.self) { try SecAggPlusParameters.recommended(clientCount: 10, dropoutFraction: 1.5, corruptFraction: 0) }
     }
+
+    /// Against an active server, corrupt holders can answer for both of two survivor lists,
+    /// so the authenticated rule needs 2t − k − 1 to exceed what corrupt neighbours reach:
+    /// in the complete graph that is Bonawitz et al.'s t > (n + n_C)/2, not t > n/2.
+    @Test func authenticatedRuleOutvotesCorruptDoubleSigners() throws {
+        let n = 1000
+        let semiHonest = SecAggPlusParameters.forDegree(n - 1, clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1)
+        let active = SecAggPlusParameters.forDegree(
+            n - 1, clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1, authenticated: true)
+        #expect(semiHonest.threshold == 501)
+        #expect(active.threshold > (n + n / 10) / 2)
+        #expect(active.securityBits >= 40 && active.correctnessBits >= 20)
+        // The semi-honest threshold has no margin against an active server.
+        let exposed = SecAggPlusParameters.margins(
+            degree: n - 1, threshold: semiHonest.threshold, clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1,
+            authenticated: true)
+        #expect(exposed.securityBits < 1)
+        // SecAgg+ as well: the recommended sparse parameters meet the active condition.
+        let sparse = try SecAggPlusParameters.recommended(
+            clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1, authenticated: true)
+        #expect(sparse.degree < n - 1 && sparse.securityBits >= 40 && sparse.correctnessBits >= 20)
+        let plain = try SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1)
+        #expect(SecAggPlusParameters.margins(
+            degree: plain.degree, threshold: plain.threshold, clientCount: n, dropoutFraction: 0.1, corruptFraction: 0.1,
+            authenticated: true).securityBits < 40)
+    }
+
+    /// Margins are those of the threshold given, not of the rule's own choice.
+    @Test func marginsOfAHandPickedThresholdAreMeasured() {
+        let low = SecAggPlusParameters.margins(degree: 99, threshold: 2, clientCount: 100, dropoutFraction: 0.1, corruptFraction: 0.1)
+        #expect(low.securityBits == 0)
+        let rule = SecAggPlusParameters.forDegree(99, clientCount: 100, dropoutFraction: 0.1, corruptFraction: 0.1)
+        let same = SecAggPlusParameters.margins(
+            degree: 99, threshold: rule.threshold, clientCount: 100, dropoutFraction: 0.1, corruptFraction: 0.1)
+        #expect(same == rule)
+    }
 }

@@ -24,6 +24,8 @@ struct X25519WycheproofTests {
             let privateKey = try X25519.PrivateKey(rawRepresentation: hex(vector.private))
             let publicKey = try X25519.PublicKey(rawRepresentation: hex(vector.public))
             let expected = try hex(vector.shared)
+            // The cheap check agrees with what a scalar multiplication finds, vector by vector.
+            #expect(publicKey.hasSmallOrder == expected.allSatisfy({ $0 == 0 }), "tcId \(vector.tcId): \(vector.comment)")
             if expected.allSatisfy({ $0 == 0 }) {
                 #expect(throws: SodiumError.weakPublicKey, "tcId \(vector.tcId)") {
                     try privateKey.sharedSecret(with: publicKey)
@@ -38,6 +40,34 @@ struct X25519WycheproofTests {
         }
         #expect(checked == file.numberOfTests)
         #expect(rejectedLowOrder > 0)
+    }
+
+    /// Every listed small-order encoding, with and without the ignored top bit, makes
+    /// agreement fail; fresh keys are never flagged.
+    @Test func smallOrderListMatchesScalarMultiplication() throws {
+        let key = X25519.PrivateKey()
+        for flag: UInt8 in [0, 0x80] {
+            for bytes in try smallOrderEncodings() {
+                var encoding = bytes
+                encoding[31] |= flag
+                let point = try X25519.PublicKey(rawRepresentation: encoding)
+                #expect(point.hasSmallOrder)
+                #expect(throws: SodiumError.weakPublicKey) { try key.sharedSecret(with: point) }
+            }
+        }
+        for _ in 0..<100 { #expect(!X25519.PrivateKey().publicKey.hasSmallOrder) }
+    }
+
+    private func smallOrderEncodings() throws -> [[UInt8]] {
+        [
+            try hex("0000000000000000000000000000000000000000000000000000000000000000"),
+            try hex("0100000000000000000000000000000000000000000000000000000000000000"),
+            try hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+            try hex("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"),
+            try hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+            try hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+            try hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+        ]
     }
 
     @Test func agreementIsSymmetric() throws {

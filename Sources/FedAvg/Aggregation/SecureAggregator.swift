@@ -16,7 +16,7 @@ public struct SecureAggregator: Aggregator {
     public enum Variant: Sendable, Equatable {
         /// Every pair of clients shares a mask (the original protocol).
         case complete
-        /// A random k-regular graph with k and t from ``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:securityBits:correctnessBits:)``
+        /// A random k-regular graph with k and t from ``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:authenticated:securityBits:correctnessBits:)``
         /// (the complete graph with threshold ⌊n/2⌋ + 1 when n is too small for a sparse graph).
         case sparse(dropoutFraction: Double, corruptFraction: Double)
     }
@@ -57,8 +57,9 @@ public struct SecureAggregator: Aggregator {
 
     private func run(_ contributions: [[Double]], dimension: Int, bound: Double, round: UInt64) throws -> AggregationOutcome {
         let n = contributions.count
-        var secure = SecureRandom()
-        var generator = ChaChaRandom(seed: (seed ?? secure.next()) &+ round &* 0x9E37_79B9_7F4A_7C15)
+        // Keys, masks, shares and stochastic rounding: a fresh CSPRNG key unless a seed was
+        // asked for (a 64-bit seed is for reproducible experiments, never for deployment).
+        var generator = seed.map { ChaChaRandom(seed: $0 &+ round &* 0x9E37_79B9_7F4A_7C15) } ?? .freshlyKeyed()
         let ids = (0..<n).map { UInt32($0) }
         let graph: SecAggPlusGraph, threshold: Int
         switch variant {
@@ -77,7 +78,8 @@ public struct SecureAggregator: Aggregator {
                 threshold = max(2, n / 2 + 1)
             }
         }
-        let configuration = try SecAggConfiguration(round: round + 1, threshold: threshold, bitWidth: bitWidth, dimension: dimension)
+        let configuration = try SecAggConfiguration(
+            round: round + 1, threshold: threshold, bitWidth: bitWidth, dimension: dimension, graph: graph)
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: n)
         let clock = ContinuousClock()
         var clientTime = Duration.zero, serverTime = Duration.zero
