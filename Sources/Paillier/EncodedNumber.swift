@@ -2,7 +2,15 @@ import Bignum
 
 extension Paillier {
     /// python-paillier's `EncodedNumber`: the value `mantissa · 16^exponent` stored as
-    /// `mantissa mod n`, with `|mantissa| ≤ max_int ≈ n/3`.
+    /// `mantissa mod n`.
+    ///
+    /// One difference from python-paillier, on purpose: it encodes `|mantissa|` up to
+    /// `PublicKey.maxEncodedMagnitude` and decodes up to `PublicKey.maxDecodedMagnitude`
+    /// (max_int ≈ n/3 less 128 and 64 bits of headroom at 2048 bits and above) instead of
+    /// max_int for both, so a sum of many values or a product that wrapped around n is
+    /// reported as `overflow` instead of decoding to a wrong number (see
+    /// ``PublicKey/overflowHeadroomBits``). Values python-paillier writes from floats are
+    /// far inside both ranges.
     public struct EncodedNumber: Sendable, Hashable {
         /// python-paillier's `BASE`.
         public static let base = 16
@@ -49,8 +57,9 @@ extension Paillier {
         }
 
         init(mantissa: BigInt, exponent: Int, publicKey: PublicKey) throws(PaillierError) {
-            guard mantissa.magnitude <= publicKey.maxInt else {
-                throw .plaintextOutOfRange("mantissa must lie within ±max_int (about n/3)")
+            guard mantissa.magnitude <= publicKey.maxEncodedMagnitude else {
+                throw .plaintextOutOfRange(
+                    "mantissa must lie within ±max_int/2^\(2 * publicKey.overflowHeadroomBits), the headroom that keeps sums and products checkable")
             }
             self.init(unchecked: mantissa.isNegative ? publicKey.n + mantissa : mantissa, exponent: exponent, publicKey: publicKey)
         }
@@ -68,11 +77,14 @@ extension Paillier {
             return lsb >= 0 ? lsb / 4 : -((-lsb + 3) / 4)
         }
 
-        /// The signed mantissa; `overflow` in the band `(max_int, n − max_int)`.
+        /// The signed mantissa; `overflow` beyond ±`maxDecodedMagnitude`, where a result
+        /// that wrapped around n cannot be told from a true value.
         public func mantissa() throws(PaillierError) -> BigInt {
-            if encoding <= publicKey.maxInt { return encoding }
-            if encoding >= publicKey.n - publicKey.maxInt { return encoding - publicKey.n }
-            throw .overflow("decrypted number lies in the overflow band")
+            let bound = publicKey.maxDecodedMagnitude
+            if encoding <= bound { return encoding }
+            if encoding >= publicKey.n - bound { return encoding - publicKey.n }
+            throw .overflow(
+                "the decrypted number lies beyond ±max_int/2^\(publicKey.overflowHeadroomBits): a sum or product that wrapped around n, refused rather than returned wrong")
         }
 
         /// The value as python-paillier's `pheutil decrypt` prints it: an integer for

@@ -23,21 +23,26 @@ extension Paillier {
         let nModPhiPSquared: BigInt
         let nModPhiQSquared: BigInt
 
-        /// A private key from its primes, checked: both probably prime, distinct,
-        /// `p·q` of an accepted size, `gcd(n, (p−1)(q−1)) = 1`.
+        /// A private key from its primes, checked: distinct, of equal length (one bit of
+        /// slack for keys from other tools), `p·q` of an accepted size, both probably prime,
+        /// `gcd(n, (p−1)(q−1)) = 1`. The cheap checks come first, so a hostile key file cannot
+        /// make us run primality tests on numbers of arbitrary size.
         ///
         /// - Throws: `invalidKey` or `keyTooSmall`.
         public init(p first: BigInt, q second: BigInt, allowInsecureForTests: Bool = false) throws(PaillierError) {
             guard first != second else { throw .invalidKey("p and q must differ") }
             let p = Swift.min(first, second), q = Swift.max(first, second)
             guard p > 2 else { throw .invalidKey("primes must be odd and greater than 2") }
+            guard q.bitWidth - p.bitWidth <= 1 else {
+                throw .invalidKey("p and q must have equal length, got \(p.bitWidth) and \(q.bitWidth) bits")
+            }
+            let n = p * q
+            let publicKey = try PublicKey(n: n, allowInsecureForTests: allowInsecureForTests)
             guard p.isProbablePrime(rounds: 24), q.isProbablePrime(rounds: 24) else {
                 throw .invalidKey("p and q must be prime")
             }
-            let n = p * q
             let phi = (p - 1) * (q - 1)
             guard n.gcd(phi) == 1 else { throw .invalidKey("gcd(n, (p−1)(q−1)) ≠ 1") }
-            let publicKey = try PublicKey(n: n, allowInsecureForTests: allowInsecureForTests)
             self.publicKey = publicKey
             self.p = p
             self.q = q

@@ -11,6 +11,12 @@ extension Paillier {
         /// python-paillier's `max_int = ⌊n/3⌋ − 1`: signed encodings keep `|x| ≤ maxInt`
         /// and the band between `maxInt` and `n − maxInt` detects overflow.
         public let maxInt: BigInt
+        /// The largest `|mantissa|` PrivAgg's `EncodedNumber` decodes: `maxInt / 2^h`, with h
+        /// = ``overflowHeadroomBits``. Larger residues are refused as possible wrap-arounds.
+        public let maxDecodedMagnitude: BigInt
+        /// The largest `|mantissa|` it encodes: `maxInt / 2^(2h)`, so that up to 2^h
+        /// encodable values, or one times a scalar below 2^h, still decode exactly.
+        public let maxEncodedMagnitude: BigInt
 
         /// A public key for modulus `n`.
         ///
@@ -22,7 +28,25 @@ extension Paillier {
             self.n = n
             nSquared = n * n
             maxInt = n / 3 - 1
+            let headroom = Self.overflowHeadroomBits(modulusBits: n.bitWidth)
+            maxDecodedMagnitude = maxInt >> headroom
+            maxEncodedMagnitude = maxInt >> (2 * headroom)
         }
+
+        /// The headroom h in bits between the encodable range, the decodable range and max_int:
+        /// 64, or an eighth of the modulus for test keys below 512 bits.
+        ///
+        /// python-paillier accepts any residue within ±max_int ≈ n/3, which catches the overflow
+        /// of one addition but not of a sum of several large values or of a product: those wrap
+        /// around n and decode to a wrong value without a word. PrivAgg encodes only values
+        /// 2h bits below max_int and decodes only residues h bits below it, so honest sums of
+        /// up to 2^h values and products with scalars below 2^h stay exact, while a result
+        /// that wrapped lands in the accepted range with probability about 2^−h and is
+        /// otherwise reported as `overflow`. For a 2048-bit key the encodable range is still
+        /// ±2^1918, far beyond any Double.
+        public var overflowHeadroomBits: Int { Self.overflowHeadroomBits(modulusBits: n.bitWidth) }
+
+        static func overflowHeadroomBits(modulusBits: Int) -> Int { min(64, modulusBits / 8) }
 
         /// The bit length of `n`.
         public var bitWidth: Int { n.bitWidth }

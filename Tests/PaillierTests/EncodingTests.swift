@@ -73,6 +73,30 @@ struct EncodingTests {
         #expect(throws: PaillierError.self) { try Paillier.EncodedNumber(encoding: publicKey.maxInt + 1, exponent: 0, publicKey: publicKey).mantissa() }
     }
 
+    /// python-paillier decodes anything within ±max_int, so four copies of a value near it,
+    /// or the value times 3, wrap around n and decode to a wrong number. PrivAgg keeps
+    /// headroom: honest sums and products stay exact, and wrapped results are refused.
+    @Test func sumsAndProductsThatWrapAroundNAreRefused() throws {
+        let key = TestKeys.small, publicKey = key.publicKey
+        #expect(publicKey.overflowHeadroomBits == 64)
+        // The largest encodable value: 2^64 copies of it, or it times a 63-bit scalar, still fit.
+        let largest = try Paillier.EncodedNumber(publicKey.maxEncodedMagnitude, publicKey: publicKey)
+        let encrypted = try Paillier.EncryptedNumber(encrypting: largest)
+        var sum = encrypted
+        for _ in 1..<4 { sum = try sum.adding(encrypted) }
+        #expect(try sum.decrypt(with: key).mantissa() == publicKey.maxEncodedMagnitude * 4)
+        let product = try encrypted.multiplied(by: Paillier.DecimalNumber("-9007199254740993"))
+        #expect(try product.decrypt(with: key).mantissa() == publicKey.maxEncodedMagnitude * -9_007_199_254_740_993)
+        #expect(throws: PaillierError.self) { try Paillier.EncodedNumber(publicKey.maxEncodedMagnitude + 1, publicKey: publicKey) }
+        // A python-paillier-style ciphertext near max_int: refused alone, summed or multiplied.
+        let nearMax = Paillier.EncryptedNumber(ciphertext: try publicKey.encrypt(publicKey.maxInt - 5), exponent: -32)
+        var wrapped = nearMax
+        for _ in 1..<4 { wrapped = try wrapped.adding(nearMax) }
+        for result in [nearMax, wrapped, try nearMax.multiplied(by: Paillier.DecimalNumber("7"))] {
+            #expect(throws: PaillierError.self) { try result.decrypt(with: key).mantissa() }
+        }
+    }
+
     @Test func decimalParsingIsStrictAndExact() throws {
         let parsed = try Paillier.DecimalNumber("-1.25e2")
         #expect(parsed.numerator == -125 && parsed.scale == 0 && parsed.doubleValue == -125)

@@ -47,6 +47,18 @@ struct KeyTests {
         }
     }
 
+    /// A hostile key file pairing a huge known prime with a tiny one is refused by the
+    /// length checks, before any primality test could spend minutes on it.
+    @Test func unbalancedOrOversizedPrimesAreRefusedCheaply() {
+        let mersenne = (BigInt(1) << 44497) - 1  // a Mersenne prime of 44,497 bits
+        #expect(throws: PaillierError.invalidKey("p and q must have equal length, got 2 and 44497 bits")) {
+            try Paillier.PrivateKey(p: BigInt(3), q: mersenne)
+        }
+        let clock = ContinuousClock(), start = clock.now
+        #expect(throws: PaillierError.self) { try Paillier.PrivateKey(p: mersenne, q: mersenne + 2) }
+        #expect(clock.now - start < .seconds(1))
+    }
+
     @Test func seededGenerationIsReproducible() throws {
         var first = ChaChaRandom(seed: UInt64(512))
         let again = try Paillier.PrivateKey.generate(bits: 512, allowInsecureForTests: true, using: &first)
