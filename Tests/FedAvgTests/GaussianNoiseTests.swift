@@ -15,6 +15,14 @@ struct GaussianNoiseTests {
         #expect(abs(variance - 6.25) < 0.22)
     }
 
+    /// A local-DP release hides the whole clipped update, and two of those lie up to 2S
+    /// apart: the noise is σ·2S (it was σ·S, which understated the RDP by a factor of 4).
+    @Test func localModeNoiseCoversTheDiameterOfTheClippingBall() throws {
+        let noise = try PrivacyMode.localNoise(clipNorm: 0.5, noiseMultiplier: 3, dimension: 26)
+        #expect(noise.standardDeviation >= 3 * 2 * 0.5)
+        #expect(noise.standardDeviation < 3 * 2 * 0.5 * 1.001)
+    }
+
     @Test func releasesLieOnTheGridEvenForOffGridInputs() throws {
         var generator = ChaChaRandom(seed: 12)
         // 1/3 is not a multiple of the grid step, so input + noise would not be either.

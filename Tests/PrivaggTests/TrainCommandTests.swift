@@ -41,6 +41,24 @@ struct TrainCommandTests {
         #expect((object["epsilon"] as? Double ?? 0) > 0)
     }
 
+    /// Without --seed the noise and sampling come from the CSPRNG (two runs differ, though the
+    /// split is the same); with --seed a run is reproducible, and the report says which.
+    @Test func noiseIsUnpredictableUnlessASeedIsAskedFor() throws {
+        func losses(_ extra: [String]) throws -> (losses: [Double], settings: [String: Any]) {
+            let run = try runPrivagg(["train", "--rounds", "2", "--aggregator", "plain", "--format", "json"] + extra)
+            #expect(run.status == 0)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+            let rounds = try #require(object["rounds"] as? [[String: Any]])
+            return (rounds.compactMap { $0["loss"] as? Double }, try #require(object["settings"] as? [String: Any]))
+        }
+        let (first, settings) = try losses([]), (second, _) = try losses([])
+        #expect(first.count == 2 && first != second)
+        #expect(settings["seed"] == nil && settings["split_seed"] as? Int == 7)
+        let (seeded, seededSettings) = try losses(["--seed", "11"]), (again, _) = try losses(["--seed", "11"])
+        #expect(seeded == again)
+        #expect(seededSettings["seed"] as? Int == 11)
+    }
+
     @Test func trainsTheOneHiddenLayerModel() throws {
         let run = try runPrivagg(["train", "--rounds", "3", "--model", "mlp", "--hidden-units", "4", "--aggregator", "secagg+", "--format", "json"])
         #expect(run.status == 0)

@@ -7,8 +7,11 @@ import PrivacyAccounting
 public enum Demo {
     /// The demo's settings (defaults reach the goal: accuracy ≥ 0.75 within ε ≤ 3).
     public struct Configuration: Sendable {
-        /// Seed of the split, sampling, noise and protocol keys.
-        public var seed: UInt64 = 7
+        /// Seed of all randomness, for a reproducible demo (whoever knows it can regenerate the
+        /// noise); nil, the default, draws sampling, noise and keys from the CSPRNG.
+        public var seed: UInt64?
+        /// Seed of the train/test split when `seed` is nil (public: no privacy rests on it).
+        public var splitSeed: UInt64 = 7
         /// FedAvg rounds.
         public var rounds = 30
         /// Local DP-SGD steps per round (rounds × steps = 300 steps at each site).
@@ -62,7 +65,8 @@ public enum Demo {
         progress: (@Sendable (Phase, RoundRecord?) -> Void)? = nil
     ) async throws -> ExperimentReport {
         progress?(.standardizing, nil)
-        var clients = try HeartDisease.clients(seed: configuration.seed)
+        let splitSeed = configuration.seed ?? configuration.splitSeed
+        var clients = try HeartDisease.clients(seed: splitSeed)
         let secure = try SecureAggregator(variant: .complete, seed: configuration.seed)
         try FederatedStandardization.standardize(&clients, aggregator: secure)
 
@@ -94,12 +98,12 @@ public enum Demo {
         if let keyBits = configuration.paillierKeyBits { aggregators.append(try PaillierAggregator(keyBits: keyBits)) }
         let overhead = try OverheadMeasurement.measure(
             aggregators: aggregators, clients: clients.count, dimension: clients[0].featureCount + 2,
-            rounds: configuration.overheadRounds, seed: configuration.seed)
+            rounds: configuration.overheadRounds, seed: splitSeed)
 
         let settings = ExperimentReport.Settings(
             dataset: "heart-disease", clients: clients.count, rounds: configuration.rounds, localSteps: configuration.localSteps,
             samplingRate: configuration.samplingRate, learningRate: configuration.learningRate, clipNorm: configuration.clipNorm,
-            noiseMultiplier: configuration.noiseMultiplier, seed: configuration.seed)
+            noiseMultiplier: configuration.noiseMultiplier, seed: configuration.seed, splitSeed: splitSeed)
         return ExperimentReport(
             run: privateRun, clients: clients, settings: settings, baseline: baseline, overhead: overhead, accuracyGoal: accuracyGoal)
     }

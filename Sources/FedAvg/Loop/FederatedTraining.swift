@@ -40,10 +40,9 @@ public enum FederatedTraining {
         if case .dpSGD(let clip, let sigma) = privacy { local.dpSGD = .init(clipNorm: clip, noiseMultiplier: sigma) } else { local.dpSGD = nil }
 
         // The model is built before any ledger file is created, so a bad architecture leaves nothing behind.
-        var secure = SecureRandom()
-        let seed = configuration.seed ?? secure.next()
-        var sampler = ChaChaRandom(seed: seed ^ 0xC11E_4715)
-        var initializer = ChaChaRandom(seed: seed ^ 0x4D0D_E115)
+        let randomness = RunRandomness(seed: configuration.seed)
+        var sampler = randomness.generator { $0 ^ 0xC11E_4715 }
+        var initializer = randomness.generator { $0 ^ 0x4D0D_E115 }
         var model = try configuration.model.makeModel(featureCount: first.featureCount, l2Penalty: configuration.l2Penalty, using: &initializer)
         let ledgers = try openLedgers(for: clients, configuration: configuration)
         let roundEvent = privacy.roundEvent(localTraining: local)
@@ -69,7 +68,7 @@ public enum FederatedTraining {
 
             let update = try aggregateRound(
                 clients: clients, participants: participants, model: model, local: local,
-                configuration: configuration, seed: seed, aggregator: aggregator, round: round)
+                configuration: configuration, randomness: randomness, aggregator: aggregator, round: round)
             model.apply(update.mean)
 
             let evaluations = clients.map { $0.evaluate(model) }
@@ -96,12 +95,12 @@ public enum FederatedTraining {
     /// One round's aggregated mean update and the aggregation's cost.
     private static func aggregateRound(
         clients: [SiteClient], participants: [Int], model: FederatedModel, local: LocalTraining,
-        configuration: TrainingConfiguration, seed: UInt64, aggregator: any Aggregator, round: Int
+        configuration: TrainingConfiguration, randomness: RunRandomness, aggregator: any Aggregator, round: Int
     ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
         let dimension = model.parameters.count
         var contributions: [[Double]] = []
         for index in participants {
-            var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9)
+            var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
             switch configuration.privacy {
             case .none, .dpSGD:
@@ -109,11 +108,12 @@ public enum FederatedTraining {
                 let weight = Double(clients[index].trainingCount)
                 contributions.append(delta.map { $0 * weight } + [weight])
             case .local(let clip, let sigma):
+                // A local release must hide the whole update: any two clipped updates lie up
+                // to 2S apart. The record count is the client's data too, so it is not sent.
                 clipNorm(&delta, to: clip)
-                try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip, dimension: dimension).addNoise(to: &delta, using: &generator)
+                try PrivacyMode.localNoise(clipNorm: clip, noiseMultiplier: sigma, dimension: dimension).addNoise(to: &delta, using: &generator)
                 clipCoordinates(&delta, to: configuration.updateBound)
-                let weight = Double(clients[index].trainingCount)
-                contributions.append(delta.map { $0 * weight } + [weight])
+                contributions.append(delta + [1])
             case .central(let clip, _, _):
                 clipNorm(&delta, to: clip)
                 clipCoordinates(&delta, to: configuration.updateBound)
@@ -124,8 +124,9 @@ public enum FederatedTraining {
         var outcome: AggregationOutcome?
         if !contributions.isEmpty {
             let bound: Double
-            if case .central = configuration.privacy { bound = configuration.updateBound } else {
-                bound = configuration.updateBound * Double(configuration.maximumClientRecords)
+            switch configuration.privacy {
+            case .central, .local: bound = configuration.updateBound
+            case .none, .dpSGD: bound = configuration.updateBound * Double(configuration.maximumClientRecords)
             }
             let result = try aggregator.sum(contributions, bound: bound, round: UInt64(round))
             sum = result.sum
@@ -133,7 +134,7 @@ public enum FederatedTraining {
         }
         if case .central(let clip, let sigma, let rate) = configuration.privacy {
             // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
-            var generator = ChaChaRandom(seed: seed &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF)
+            var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF }
             var noisy = Array(sum[0..<dimension])
             try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip, dimension: dimension).addNoise(to: &noisy, using: &generator)
             let denominator = rate * Double(clients.count)
@@ -196,5 +197,18 @@ public enum FederatedTraining {
         var largest = 0.0
         for ledger in ledgers { largest = max(largest, await ledger.spent.epsilon) }
         return largest
+    }
+}
+
+/// Where a run's sampling, noise and initialization come from: streams derived from the
+/// configuration's seed (reproducible, and predictable by anyone who knows it), or, without
+/// a seed, a fresh CSPRNG key for every stream.
+struct RunRandomness: Sendable {
+    let seed: UInt64?
+
+    /// The stream of one use: `derive` maps the run's seed to that use's own seed.
+    func generator(_ derive: (UInt64) -> UInt64) -> ChaChaRandom {
+        guard let seed else { return .freshlyKeyed() }
+        return ChaChaRandom(seed: derive(seed))
     }
 }

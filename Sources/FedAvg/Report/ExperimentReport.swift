@@ -40,15 +40,19 @@ public struct ExperimentReport: Sendable, Codable {
         public var clipNorm: Double?
         /// Noise multiplier σ, if the mode adds noise.
         public var noiseMultiplier: Double?
-        /// Seed.
-        public var seed: UInt64
+        /// Seed of all randomness of a reproducible run; nil when sampling, noise and keys came
+        /// from the CSPRNG.
+        public var seed: UInt64?
+        /// Seed of the train/test split (and synthetic data): public, no privacy rests on it.
+        public var splitSeed: UInt64
         /// The model's architecture (`logistic` or `mlp-H`).
         public var model: String
 
         /// Settings.
         public init(
             dataset: String, clients: Int, rounds: Int, localSteps: Int, samplingRate: Double, learningRate: Double,
-            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64, model: String = ModelArchitecture.logisticRegression.name
+            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64?, splitSeed: UInt64? = nil,
+            model: String = ModelArchitecture.logisticRegression.name
         ) {
             self.dataset = dataset
             self.clients = clients
@@ -59,6 +63,7 @@ public struct ExperimentReport: Sendable, Codable {
             self.clipNorm = clipNorm
             self.noiseMultiplier = noiseMultiplier
             self.seed = seed
+            self.splitSeed = splitSeed ?? seed ?? 0
             self.model = model
         }
 
@@ -69,6 +74,7 @@ public struct ExperimentReport: Sendable, Codable {
             case learningRate = "learning_rate"
             case clipNorm = "clip_norm"
             case noiseMultiplier = "noise_multiplier"
+            case splitSeed = "split_seed"
         }
     }
 

@@ -70,7 +70,13 @@ public enum ReportWriter {
         let s = report.settings
         var text = "# PrivAgg federated training report\n\n"
         text += "Data: **\(s.dataset)**, \(s.clients) clients; \(report.rounds.count) of \(s.rounds) rounds, "
-        text += "\(s.localSteps) local steps per round at sampling rate \(s.samplingRate), learning rate \(s.learningRate), seed \(s.seed).\n\n"
+        text += "\(s.localSteps) local steps per round at sampling rate \(s.samplingRate), learning rate \(s.learningRate).\n\n"
+        if let seed = s.seed {
+            text += "Randomness: seed \(seed) for everything (reproducible: whoever knows the seed can regenerate "
+            text += "the noise and the sampling, so ε holds only while the seed stays secret).\n\n"
+        } else {
+            text += "Randomness: sampling, noise and keys from the CSPRNG; data split from seed \(s.splitSeed).\n\n"
+        }
         text += "Privacy: **\(report.privacy)**"
         if let sigma = s.noiseMultiplier, let clip = s.clipNorm { text += " (noise multiplier σ = \(sigma), clipping norm \(clip))" }
         text += "; aggregation: **\(report.aggregator)**; model: **\(s.model)**.\n\n"

@@ -12,7 +12,9 @@ public enum PrivacyMode: Sendable, Equatable {
     /// adds Gaussian noise σ·S to the sum; one ledger for the server.
     case central(clipNorm: Double, noiseMultiplier: Double, clientSamplingRate: Double)
     /// Client-level local DP: each client clips its update to L2 norm S and adds Gaussian
-    /// noise σ·S itself before it leaves; each site's spend is kept in its own ledger.
+    /// noise σ·2S itself before it leaves (any two clipped updates lie up to 2S apart, the
+    /// sensitivity of a local release), and sends it unweighted, since its record count is
+    /// its own data too; each site's spend is kept in its own ledger.
     case local(clipNorm: Double, noiseMultiplier: Double)
 
     /// A short name (`none`, `dp-sgd`, `central`, `local`).
@@ -23,6 +25,12 @@ public enum PrivacyMode: Sendable, Equatable {
         case .central: return "central"
         case .local: return "local"
         }
+    }
+
+    /// The noise a client adds in the local mode: σ times the sensitivity 2S of a release
+    /// that must hide the whole clipped update.
+    static func localNoise(clipNorm: Double, noiseMultiplier: Double, dimension: Int) throws -> GaussianNoise {
+        try GaussianNoise(noiseMultiplier: noiseMultiplier, clipNorm: 2 * clipNorm, dimension: dimension)
     }
 
     /// The event one round costs each ledger, given the local training schedule.

@@ -37,8 +37,10 @@ struct TrainCommand: AsyncParsableCommand {
     var epsilonBudget: Double = 3
     @Option(name: .long, help: "δ at which ε is measured.")
     var delta: Double = 1e-5
-    @Option(name: .long, help: "Seed of all randomness (split, sampling, noise, keys).")
-    var seed: UInt64 = 7
+    @Option(name: .long, help: ArgumentHelp(
+        "Seed of all randomness, for a reproducible run (default: sampling, noise and keys from the CSPRNG; split from seed 7).",
+        discussion: "Whoever knows the seed can regenerate the noise and the sampling, so ε holds only while it stays secret."))
+    var seed: UInt64?
     @Option(name: .long, help: "Folder to write report.md, report.json and the SVG plots into.")
     var output: String?
     @Option(name: .long, help: ArgumentHelp(
@@ -107,12 +109,13 @@ struct TrainCommand: AsyncParsableCommand {
         let ledgerFolder = ledgerDir ?? output.map { ($0 as NSString).appendingPathComponent("ledgers") }
         if let ledgerFolder { try prepareOutputFolder(ledgerFolder, option: "--ledger-dir") }
         var participants: [SiteClient]
+        let splitSeed = seed ?? 7
         switch dataset {
         case .heartDisease:
-            participants = try HeartDisease.clients(sites: Array(HeartDiseaseSite.allCases.prefix(clients ?? 4)), seed: seed)
+            participants = try HeartDisease.clients(sites: Array(HeartDiseaseSite.allCases.prefix(clients ?? 4)), seed: splitSeed)
         case .synthetic:
             participants = try SyntheticData.clients(
-                count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: seed)
+                count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
         }
         let chosen = try AggregatorFactory.make(aggregator, seed: seed)
         try FederatedStandardization.standardize(&participants, aggregator: chosen)
@@ -139,7 +142,8 @@ struct TrainCommand: AsyncParsableCommand {
             settings: .init(
                 dataset: dataset.rawValue, clients: participants.count, rounds: rounds, localSteps: localSteps,
                 samplingRate: samplingRate, learningRate: learningRate, clipNorm: mode == .none ? nil : clipNorm,
-                noiseMultiplier: mode == .none ? nil : noiseMultiplier, seed: seed, model: run.model.architecture.name))
+                noiseMultiplier: mode == .none ? nil : noiseMultiplier, seed: seed, splitSeed: splitSeed,
+                model: run.model.architecture.name))
         if let output { try ReportWriter.write(report, to: output) }
         if format == .json {
             FileHandle.standardOutput.write(Data(try ReportWriter.json(report).utf8))
