@@ -153,43 +153,65 @@ public enum LedgerFile {
     }
 
     /// Creates a new ledger file holding only `header`, atomically (temporary file, fsync,
-    /// rename, fsync of the directory). Refuses to overwrite an existing file.
+    /// `link` into place, fsync of the directory). `link` fails if the path exists, so of two
+    /// processes creating the same ledger exactly one succeeds; the other gets `EEXIST`
+    /// and nothing is overwritten.
     static func create(path: String, header: Header) throws {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw PrivacyAccountingError.ledgerIO(path: path, operation: "create (file exists)", errno: EEXIST)
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        try writeDurably(path: temporary, bytes: try encodeRecord(header), truncateTo: nil, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        guard rename(temporary, path) == 0 else {
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try writeDurably(path: temporary, bytes: try encodeRecord(header), truncateTo: nil, flags: O_WRONLY | O_CREAT | O_EXCL)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
             let code = errno
-            unlink(temporary)
-            throw PrivacyAccountingError.ledgerIO(path: path, operation: "rename", errno: code)
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: code == EEXIST ? "create (file exists)" : "link", errno: code)
         }
         syncDirectory(of: path)
     }
 
     /// An exclusive advisory lock (`flock`) on a ledger file, held while a ``PrivacyLedger`` is
-    /// open so that two ledgers — in this process or another — cannot both spend from one budget.
+    /// open so that two ledgers — in this process or another — cannot both spend from one
+    /// budget. Spends are written through the locked descriptor itself, so they always land
+    /// in the file that is locked.
     final class Lock: Sendable {
         let descriptor: Int32
 
         init(path: String) throws {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let fd = open(path, O_RDWR | O_CLOEXEC)
             guard fd >= 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "open", errno: errno) }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 let code = errno
                 close(fd)
                 throw PrivacyAccountingError.ledgerIO(path: path, operation: "lock (the ledger is open elsewhere)", errno: code)
             }
+            // The path must still name the locked file (not one put in its place meanwhile).
+            var held = stat(), named = stat()
+            guard fstat(fd, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev else {
+                close(fd)
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lock (the file was replaced while opening)", errno: ESTALE)
+            }
             descriptor = fd
         }
 
         deinit { close(descriptor) }  // Closing releases the lock.
-    }
 
-    /// Appends `bytes` durably, first cutting the file back to `validLength` (dropping a torn record).
-    static func append(path: String, bytes: [UInt8], validLength: Int) throws {
-        try writeDurably(path: path, bytes: bytes, truncateTo: validLength, flags: O_WRONLY)
+        /// Appends `bytes` durably at `validLength`, first cutting off anything after it (a
+        /// torn record).
+        func append(_ bytes: [UInt8], at validLength: Int, path: String) throws {
+            guard ftruncate(descriptor, off_t(validLength)) == 0 else {
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "ftruncate", errno: errno)
+            }
+            var written = 0
+            try bytes.withUnsafeBytes { buffer in
+                while written < buffer.count {
+                    let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(validLength + written))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw PrivacyAccountingError.ledgerIO(path: path, operation: "write", errno: errno)
+                    }
+                    written += n
+                }
+            }
+            guard fsync(descriptor) == 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "fsync", errno: errno) }
+        }
     }
 
     private static func writeDurably(path: String, bytes: [UInt8], truncateTo length: Int?, flags: Int32) throws {

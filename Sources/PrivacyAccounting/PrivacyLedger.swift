@@ -117,7 +117,7 @@ public actor PrivacyLedger {
             sequence: entries.count + 1, event: event, label: label,
             time: Date().timeIntervalSince1970, epsilonAfter: after.epsilon)
         let record = try LedgerFile.encodeRecord(entry)
-        try LedgerFile.append(path: path, bytes: record, validLength: validLength)
+        try lock.append(record, at: validLength, path: path)
         validLength += record.count
         entries.append(entry)
         accountant = next

@@ -123,4 +123,32 @@ import Testing
         #expect(await ledger.spent.epsilon <= (seven + eight) / 2)
         #expect(try LedgerFile.read(path: path).entries.count == 7)
     }
+
+    /// Many creators racing for one path (two runs starting on the same ledger folder):
+    /// exactly one creates it, the others are told it exists, and nobody's file is replaced,
+    /// so the winner's lock and spends stay on the file everyone reads.
+    @Test func racingCreatorsNeverReplaceEachOther() async throws {
+        let path = Self.temporaryPath("raced.ledger")
+        let outcomes = await withTaskGroup(of: (PrivacyLedger?, Int32?).self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    do { return (try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5)), nil) } catch let error {
+                        if case PrivacyAccountingError.ledgerIO(_, _, let code) = error { return (nil, code) }
+                        return (nil, -1)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = outcomes.compactMap(\.0)
+        #expect(winners.count == 1)
+        #expect(outcomes.filter { $0.1 != nil }.allSatisfy { $0.1 == EEXIST })
+        let winner = try #require(winners.first)
+        try await winner.spend(.gaussian(noiseMultiplier: 10), label: "only")
+        // The file at the path is the locked one: a second opener is refused, the spend is there.
+        #expect(throws: PrivacyAccountingError.self) { try PrivacyLedger(openingAt: path) }
+        #expect(try LedgerFile.read(path: path).entries.map(\.label) == ["only"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(leftovers == ["raced.ledger"])
+    }
 }

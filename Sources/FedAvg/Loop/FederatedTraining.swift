@@ -169,8 +169,14 @@ public enum FederatedTraining {
     /// A ledger left by an earlier run is reopened, so its spends count against this run:
     /// a budget is per data set, not per run. Its budget must be the one asked for.
     private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget) throws -> PrivacyLedger {
-        guard FileManager.default.fileExists(atPath: path) else { return try PrivacyLedger(creatingAt: path, budget: budget) }
-        let ledger = try PrivacyLedger(openingAt: path)
+        let ledger: PrivacyLedger
+        do {
+            // Creating is atomic and never overwrites: if another run created the file first,
+            // this one opens it (and then waits its turn for the lock, or is refused).
+            return try PrivacyLedger(creatingAt: path, budget: budget)
+        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
+            ledger = try PrivacyLedger(openingAt: path)
+        }
         guard ledger.budget == budget else {
             throw FedAvgError.invalidParameter(
                 name: "budget",
