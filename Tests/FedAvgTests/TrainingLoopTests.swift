@@ -82,6 +82,20 @@ struct TrainingLoopTests {
         #expect(localRun.ledgerPaths.count == 4)
     }
 
+    /// At a low client rate some rounds sample one client or none; secure aggregation needs
+    /// two. Every client sends (the unsampled ones zeros), so no round aborts after it was
+    /// charged, and the records publish no sampled count.
+    @Test func centralModeWithSecureAggregationSurvivesSparseSampling() async throws {
+        let clients = try standardizedClients()
+        let configuration = TrainingConfiguration(
+            rounds: 12, localTraining: try LocalTraining(steps: 2, samplingRate: 0.2, learningRate: 0.5),
+            privacy: .central(clipNorm: 1, noiseMultiplier: 2, clientSamplingRate: 0.2),
+            budget: .init(epsilon: 50, delta: 1e-5), seed: 3)
+        let run = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 3))
+        #expect(run.rounds.count == 12)
+        #expect(run.rounds.allSatisfy { $0.participants == clients.count })
+    }
+
     @Test func privateRunWithoutBudgetIsRejected() async throws {
         var configuration = try dpConfiguration(rounds: 1, budget: 3, seed: 1)
         configuration.budget = nil

@@ -77,7 +77,8 @@ public enum FederatedTraining {
             let record = RoundRecord(
                 round: round, accuracy: Double(evaluations.reduce(0) { $0 + $1.correct }) / testCount,
                 siteAccuracies: Dictionary(uniqueKeysWithValues: evaluations.map { ($0.site, $0.accuracy) }),
-                loss: evaluations.reduce(0) { $0 + $1.loss } / testCount, epsilon: epsilon, participants: participants.count,
+                loss: evaluations.reduce(0) { $0 + $1.loss } / testCount, epsilon: epsilon,
+                participants: privacy.isCentral ? clients.count : participants.count,
                 uploadBytes: update.outcome?.uploadBytesPerClient ?? 0,
                 downloadBytes: modelBytes + (update.outcome?.downloadBytesPerClient ?? 0),
                 clientCryptoSeconds: update.outcome?.clientCryptoSeconds ?? 0,
@@ -99,6 +100,15 @@ public enum FederatedTraining {
     ) throws -> (mean: [Double], outcome: AggregationOutcome?) {
         let dimension = model.parameters.count
         var contributions: [[Double]] = []
+        if case .central = configuration.privacy {
+            // Every client sends; the unsampled ones send zeros. The aggregation then never
+            // runs short of clients, and neither the aggregate's shape nor the traffic tells
+            // who (or how many) were sampled: the amplification the ledger counts on.
+            let sampled = Set(participants)
+            for index in clients.indices where !sampled.contains(index) {
+                contributions.append([Double](repeating: 0, count: dimension + 1))
+            }
+        }
         for index in participants {
             var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)

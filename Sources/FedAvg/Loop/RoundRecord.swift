@@ -11,7 +11,8 @@ public struct RoundRecord: Sendable, Codable, Equatable {
     /// ε spent so far (the largest over the run's ledgers); infinite without privacy, written
     /// as null in JSON.
     public var epsilon: Double
-    /// Clients whose update was aggregated.
+    /// Clients whose update was aggregated. In the central mode every client sends (the
+    /// unsampled ones zeros), so this is all of them and the sampled count is not published.
     public var participants: Int
     /// Mean bytes a participating client uploaded.
     public var uploadBytes: Double

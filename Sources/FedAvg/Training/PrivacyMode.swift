@@ -33,6 +33,12 @@ public enum PrivacyMode: Sendable, Equatable {
         try GaussianNoise(noiseMultiplier: noiseMultiplier, clipNorm: 2 * clipNorm, dimension: dimension)
     }
 
+    /// Whether this is the central (DP-FedAvg) mode.
+    var isCentral: Bool {
+        if case .central = self { return true }
+        return false
+    }
+
     /// The event one round costs each ledger, given the local training schedule.
     func roundEvent(localTraining: LocalTraining) -> PrivacyEvent {
         switch self {
