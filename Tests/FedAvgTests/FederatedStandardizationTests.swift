@@ -27,7 +27,7 @@ struct FederatedStandardizationTests {
 
     @Test func summedStatisticsEqualPooledStatistics() throws {
         let reference = try pooled(seed: 9)
-        var clients = try HeartDisease.clients(seed: 9)
+        var clients = try HeartDisease.clients(seed: 9, preprocessing: .siteImputation)
         let (standardization, _) = try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
         for column in reference.means.indices {
             #expect(abs(standardization.means[column] - reference.means[column]) <= 1e-9 * max(1, abs(reference.means[column])))
@@ -37,7 +37,7 @@ struct FederatedStandardizationTests {
 
     @Test func secureAggregationGivesTheSameStandardization() throws {
         let reference = try pooled(seed: 9)
-        var clients = try HeartDisease.clients(seed: 9)
+        var clients = try HeartDisease.clients(seed: 9, preprocessing: .siteImputation)
         let (standardization, outcome) = try FederatedStandardization.standardize(
             &clients, aggregator: SecureAggregator(variant: .complete, seed: 4))
         #expect(outcome.errorBound < 1e-3)

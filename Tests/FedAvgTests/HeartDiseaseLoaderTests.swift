@@ -31,6 +31,24 @@ struct HeartDiseaseLoaderTests {
         #expect(!a[0].test.features.elementsEqual(c[0].test.features) { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 
+    /// The default features are a public function of each record alone: in [−1, 1], missing
+    /// values at 0 with their indicator set, and a record's features unchanged when the other
+    /// records of its site are dropped (what DP-SGD's record-level guarantee needs).
+    @Test func publicRangeFeaturesDependOnTheirOwnRecordOnly() throws {
+        let sites = try HeartDisease.preparedSites(sites: [.switzerland], seed: 4, testFraction: 0.2, directory: nil, preprocessing: .publicRanges)
+        let training = sites[0].training
+        #expect(training.features.allSatisfy { !$0.isNaN && (-1...1).contains($0) })
+        let raw = try HeartDiseaseFile.load(.switzerland)
+        let alone = HeartDisease.scaledToPublicRanges(raw.subset([0]))
+        let together = HeartDisease.scaledToPublicRanges(raw)
+        #expect(alone.features.elementsEqual(together.features.prefix(13)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        // Switzerland never measured cholesterol: 0 with the indicator set, for every record.
+        let cholesterolIndicator = 13 + HeartDiseaseFile.optionalAttributes.firstIndex(of: 4)!
+        for row in 0..<training.count {
+            #expect(training.features[row * 23 + 4] == 0 && training.features[row * 23 + cholesterolIndicator] == 1)
+        }
+    }
+
     @Test func imputationUsesTheTrainingMedianAndAddsIndicators() {
         let nan = Double.nan
         let training = LocalDataset(features: [1, 10, nan, 20, 3, nan, 5, 40], labels: [0, 1, 0, 1], dimension: 2)
@@ -44,7 +62,7 @@ struct HeartDiseaseLoaderTests {
 
     @Test func anAttributeASiteNeverObservedBecomesTheFederatedMean() throws {
         // Switzerland records no cholesterol (all zeros in the file, read as missing).
-        var clients = try HeartDisease.clients(sites: [.cleveland, .switzerland], seed: 3)
+        var clients = try HeartDisease.clients(sites: [.cleveland, .switzerland], seed: 3, preprocessing: .siteImputation)
         let sites = try HeartDisease.preparedSites(sites: [.switzerland], seed: 3, testFraction: 0.2, directory: nil)
         #expect(sites[0].training.features.enumerated().allSatisfy { $0.offset % 23 != 4 || $0.element.isNaN })
         try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())

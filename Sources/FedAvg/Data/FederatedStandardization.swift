@@ -1,5 +1,10 @@
 /// Standardization whose statistics are summed by an aggregator, so no site reveals its
 /// own sums (under secure aggregation) and no record is ever pooled.
+///
+/// The statistics are exact: every record's standardized features then depend on all other
+/// records. That is fine for non-private training and voids a differentially private one's
+/// guarantee (adding a record would move every other record's gradient), so private runs
+/// train on ``HeartDisease/Preprocessing/publicRanges`` features without it.
 public enum FederatedStandardization {
     /// A public bound on every entry of a statistics contribution (|Σx²| of a site), which
     /// quantizing aggregators need to size their grid.

@@ -3,9 +3,23 @@ import Sodium
 
 /// The UCI Heart Disease data (vendored, CC BY 4.0) as four federated clients.
 public enum HeartDisease {
+    /// How records become features.
+    public enum Preprocessing: Sendable {
+        /// Every attribute clamped to its public range and scaled to [−1, 1], a missing value
+        /// set to 0 (the middle of its range), plus the missing-value indicators. Each record
+        /// is transformed on its own by a public function, so adding or removing a record
+        /// changes no other record's features: what DP-SGD's record-level guarantee assumes.
+        case publicRanges
+        /// Missing values replaced by the median of the site's own training values, plus the
+        /// indicators, in the files' units (then ``FederatedStandardization``). Every record
+        /// then depends on all the others through the medians and the federated means and
+        /// deviations, which voids a record-level guarantee: for non-private runs only.
+        case siteImputation
+    }
+
     /// Loads each site's records, splits them into train and test parts stratified by label
-    /// (seeded), learns each site's imputation from its own training part, and appends the
-    /// missing-value indicators. The clients are not yet standardized: pass them to
+    /// (seeded), and turns them into features by `preprocessing`. With ``Preprocessing/siteImputation``
+    /// the clients are not yet standardized: pass them to
     /// ``FederatedStandardization/standardize(_:aggregator:)``.
     ///
     /// - Parameters:
@@ -13,18 +27,21 @@ public enum HeartDisease {
     ///   - seed: seed of the splits.
     ///   - testFraction: share of each label held out at each site.
     ///   - directory: a folder with the processed files (default: the bundled copy).
+    ///   - preprocessing: public-range scaling (the default, valid under differential
+    ///     privacy) or imputation from the site's own data.
     /// - Throws: ``FedAvgError`` for a bad fraction or a malformed file.
     public static func clients(
-        sites: [HeartDiseaseSite] = HeartDiseaseSite.allCases, seed: UInt64, testFraction: Double = 0.2, directory: URL? = nil
+        sites: [HeartDiseaseSite] = HeartDiseaseSite.allCases, seed: UInt64, testFraction: Double = 0.2, directory: URL? = nil,
+        preprocessing: Preprocessing = .publicRanges
     ) throws -> [SiteClient] {
-        try preparedSites(sites: sites, seed: seed, testFraction: testFraction, directory: directory).map {
+        try preparedSites(sites: sites, seed: seed, testFraction: testFraction, directory: directory, preprocessing: preprocessing).map {
             SiteClient(name: $0.site.rawValue, training: $0.training, test: $0.test)
         }
     }
 
-    /// Each site's imputed training and test records (what a client is built from).
+    /// Each site's preprocessed training and test records (what a client is built from).
     static func preparedSites(
-        sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?
+        sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?, preprocessing: Preprocessing = .siteImputation
     ) throws -> [(site: HeartDiseaseSite, training: LocalDataset, test: LocalDataset)] {
         guard testFraction > 0, testFraction < 1 else {
             throw FedAvgError.invalidParameter(name: "testFraction", reason: "must be in (0, 1), got \(testFraction)")
@@ -37,9 +54,31 @@ public enum HeartDisease {
             var generator = ChaChaRandom(seed: seed &+ 0x5157_0000 &+ UInt64(index))
             let split = StratifiedSplit.indices(labels: records.labels, testFraction: testFraction, using: &generator)
             let training = records.subset(split.train), test = records.subset(split.test)
-            let imputation = Imputation(training: training, indicatorColumns: HeartDiseaseFile.optionalAttributes)
-            return (site, imputation.apply(to: training), imputation.apply(to: test))
+            switch preprocessing {
+            case .siteImputation:
+                let imputation = Imputation(training: training, indicatorColumns: HeartDiseaseFile.optionalAttributes)
+                return (site, imputation.apply(to: training), imputation.apply(to: test))
+            case .publicRanges:
+                let imputation = Imputation(
+                    fillValues: [Double](repeating: 0, count: training.dimension), indicatorColumns: HeartDiseaseFile.optionalAttributes)
+                return (site, imputation.apply(to: scaledToPublicRanges(training)), imputation.apply(to: scaledToPublicRanges(test)))
+            }
         }
+    }
+
+    /// Every attribute clamped to ``HeartDiseaseFile/publicRanges`` and mapped onto [−1, 1];
+    /// missing values stay missing.
+    static func scaledToPublicRanges(_ data: LocalDataset) -> LocalDataset {
+        var scaled = data
+        let ranges = HeartDiseaseFile.publicRanges
+        for index in scaled.features.indices {
+            let value = scaled.features[index]
+            guard !value.isNaN else { continue }
+            let range = ranges[index % data.dimension]
+            let clamped = min(max(value, range.lowerBound), range.upperBound)
+            scaled.features[index] = 2 * (clamped - range.lowerBound) / (range.upperBound - range.lowerBound) - 1
+        }
+        return scaled
     }
 
     /// Names of the features after imputation: the 13 attributes, then one `<name>_missing`

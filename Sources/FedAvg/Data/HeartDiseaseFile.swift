@@ -6,6 +6,16 @@ enum HeartDiseaseFile {
     static let attributeNames = [
         "age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang", "oldpeak", "slope", "ca", "thal",
     ]
+    /// Public bounds of every attribute, in the files' units, fixed from the attribute
+    /// descriptions (`heart-disease.names`) and clinical plausibility — never from the
+    /// records, so scaling by them reveals nothing about any patient: age 18–90 years, sex
+    /// 0–1, chest-pain type 1–4, resting blood pressure 80–200 mm Hg, cholesterol 100–600
+    /// mg/dl, fasting blood sugar 0–1, resting ECG 0–2, maximum heart rate 60–210 bpm,
+    /// exercise angina 0–1, ST depression −3–7 mm, slope 1–3, vessels 0–3, thal 3–7.
+    static let publicRanges: [ClosedRange<Double>] = [
+        18...90, 0...1, 1...4, 80...200, 100...600, 0...1, 0...2, 60...210, 0...1, -3...7, 1...3, 0...3, 3...7,
+    ]
+
     /// Attributes that may be missing at some site (they get a missing-value indicator).
     /// The schema fixes this list, so every site has the same feature layout without sharing data.
     static let optionalAttributes = Array(3..<13)

@@ -1,14 +1,22 @@
-/// Missing-value handling that uses only the site's own training records.
+/// Missing-value handling: fixed public fill values, or values learned from the site's own
+/// training records only.
 ///
 /// Each optional attribute (``HeartDiseaseFile/optionalAttributes``) gets a 0/1 indicator
-/// column appended, and its missing values are replaced by the median of the site's observed
-/// training values. An attribute the site never observed stays NaN here; standardization
-/// later sets it to 0, i.e. to the federated mean.
+/// column appended, and its missing values are replaced by the fill value: a public constant,
+/// or the median of the site's observed training values. An attribute the site never
+/// observed stays NaN under the latter; standardization later sets it to 0, i.e. to the
+/// federated mean.
 struct Imputation: Sendable {
     /// Per input column, the value that replaces a missing one (NaN when none was observed).
     let fillValues: [Double]
     /// Columns that receive a missing-value indicator.
     let indicatorColumns: [Int]
+
+    /// Fixed fill values (public constants: nothing is learned from the records).
+    init(fillValues: [Double], indicatorColumns: [Int]) {
+        self.fillValues = fillValues
+        self.indicatorColumns = indicatorColumns
+    }
 
     /// Learns the fill values from `training`.
     init(training: LocalDataset, indicatorColumns: [Int]) {

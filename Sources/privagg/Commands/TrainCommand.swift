@@ -118,7 +118,10 @@ struct TrainCommand: AsyncParsableCommand {
                 count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
         }
         let chosen = try AggregatorFactory.make(aggregator, seed: seed)
-        try FederatedStandardization.standardize(&participants, aggregator: chosen)
+        // Standardizing from all records' statistics would make every record's features depend
+        // on every other record, voiding a record- or client-level guarantee; private runs
+        // train on the public-range features as they are.
+        if privacy == .none { try FederatedStandardization.standardize(&participants, aggregator: chosen) }
         let mode: PrivacyMode
         switch privacy {
         case .none: mode = .none
