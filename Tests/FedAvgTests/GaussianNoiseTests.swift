@@ -23,6 +23,15 @@ struct GaussianNoiseTests {
         #expect(noise.standardDeviation < 3 * 2 * 0.5 * 1.001)
     }
 
+    /// Central noise covers the quantization a secure aggregator applies before it: a client's
+    /// quantized update can exceed S by one grid step per entry.
+    @Test func centralNoiseCoversTheAggregatorsQuantization() {
+        #expect(FederatedTraining.centralSensitivity(clipNorm: 1, errorBound: 0, contributors: 10, dimension: 21) == 1)
+        let step = 0.0049
+        let sensitivity = FederatedTraining.centralSensitivity(clipNorm: 1, errorBound: 10 * step, contributors: 10, dimension: 21)
+        #expect(abs(sensitivity - (1 + step * 21.0.squareRoot())) < 1e-12)
+    }
+
     @Test func releasesLieOnTheGridEvenForOffGridInputs() throws {
         var generator = ChaChaRandom(seed: 12)
         // 1/3 is not a multiple of the grid step, so input + noise would not be either.

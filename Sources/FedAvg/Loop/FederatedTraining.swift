@@ -146,13 +146,23 @@ public enum FederatedTraining {
             // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
             var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF }
             var noisy = Array(sum[0..<dimension])
-            try GaussianNoise(noiseMultiplier: sigma, clipNorm: clip, dimension: dimension).addNoise(to: &noisy, using: &generator)
+            let sensitivity = centralSensitivity(
+                clipNorm: clip, errorBound: outcome?.errorBound ?? 0, contributors: contributions.count, dimension: dimension)
+            try GaussianNoise(noiseMultiplier: sigma, clipNorm: sensitivity, dimension: dimension).addNoise(to: &noisy, using: &generator)
             let denominator = rate * Double(clients.count)
             return (noisy.map { $0 / denominator }, outcome)
         }
         let totalWeight = sum[dimension]
         guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }
         return ((0..<dimension).map { sum[$0] / totalWeight }, outcome)
+    }
+
+    /// The L2 sensitivity of the aggregated sum to one client in the central mode: its clipped
+    /// update (norm ≤ S) after the aggregator's quantization, which moves each of the d
+    /// entries by at most one grid step (the outcome's error bound over the contributors).
+    static func centralSensitivity(clipNorm: Double, errorBound: Double, contributors: Int, dimension: Int) -> Double {
+        guard contributors > 0, errorBound > 0 else { return clipNorm }
+        return clipNorm + errorBound / Double(contributors) * Double(dimension).squareRoot()
     }
 
     private static func clipCoordinates(_ vector: inout [Double], to bound: Double) {
