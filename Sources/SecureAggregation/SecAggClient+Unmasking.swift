@@ -62,7 +62,13 @@ extension SecAggClient {
             keyShares.append(RevealedShare(owner: owner, values: held.key))
         }
         state = .finished
-        heldShares = [:]
+        // The shares are secrets of other clients: wiped, not just dropped.
+        for owner in Array(heldShares.keys) {
+            if var shares = heldShares.removeValue(forKey: owner) {
+                SecureMemory.wipe(&shares.selfMask)
+                SecureMemory.wipe(&shares.key)
+            }
+        }
         return UnmaskingResponse(round: configuration.round, sender: id, selfMaskShares: selfMaskShares, keyShares: keyShares)
     }
 }

@@ -20,7 +20,9 @@ public struct ChaChaRandom: RandomNumberGenerator, Sendable {
     public init<Seed: Collection>(seed: Seed, stream: UInt64 = 0) throws(SodiumError) where Seed.Element == UInt8 {
         try requireLength(seed, Self.seedByteCount, "ChaChaRandom seed")
         Libsodium.ensureInitialized()
-        storage = Storage(key: Array(seed), stream: stream)
+        var key = Array(seed)
+        defer { SecureMemory.wipe(&key) }
+        storage = Storage(key: key, stream: stream)
     }
 
     /// A generator whose key is the secret `seed` (32 bytes).
