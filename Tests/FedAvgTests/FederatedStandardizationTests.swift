@@ -6,7 +6,7 @@ import Testing
 struct FederatedStandardizationTests {
     /// Means and population deviations of the pooled training records (observed values only).
     private func pooled(seed: UInt64) throws -> (means: [Double], deviations: [Double]) {
-        let sites = try HeartDisease.preparedSites(sites: HeartDiseaseSite.allCases, seed: seed, testFraction: 0.2, directory: nil)
+        let sites = try HeartDisease.preparedSites(sites: HeartDiseaseSite.allCases, seed: seed, testFraction: 0.2, directory: nil, preprocessing: .siteImputation)
         let dimension = sites[0].training.dimension
         var means: [Double] = [], deviations: [Double] = []
         for column in 0..<dimension {

@@ -24,9 +24,9 @@ struct HeartDiseaseLoaderTests {
     }
 
     @Test func splitDependsOnTheSeed() throws {
-        let a = try HeartDisease.preparedSites(sites: [.cleveland], seed: 1, testFraction: 0.2, directory: nil)
-        let b = try HeartDisease.preparedSites(sites: [.cleveland], seed: 1, testFraction: 0.2, directory: nil)
-        let c = try HeartDisease.preparedSites(sites: [.cleveland], seed: 2, testFraction: 0.2, directory: nil)
+        let a = try HeartDisease.preparedSites(sites: [.cleveland], seed: 1, testFraction: 0.2, directory: nil, preprocessing: .siteImputation)
+        let b = try HeartDisease.preparedSites(sites: [.cleveland], seed: 1, testFraction: 0.2, directory: nil, preprocessing: .siteImputation)
+        let c = try HeartDisease.preparedSites(sites: [.cleveland], seed: 2, testFraction: 0.2, directory: nil, preprocessing: .siteImputation)
         #expect(a[0].test.features.elementsEqual(b[0].test.features) { $0 == $1 || ($0.isNaN && $1.isNaN) })
         #expect(!a[0].test.features.elementsEqual(c[0].test.features) { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
@@ -63,7 +63,7 @@ struct HeartDiseaseLoaderTests {
     @Test func anAttributeASiteNeverObservedBecomesTheFederatedMean() throws {
         // Switzerland records no cholesterol (all zeros in the file, read as missing).
         var clients = try HeartDisease.clients(sites: [.cleveland, .switzerland], seed: 3, preprocessing: .siteImputation)
-        let sites = try HeartDisease.preparedSites(sites: [.switzerland], seed: 3, testFraction: 0.2, directory: nil)
+        let sites = try HeartDisease.preparedSites(sites: [.switzerland], seed: 3, testFraction: 0.2, directory: nil, preprocessing: .siteImputation)
         #expect(sites[0].training.features.enumerated().allSatisfy { $0.offset % 23 != 4 || $0.element.isNaN })
         try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
         let statistics = clients[1].statisticsContribution()

@@ -41,7 +41,7 @@ public enum HeartDisease {
 
     /// Each site's preprocessed training and test records (what a client is built from).
     static func preparedSites(
-        sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?, preprocessing: Preprocessing = .siteImputation
+        sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?, preprocessing: Preprocessing
     ) throws -> [(site: HeartDiseaseSite, training: LocalDataset, test: LocalDataset)] {
         guard testFraction > 0, testFraction < 1 else {
             throw FedAvgError.invalidParameter(name: "testFraction", reason: "must be in (0, 1), got \(testFraction)")

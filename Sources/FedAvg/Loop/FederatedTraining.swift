@@ -192,7 +192,7 @@ public enum FederatedTraining {
         let ledger: PrivacyLedger
         do {
             // Creating is atomic and never overwrites: if another run created the file first,
-            // this one opens it (and then waits its turn for the lock, or is refused).
+            // this one opens it (refused while that run still holds the lock).
             return try PrivacyLedger(creatingAt: path, budget: budget)
         } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
             ledger = try PrivacyLedger(openingAt: path)
