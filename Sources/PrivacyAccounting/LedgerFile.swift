@@ -158,7 +158,7 @@ public enum LedgerFile {
     /// and nothing is overwritten.
     static func create(path: String, header: Header) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try writeDurably(path: temporary, bytes: try encodeRecord(header), truncateTo: nil, flags: O_WRONLY | O_CREAT | O_EXCL)
+        try writeDurably(path: temporary, bytes: try encodeRecord(header), flags: O_WRONLY | O_CREAT | O_EXCL)
         defer { unlink(temporary) }
         guard link(temporary, path) == 0 else {
             let code = errno
@@ -199,37 +199,23 @@ public enum LedgerFile {
             guard ftruncate(descriptor, off_t(validLength)) == 0 else {
                 throw PrivacyAccountingError.ledgerIO(path: path, operation: "ftruncate", errno: errno)
             }
-            var written = 0
-            try bytes.withUnsafeBytes { buffer in
-                while written < buffer.count {
-                    let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(validLength + written))
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw PrivacyAccountingError.ledgerIO(path: path, operation: "write", errno: errno)
-                    }
-                    written += n
-                }
-            }
-            guard fsync(descriptor) == 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "fsync", errno: errno) }
+            try LedgerFile.writeFully(descriptor, bytes, at: validLength, path: path)
         }
     }
 
-    private static func writeDurably(path: String, bytes: [UInt8], truncateTo length: Int?, flags: Int32) throws {
+    private static func writeDurably(path: String, bytes: [UInt8], flags: Int32) throws {
         let fd = open(path, flags | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PrivacyAccountingError.ledgerIO(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
-        if let length {
-            guard ftruncate(fd, off_t(length)) == 0 else {
-                throw PrivacyAccountingError.ledgerIO(path: path, operation: "ftruncate", errno: errno)
-            }
-            guard lseek(fd, off_t(length), SEEK_SET) >= 0 else {
-                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lseek", errno: errno)
-            }
-        }
+        try writeFully(fd, bytes, at: 0, path: path)
+    }
+
+    /// Writes all of `bytes` at `offset` (retrying short and interrupted writes), then fsyncs.
+    static func writeFully(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
         var written = 0
         try bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                let n = pwrite(fd, buffer.baseAddress! + written, buffer.count - written, off_t(offset + written))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw PrivacyAccountingError.ledgerIO(path: path, operation: "write", errno: errno)

@@ -61,16 +61,21 @@ extension ModularVector {
         try add(ModularVector(packed: bytes, count: count, bitWidth: bitWidth))
     }
 
+    /// Checks that the bits after the last of `count` packed entries are zero: one encoding per vector.
+    static func checkPadding(_ bytes: ArraySlice<UInt8>, count: Int, bitWidth: Int) throws(SecAggError) {
+        let usedBits = count * bitWidth
+        if usedBits % 8 != 0, let last = bytes.last, last >> UInt8(usedBits % 8) != 0 {
+            throw .malformedMessage("non-zero padding bits after the last entry")
+        }
+    }
+
     /// Reads `count` entries of `bitWidth` bits from `bytes` (the output of `packed()`).
     init(packed bytes: ArraySlice<UInt8>, count: Int, bitWidth: Int) throws(SecAggError) {
         try Self.validate(bitWidth: bitWidth, count: count)
         guard bytes.count == Self.packedByteCount(count: count, bitWidth: bitWidth) else {
             throw .malformedMessage("\(count) entries of \(bitWidth) bits need \(Self.packedByteCount(count: count, bitWidth: bitWidth)) bytes, got \(bytes.count)")
         }
-        let usedBits = count * bitWidth
-        if usedBits % 8 != 0, let last = bytes.last, last >> UInt8(usedBits % 8) != 0 {
-            throw .malformedMessage("non-zero padding bits after the last entry")
-        }
+        try Self.checkPadding(bytes, count: count, bitWidth: bitWidth)
         if bitWidth == 32 {
             var words = [UInt32](repeating: 0, count: count)
             bytes.withUnsafeBytes { source in

@@ -65,10 +65,7 @@ public struct MaskedInput: SecAggMessage {
                 throw .malformedMessage("\(count) entries of \(bitWidth) bits need \(byteCount) bytes, \(reader.remaining) left")
             }
             // Checked here, before the server touches its running sum.
-            let usedBits = count * bitWidth
-            if usedBits % 8 != 0, let last = bytes.last, last >> UInt8(usedBits % 8) != 0 {
-                throw .malformedMessage("non-zero padding bits after the last entry")
-            }
+            try ModularVector.checkPadding(bytes[reader.offset...], count: count, bitWidth: bitWidth)
             round = reader.round
             payload = reader.offset..<bytes.count
         }
