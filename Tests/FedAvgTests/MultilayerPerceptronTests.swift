@@ -4,7 +4,9 @@ import Testing
 @testable import FedAvg
 
 @Suite("One-hidden-layer perceptron")
-struct MultilayerPerceptronTests {
+final class MultilayerPerceptronTests: Sendable {
+    let ledgers = TemporaryLedgers()
+
     private func cleveland() throws -> SiteClient {
         var clients = try HeartDisease.clients(sites: [.cleveland], seed: 3)
         try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
@@ -54,7 +56,7 @@ struct MultilayerPerceptronTests {
             rounds: 30, localTraining: try LocalTraining(steps: 10, samplingRate: 0.1, learningRate: 0.5),
             privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 3), budget: .init(epsilon: 3, delta: 1e-5),
             model: .multilayerPerceptron(hiddenUnits: 8), seed: 7)
-        let run = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+        let run = try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
         #expect(run.model.architecture == .multilayerPerceptron(hiddenUnits: 8))
         #expect(run.model.parameters.count == 8 * (clients[0].featureCount + 2) + 1)
         #expect(run.stopReason == nil)
@@ -72,7 +74,7 @@ struct MultilayerPerceptronTests {
             privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 3), budget: .init(epsilon: 3, delta: 1e-5), ledgerDirectory: folder,
             model: .multilayerPerceptron(hiddenUnits: 0), seed: 7)
         await #expect(throws: FedAvgError.self) {
-            try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+            try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
         }
         #expect((try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty ?? true)
     }

@@ -4,7 +4,9 @@ import Testing
 @testable import FedAvg
 
 @Suite("Training loop")
-struct TrainingLoopTests {
+final class TrainingLoopTests: Sendable {
+    let ledgers = TemporaryLedgers()
+
     private func standardizedClients(seed: UInt64 = 7) throws -> [SiteClient] {
         var clients = try HeartDisease.clients(seed: seed)
         try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
@@ -20,14 +22,14 @@ struct TrainingLoopTests {
     @Test func sameSeedSameRun() async throws {
         let clients = try standardizedClients()
         let configuration = try dpConfiguration(rounds: 5, budget: 3, seed: 42)
-        let first = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
-        let second = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
+        let first = try await ledgers.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
+        let second = try await ledgers.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 1))
         #expect(first.model == second.model)
         #expect(first.rounds.map(\.accuracy) == second.rounds.map(\.accuracy))
         #expect(first.rounds.map(\.epsilon) == second.rounds.map(\.epsilon))
         var other = configuration
         other.seed = 43
-        let third = try await FederatedTraining.run(clients: clients, configuration: other, aggregator: SecureAggregator(seed: 1))
+        let third = try await ledgers.run(clients: clients, configuration: other, aggregator: SecureAggregator(seed: 1))
         #expect(third.model != first.model)
     }
 
@@ -36,7 +38,7 @@ struct TrainingLoopTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = try dpConfiguration(rounds: 30, budget: 1.0, seed: 3)
         configuration.ledgerDirectory = directory
-        let run = try await FederatedTraining.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
+        let run = try await ledgers.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
         let reason = try #require(run.stopReason)
         #expect(reason.contains("privacy budget reached"))
         #expect(run.rounds.count >= 1 && run.rounds.count < 30)
@@ -53,7 +55,7 @@ struct TrainingLoopTests {
     }
 
     @Test func dpSGDMatchesTheAccountantAndStaysAccurate() async throws {
-        let run = try await FederatedTraining.run(
+        let run = try await ledgers.run(
             clients: try standardizedClients(), configuration: try dpConfiguration(rounds: 30, budget: 3, seed: 7), aggregator: PlainAggregator())
         let expected = try RDPAccountant().composing(.dpSGD(samplingRate: 0.1, noiseMultiplier: 3, steps: 300)).epsilon(delta: 1e-5).epsilon
         #expect(abs(run.epsilon - expected) < 1e-9)
@@ -68,7 +70,7 @@ struct TrainingLoopTests {
         let central = TrainingConfiguration(
             rounds: 4, localTraining: local, privacy: .central(clipNorm: 1, noiseMultiplier: 2, clientSamplingRate: 0.5),
             budget: .init(epsilon: 50, delta: 1e-5), seed: 1)
-        let centralRun = try await FederatedTraining.run(clients: clients, configuration: central, aggregator: PlainAggregator())
+        let centralRun = try await ledgers.run(clients: clients, configuration: central, aggregator: PlainAggregator())
         let centralExpected = try RDPAccountant()
             .composing(.poissonSampled(rate: 0.5, event: .gaussian(noiseMultiplier: 2)), count: 4).epsilon(delta: 1e-5).epsilon
         #expect(abs(centralRun.epsilon - centralExpected) < 1e-9)
@@ -76,7 +78,7 @@ struct TrainingLoopTests {
 
         var localDP = central
         localDP.privacy = .local(clipNorm: 1, noiseMultiplier: 2)
-        let localRun = try await FederatedTraining.run(clients: clients, configuration: localDP, aggregator: PlainAggregator())
+        let localRun = try await ledgers.run(clients: clients, configuration: localDP, aggregator: PlainAggregator())
         let localExpected = try RDPAccountant().composing(.gaussian(noiseMultiplier: 2), count: 4).epsilon(delta: 1e-5).epsilon
         #expect(abs(localRun.epsilon - localExpected) < 1e-9)
         #expect(localRun.ledgerPaths.count == 4)
@@ -91,7 +93,7 @@ struct TrainingLoopTests {
             rounds: 12, localTraining: try LocalTraining(steps: 2, samplingRate: 0.2, learningRate: 0.5),
             privacy: .central(clipNorm: 1, noiseMultiplier: 2, clientSamplingRate: 0.2),
             budget: .init(epsilon: 50, delta: 1e-5), seed: 3)
-        let run = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 3))
+        let run = try await ledgers.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 3))
         #expect(run.rounds.count == 12)
         #expect(run.rounds.allSatisfy { $0.participants == clients.count })
     }
@@ -100,12 +102,12 @@ struct TrainingLoopTests {
         var configuration = try dpConfiguration(rounds: 1, budget: 3, seed: 1)
         configuration.budget = nil
         await #expect(throws: FedAvgError.self) {
-            try await FederatedTraining.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
+            try await ledgers.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
         }
     }
 
     @Test func roundRecordsCarryCosts() async throws {
-        let run = try await FederatedTraining.run(
+        let run = try await ledgers.run(
             clients: try standardizedClients(), configuration: try dpConfiguration(rounds: 2, budget: 3, seed: 2), aggregator: SecureAggregator(seed: 2))
         let record = try #require(run.rounds.first)
         #expect(record.uploadBytes > 8 * 25)
@@ -116,15 +118,17 @@ struct TrainingLoopTests {
 }
 
 @Suite("Training loop without a seed")
-struct UnseededTrainingTests {
+final class UnseededTrainingTests: Sendable {
+    let ledgers = TemporaryLedgers()
+
     @Test func unseededRunsDrawFreshRandomness() async throws {
         var clients = try HeartDisease.clients(seed: 1)
         try FederatedStandardization.standardize(&clients, aggregator: PlainAggregator())
         let configuration = TrainingConfiguration(
             rounds: 2, localTraining: try LocalTraining(steps: 3, samplingRate: 0.1, learningRate: 0.5),
             privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 1), budget: .init(epsilon: 100, delta: 1e-5), seed: nil)
-        let first = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
-        let second = try await FederatedTraining.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+        let first = try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
+        let second = try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
         // Two independent noisy runs coincide with probability 0.
         #expect(first.model != second.model)
     }

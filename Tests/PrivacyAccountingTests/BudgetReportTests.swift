@@ -57,7 +57,9 @@ import Testing
     }
 
     @Test func ledgerReportListsEverySpend() async throws {
-        let path = LedgerTests.temporaryPath("report.jsonl")
+        let scratch = ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("report.jsonl")
         let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 4, delta: 1e-6))
         try await ledger.spend(.gaussian(noiseMultiplier: 8), label: "mean, age")
         try await ledger.spend(.gaussian(noiseMultiplier: 8), label: "mean \"income\"")

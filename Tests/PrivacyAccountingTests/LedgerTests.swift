@@ -2,17 +2,30 @@ import Foundation
 import Testing
 @testable import PrivacyAccounting
 
-@Suite struct LedgerTests {
-    static func temporaryPath(_ name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledger-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent(name).path
+/// A scratch folder removed when the test that made it ends (each test runs on its own suite
+/// instance), so ledger tests leave nothing in the system's temporary directory.
+final class ScratchFolder: Sendable {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledger-\(UUID().uuidString)")
+
+    init() { try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// A path for `name` in its own subfolder (several ledgers per test stay apart).
+    func path(_ name: String) -> String {
+        let folder = url.appendingPathComponent(UUID().uuidString)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(name).path
     }
+}
+
+@Suite final class LedgerTests: Sendable {
+    let scratch = ScratchFolder()
 
     static let step = PrivacyEvent.dpSGD(samplingRate: 0.01, noiseMultiplier: 1.1, steps: 100)
 
     @Test func reopeningRecoversEveryCommittedSpend() async throws {
-        let path = Self.temporaryPath("ledger.jsonl")
+        let path = scratch.path("ledger.jsonl")
         var ledger: PrivacyLedger? = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 5, delta: 1e-5))
         try await ledger!.spend(Self.step, label: "epoch 1")
         try await ledger!.spend(.laplace(scale: 10, sensitivity: 1), label: "count")
@@ -30,7 +43,7 @@ import Testing
     }
 
     @Test func spendBeyondTheBudgetIsRefusedAndWritesNothing() async throws {
-        let path = Self.temporaryPath("ledger.jsonl")
+        let path = scratch.path("ledger.jsonl")
         let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5))
         try await ledger.spend(.gaussian(noiseMultiplier: 10))
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -48,14 +61,14 @@ import Testing
     /// Cut the file at every byte offset inside its last record: every cut must reopen to the
     /// history without that record, and the next spend must replace the torn bytes cleanly.
     @Test func tornLastRecordIsIgnoredAtEveryByteOffset() async throws {
-        let path = Self.temporaryPath("ledger.jsonl")
+        let path = scratch.path("ledger.jsonl")
         let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
         try await ledger.spend(.gaussian(noiseMultiplier: 20))
         let committedLength = try Data(contentsOf: URL(fileURLWithPath: path)).count
         try await ledger.spend(.gaussian(noiseMultiplier: 30))
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         let firstOnly = try LedgerFile.read(path: path).entries.prefix(1)
-        let cutPath = Self.temporaryPath("cut.jsonl")
+        let cutPath = scratch.path("cut.jsonl")
         for cut in committedLength..<full.count {
             try full.prefix(cut).write(to: URL(fileURLWithPath: cutPath))
             let contents = try LedgerFile.read(path: cutPath)
@@ -75,7 +88,7 @@ import Testing
     }
 
     @Test func corruptMiddleRecordIsATypedError() async throws {
-        let path = Self.temporaryPath("ledger.jsonl")
+        let path = scratch.path("ledger.jsonl")
         var ledger: PrivacyLedger? = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5))
         try await ledger!.spend(.gaussian(noiseMultiplier: 20))
         try await ledger!.spend(.gaussian(noiseMultiplier: 30))
@@ -97,7 +110,7 @@ import Testing
     /// A header with a valid checksum but an impossible budget is corrupt, not a budget.
     @Test(arguments: [(-1.0, 1e-5), (1.0, 0.0), (1.0, 2.0), (1.0, -1e-5)])
     func checksummedButImpossibleBudgetIsCorrupt(epsilon: Double, delta: Double) throws {
-        let path = Self.temporaryPath("forged.jsonl")
+        let path = scratch.path("forged.jsonl")
         let header = LedgerFile.Header(epsilon: epsilon, delta: delta, neighboringRelation: .addOrRemoveOne)
         try Data(try LedgerFile.encodeRecord(header)).write(to: URL(fileURLWithPath: path))
         #expect(throws: PrivacyAccountingError.self) { try LedgerFile.read(path: path) }
@@ -106,7 +119,7 @@ import Testing
 
     /// 40 concurrent spends of an event of which exactly k fit: exactly k commit.
     @Test func concurrentSpendsNeverOvershoot() async throws {
-        let path = Self.temporaryPath("ledger.jsonl")
+        let path = scratch.path("ledger.jsonl")
         let event = PrivacyEvent.gaussian(noiseMultiplier: 5)
         // The largest k with ε(k events) ≤ budget, for budget chosen between k = 7 and 8.
         var accountant = RDPAccountant()
@@ -128,7 +141,7 @@ import Testing
     /// exactly one creates it, the others are told it exists, and nobody's file is replaced,
     /// so the winner's lock and spends stay on the file everyone reads.
     @Test func racingCreatorsNeverReplaceEachOther() async throws {
-        let path = Self.temporaryPath("raced.ledger")
+        let path = scratch.path("raced.ledger")
         let outcomes = await withTaskGroup(of: (PrivacyLedger?, Int32?).self) { group in
             for _ in 0..<16 {
                 group.addTask {

@@ -17,6 +17,14 @@ func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil) throws -> P
     process.standardOutput = output
     process.standardError = error
     process.standardInput = FileHandle.nullDevice
+    // The child's temporary files (ledgers of runs without --output) go to a folder of its
+    // own, removed when it exits, so test runs leave nothing in the system's TMPDIR.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    var environment = ProcessInfo.processInfo.environment
+    environment["TMPDIR"] = scratch.path
+    process.environment = environment
     try process.run()
     // Read both pipes before waiting so a chatty child cannot fill a pipe and block.
     let outData = output.fileHandleForReading.readDataToEndOfFile()
