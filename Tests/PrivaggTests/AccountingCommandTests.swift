@@ -71,6 +71,7 @@ struct AccountingCommandTests {
     @Test func reportRendersALedgerInEveryFormat() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ledger.jsonl").path
         let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 2, delta: 1e-5))
         try await ledger.spend(.dpSGD(samplingRate: 0.01, noiseMultiplier: 2, steps: 100), label: "epoch 1")
