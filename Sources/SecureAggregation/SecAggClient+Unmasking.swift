@@ -13,6 +13,11 @@ extension SecAggClient {
         guard message.survivors.count >= configuration.threshold else {
             throw .belowThreshold(stage: .consistencyCheck, available: message.survivors.count, threshold: configuration.threshold)
         }
+        // A client told it dropped must not go on to unmask: it would reveal shares for a
+        // list on which its own input is treated as absent.
+        guard binarySearch(message.survivors, id) else {
+            throw .malformedMessage("the survivors list omits this client, which did send its masked input")
+        }
         survivors = message.survivors
         state = .confirmedSurvivors
         let statement = SecAggKeys.consistencyStatement(round: configuration.round, survivors: survivors)
@@ -37,8 +42,13 @@ extension SecAggClient {
                 guard signers.insert(entry.client).inserted else { throw .duplicateMessage(sender: entry.client) }
                 try configuration.verify(entry.signature, of: statement, by: entry.client)
             }
-            guard signers.count >= configuration.threshold else {
-                throw .belowThreshold(stage: .unmasking, available: signers.count, threshold: configuration.threshold)
+            // Only the holders of this client's shares count: t confirmations of the same list
+            // from them mean no conflicting list can also reach t among them unless 2t − k − 1
+            // of them are corrupt (the rule's condition). Signatures from elsewhere in a large
+            // round would let a server collect t for as many different lists as it likes.
+            let holders = signers.filter { $0 == id || directory[$0] != nil }
+            guard holders.count >= configuration.threshold else {
+                throw .belowThreshold(stage: .unmasking, available: holders.count, threshold: configuration.threshold)
             }
         }
         let selfMaskOwners = Set(message.selfMaskOwners), keyOwners = Set(message.keyOwners)

@@ -11,9 +11,12 @@ import Foundation
 ///    Against an active server (the authenticated mode) the server may show two groups of
 ///    honest holders different survivor lists, and corrupt holders sign and answer both: a
 ///    client with c corrupt holders is exposed once c ≥ 2t − k − 1. The authenticated rule
-///    therefore asks n · P[Bin(k, γ) ≥ 2t − k − 1] ≤ 2^−σ (in the complete graph, Bonawitz et
-///    al.'s t > (n + n_C)/2); this also covers a server that reports every honest neighbour
-///    of a client as dropped (c ≥ t − 1).
+///    therefore asks n · P[Bin(k, γ) ≥ min(2t − k − 1, t − 1)] ≤ 2^−σ (in the complete graph,
+///    Bonawitz et al.'s t > (n + n_C)/2); t − 1 covers a server that reports every honest
+///    holder of a client as dropped. It relies on the client's checks: it appears in the
+///    list it confirms, and only signatures of its own share holders count toward t. The
+///    connectivity condition (3) is Bell et al.'s and has not been re-derived here for a
+///    server that declares drops at will.
 /// 2. *Honest majority*: t > (k + 1)/2, so two disjoint sets of honest responders can never
 ///    both reach the threshold (Bonawitz et al.'s t > n/2 in the complete graph).
 /// 3. *Connectivity*: n · (δ + γ)^⌊k/2⌋ ≤ 2^−σ. The Harary ring only splits if ⌊k/2⌋
@@ -108,7 +111,10 @@ public struct SecAggPlusParameters: Sendable, Hashable {
     private static func secrecyLog2(
         _ k: Int, threshold t: Int, clientCount n: Int, corruptFraction gamma: Double, authenticated: Bool
     ) -> Double {
-        log2(Double(max(n, 1))) + log2(binomialUpperTail(k, gamma, atLeast: authenticated ? 2 * t - k - 1 : t))
+        // Actively: two lists both confirmed by t holders (2t − k − 1 corrupt double signers),
+        // or every honest holder reported dropped (t − 1 corrupt ones complete the client's own
+        // share); the first is the binding one except at t = k + 1.
+        log2(Double(max(n, 1))) + log2(binomialUpperTail(k, gamma, atLeast: authenticated ? min(2 * t - k - 1, t - 1) : t))
     }
 
     /// log2 of the union bound on some reconstruction lacking t shares (condition 4): fewer

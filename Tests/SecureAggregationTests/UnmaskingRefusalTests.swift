@@ -1,3 +1,4 @@
+import Foundation
 import SecureAggregation
 import Sodium
 import Testing
@@ -96,6 +97,44 @@ struct AuthenticatedModeTests {
                                       keyOwners: requests[0].keyOwners, signatures: Array(requests[0].signatures.prefix(2)))
         #expect(throws: SecAggError.belowThreshold(stage: .unmasking, available: 2, threshold: 3)) { try client.unmask(tooFew) }
         #expect(try harness.unmask(requests) == (try harness.expectedSum(of: harness.ids)))
+    }
+
+    /// A client the survivors list calls dropped refuses to confirm it: otherwise a server could
+    /// declare a client's neighbours dropped and still collect their shares of it.
+    @Test func aClientLeftOffTheSurvivorsListRefusesToConfirm() throws {
+        var harness = try ProtocolHarness(clients: 5, threshold: 3, authenticated: true, seed: 43)
+        let checks = try harness.maskInputs(try harness.shareKeys(harness.advertise()))
+        let target = checks[0].recipient
+        let shortened = ConsistencyCheckRequest(round: 1, recipient: target, survivors: checks[0].survivors.filter { $0 != target })
+        #expect(throws: SecAggError.malformedMessage("the survivors list omits this client, which did send its masked input")) {
+            try harness.clients[target]!.consistencyCheck(shortened)
+        }
+    }
+
+    /// In a sparse round only the holders of a client's shares vouch for its survivors list:
+    /// t signatures gathered elsewhere in the round do not count.
+    @Test func onlyShareHoldersSignaturesCountTowardTheThreshold() throws {
+        var harness = try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: true, seed: 44)
+        let graph = try #require(harness.configuration.graph)
+        let requests = try harness.confirm(try harness.maskInputs(try harness.shareKeys(harness.advertise())))
+        let request = requests[0], target = request.recipient
+        let strangers = request.signatures.filter { $0.client != target && !graph.areNeighbors(target, $0.client) }
+        #expect(strangers.count >= 3)
+        let fromStrangers = UnmaskingRequest(
+            round: 1, recipient: target, selfMaskOwners: request.selfMaskOwners, keyOwners: request.keyOwners, signatures: strangers)
+        #expect(throws: SecAggError.belowThreshold(stage: .unmasking, available: 0, threshold: 3)) {
+            try harness.clients[target]!.unmask(fromStrangers)
+        }
+        #expect(try harness.unmask(requests) == (try harness.expectedSum(of: harness.ids)))
+    }
+
+    /// At t = k + 1 the double-signing count 2t − k − 1 exceeds k, but a server reporting all
+    /// honest holders dropped needs only t − 1 corrupt ones: the margin must reflect that.
+    @Test func fullThresholdMarginCountsTheIsolationAttack() {
+        // Complete graph of 12 (no connectivity term): all 11 other holders corrupt, P = 0.1^11.
+        let margins = SecAggPlusParameters.margins(
+            degree: 11, threshold: 12, clientCount: 12, dropoutFraction: 0.1, corruptFraction: 0.1, authenticated: true)
+        #expect(abs(margins.securityBits - (11 * log2(10.0) - log2(12.0))) < 1e-9)
     }
 
     @Test func clientsNeedTheirRegisteredKey() throws {
