@@ -158,11 +158,13 @@ public enum LedgerFile {
     /// and nothing is overwritten.
     static func create(path: String, header: Header) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try writeDurably(path: temporary, bytes: try encodeRecord(header), flags: O_WRONLY | O_CREAT | O_EXCL)
         defer { unlink(temporary) }
+        try writeDurably(path: temporary, bytes: try encodeRecord(header), flags: O_WRONLY | O_CREAT | O_EXCL)
         guard link(temporary, path) == 0 else {
             let code = errno
-            throw PrivacyAccountingError.ledgerIO(path: path, operation: code == EEXIST ? "create (file exists)" : "link", errno: code)
+            throw PrivacyAccountingError.ledgerIO(
+                path: path, operation: code == EEXIST ? "create (file exists)" : "link (ledgers need a file system with hard links)",
+                errno: code)
         }
         syncDirectory(of: path)
     }

@@ -84,18 +84,23 @@ final class TrainingLoopTests: Sendable {
         #expect(localRun.ledgerPaths.count == 4)
     }
 
-    /// At a low client rate some rounds sample one client or none; secure aggregation needs
+    /// At a low client rate most rounds sample one client or none; secure aggregation needs
     /// two. Every client sends (the unsampled ones zeros), so no round aborts after it was
-    /// charged, and the records publish no sampled count.
-    @Test func centralModeWithSecureAggregationSurvivesSparseSampling() async throws {
+    /// charged, and the weight column no longer counts the sampled clients.
+    @Test func centralModeSendsEveryClientAndCountsNobody() async throws {
         let clients = try standardizedClients()
         let configuration = TrainingConfiguration(
             rounds: 12, localTraining: try LocalTraining(steps: 2, samplingRate: 0.2, learningRate: 0.5),
             privacy: .central(clipNorm: 1, noiseMultiplier: 2, clientSamplingRate: 0.2),
             budget: .init(epsilon: 50, delta: 1e-5), seed: 3)
-        let run = try await ledgers.run(clients: clients, configuration: configuration, aggregator: SecureAggregator(seed: 3))
+        let recorder = RecordingAggregator()
+        let run = try await ledgers.run(clients: clients, configuration: configuration, aggregator: recorder)
         #expect(run.rounds.count == 12)
-        #expect(run.rounds.allSatisfy { $0.participants == clients.count })
+        #expect(recorder.calls.count == 12)
+        #expect(recorder.calls.allSatisfy { $0.contributions == clients.count && $0.weightSum == 0 })
+        // And through real secure aggregation, which refuses fewer than two inputs.
+        let secure = try await ledgers.run(clients: clients, configuration: configuration, aggregator: SecureAggregator())
+        #expect(secure.rounds.count == 12)
     }
 
     @Test func privateRunWithoutBudgetIsRejected() async throws {
@@ -131,5 +136,21 @@ final class UnseededTrainingTests: Sendable {
         let second = try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
         // Two independent noisy runs coincide with probability 0.
         #expect(first.model != second.model)
+    }
+}
+
+/// Plain aggregation that, like secure aggregation, refuses fewer than two contributions, and
+/// records how many it was handed and what their weight column summed to.
+final class RecordingAggregator: Aggregator, @unchecked Sendable {
+    let name = "recording"
+    private let lock = NSLock()
+    private var recorded: [(contributions: Int, weightSum: Double)] = []
+
+    var calls: [(contributions: Int, weightSum: Double)] { lock.withLock { recorded } }
+
+    func sum(_ contributions: [[Double]], bound: Double, round: UInt64) throws -> AggregationOutcome {
+        guard contributions.count >= 2 else { throw FedAvgError.aggregationFailed(reason: "fewer than two contributions") }
+        lock.withLock { recorded.append((contributions.count, contributions.reduce(0) { $0 + ($1.last ?? 0) })) }
+        return try PlainAggregator().sum(contributions, bound: bound, round: round)
     }
 }

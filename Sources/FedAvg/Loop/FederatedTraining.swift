@@ -123,11 +123,12 @@ public enum FederatedTraining {
                 clipNorm(&delta, to: clip)
                 try PrivacyMode.localNoise(clipNorm: clip, noiseMultiplier: sigma, dimension: dimension).addNoise(to: &delta, using: &generator)
                 clipCoordinates(&delta, to: configuration.updateBound)
-                contributions.append(delta + [1])
+                contributions.append(delta + [0])
             case .central(let clip, _, _):
+                // The weight column stays 0 here: the sum must not count the sampled clients.
                 clipNorm(&delta, to: clip)
                 clipCoordinates(&delta, to: configuration.updateBound)
-                contributions.append(delta + [1])
+                contributions.append(delta + [0])
             }
         }
         var sum = [Double](repeating: 0, count: dimension + 1)
@@ -151,6 +152,11 @@ public enum FederatedTraining {
             try GaussianNoise(noiseMultiplier: sigma, clipNorm: sensitivity, dimension: dimension).addNoise(to: &noisy, using: &generator)
             let denominator = rate * Double(clients.count)
             return (noisy.map { $0 / denominator }, outcome)
+        }
+        if case .local = configuration.privacy {
+            // Unweighted: the mean over the (public) number of participants.
+            let count = Double(max(participants.count, 1))
+            return ((0..<dimension).map { sum[$0] / count }, outcome)
         }
         let totalWeight = sum[dimension]
         guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }

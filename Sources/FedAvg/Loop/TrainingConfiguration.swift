@@ -23,8 +23,9 @@ public struct TrainingConfiguration: Sendable {
     public var updateBound: Double
     /// Public bound on a client's number of training records (its weight).
     public var maximumClientRecords: Int
-    /// Seed of the run's sampling and noise, for reproducible simulations; nil draws a fresh
-    /// seed from libsodium's CSPRNG (what a deployment should do).
+    /// Seed of the run's sampling, noise and initialization, for reproducible simulations
+    /// (predictable to whoever knows it); nil gives every stream a fresh key from libsodium's
+    /// CSPRNG (what a deployment should do).
     public var seed: UInt64?
 
     /// A configuration.

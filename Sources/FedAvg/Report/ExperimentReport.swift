@@ -51,7 +51,7 @@ public struct ExperimentReport: Sendable, Codable {
         /// Settings.
         public init(
             dataset: String, clients: Int, rounds: Int, localSteps: Int, samplingRate: Double, learningRate: Double,
-            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64?, splitSeed: UInt64? = nil,
+            clipNorm: Double?, noiseMultiplier: Double?, seed: UInt64?, splitSeed: UInt64,
             model: String = ModelArchitecture.logisticRegression.name
         ) {
             self.dataset = dataset
@@ -63,7 +63,7 @@ public struct ExperimentReport: Sendable, Codable {
             self.clipNorm = clipNorm
             self.noiseMultiplier = noiseMultiplier
             self.seed = seed
-            self.splitSeed = splitSeed ?? seed ?? 0
+            self.splitSeed = splitSeed
             self.model = model
         }
 

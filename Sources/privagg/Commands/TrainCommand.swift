@@ -15,7 +15,7 @@ struct TrainCommand: AsyncParsableCommand {
             per site); central (DP-FedAvg: client sampling at --client-rate, update clipping, server noise); \
             local (each client clips and noises its own update). Training stops before a round that would \
             exceed --epsilon-budget at --delta. Models: logistic (L2-regularized logistic regression) or mlp \
-            (one hidden layer of --hidden-units tanh units, weights drawn from --seed).
+            (one hidden layer of --hidden-units tanh units, initial weights from the CSPRNG or --seed).
             """
     )
 
