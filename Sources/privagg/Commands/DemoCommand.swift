@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         display.finish()
         try ReportWriter.write(report, to: output)
-        display.phase(DemoSummary.text(report, output: output))
+        print(DemoSummary.text(report, output: output))
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Progress for long runs: a redrawn bar when standard output is a terminal, plain lines
-/// otherwise (logs, pipes, CI).
+/// Progress for long runs, on standard error so that standard output carries only results
+/// (`privagg train > result.txt` holds no progress lines): a redrawn bar when standard error
+/// is a terminal, plain lines otherwise (logs, pipes, CI).
 final class ProgressDisplay: @unchecked Sendable {
     private let lock = NSLock()
-    private let isTerminal = isatty(STDOUT_FILENO) != 0
+    private let isTerminal = isatty(STDERR_FILENO) != 0
     private var barShown = false
 
     /// Announces a phase.
@@ -38,5 +39,5 @@ final class ProgressDisplay: @unchecked Sendable {
         barShown = false
     }
 
-    private func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
