@@ -155,7 +155,8 @@ extension BigInt: ExpressibleByIntegerLiteral {
 extension BigInt: Equatable, Hashable, Comparable {
     /// Whether two integers are equal.
     public static func == (lhs: BigInt, rhs: BigInt) -> Bool {
-        __gmpz_cmp(lhs.storage.pointer, rhs.storage.pointer) == 0
+        // Copies share storage until one is mutated: no limbs to compare then.
+        lhs.storage === rhs.storage || __gmpz_cmp(lhs.storage.pointer, rhs.storage.pointer) == 0
     }
 
     /// Whether `lhs` is less than `rhs`.

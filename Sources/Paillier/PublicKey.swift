@@ -48,6 +48,12 @@ extension Paillier {
 
         static func overflowHeadroomBits(modulusBits: Int) -> Int { min(64, modulusBits / 8) }
 
+        /// Whether two keys have the same modulus (everything else is derived from it).
+        public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.n == rhs.n }
+
+        /// Hashes the modulus.
+        public func hash(into hasher: inout Hasher) { hasher.combine(n) }
+
         /// The bit length of `n`.
         public var bitWidth: Int { n.bitWidth }
 
