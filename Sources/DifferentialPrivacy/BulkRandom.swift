@@ -4,7 +4,8 @@ import Sodium
 ///
 /// `SecureRandom` asks libsodium for 8 bytes per `next()`, a system call each time on
 /// Linux. For a vector of at least `minimumCount` samples the vector forms instead draw a
-/// fresh 256-bit key from it and read a ChaCha20 keystream under that key — the
+/// fresh 256-bit key from the same CSPRNG (`ChaChaRandom.freshlyKeyed()`) and read a
+/// ChaCha20 keystream under that key — the
 /// construction libsodium's own fast CSPRNG uses — so the noise is still unpredictable
 /// CSPRNG output, at keystream speed. Any other generator (a seeded `ChaChaRandom`, a test
 /// generator) is used as is, so seeded runs stay reproducible.
@@ -18,11 +19,6 @@ enum BulkRandom {
     @inlinable
     static func keystream<G: RandomNumberGenerator>(replacing rng: inout G, count: Int) -> ChaChaRandom? {
         guard G.self == SecureRandom.self, count >= minimumCount else { return nil }
-        let key = SecretBytes(count: ChaChaRandom.seedByteCount) { bytes in
-            for offset in stride(from: 0, to: bytes.count, by: 8) {
-                bytes.storeBytes(of: rng.next(), toByteOffset: offset, as: UInt64.self)
-            }
-        }
-        return try? ChaChaRandom(seed: key)
+        return ChaChaRandom.freshlyKeyed()
     }
 }

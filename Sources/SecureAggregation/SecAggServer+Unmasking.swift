@@ -51,7 +51,7 @@ extension SecAggServer {
             }
             let secret = try Shamir.combine(shares, threshold: configuration.threshold, cache: &cache)
             var scalar = secret.unprotectedCopy
-            defer { for index in scalar.indices { scalar[index] = 0 } }
+            defer { SecureMemory.wipe(&scalar) }
             let key = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: scalar) }
             guard key.publicKey == advertisements[client]!.maskingKey else { throw .reconstructionMismatch(client: client) }
             for survivor in graph.neighbors(of: client) where maskedSenders.contains(survivor) {

@@ -57,7 +57,7 @@ public enum Shamir {
         }
         // coefficients[chunk * threshold + degree]; degree 0 holds the secret chunk.
         var coefficients = [UInt64](repeating: 0, count: chunkCount * threshold)
-        defer { for index in coefficients.indices { coefficients[index] = 0 } }
+        defer { SecureMemory.wipe(&coefficients) }
         secret.withUnsafeBytes { bytes in
             for chunk in 0..<chunkCount {
                 var value: UInt64 = 0
@@ -107,7 +107,7 @@ public enum Shamir {
         }
         let lambdas = cache.coefficients(for: participants)
         var bytes = [UInt8](repeating: 0, count: secretByteCount)
-        defer { for index in bytes.indices { bytes[index] = 0 } }
+        defer { SecureMemory.wipe(&bytes) }
         for chunk in 0..<chunkCount {
             var value: UInt64 = 0
             for (index, share) in used.enumerated() {

@@ -49,7 +49,7 @@ public enum KDF {
             output += digest.prefix(length - output.count)
             block += 1
         }
-        defer { for index in output.indices { output[index] = 0 } }
+        defer { SecureMemory.wipe(&output) }
         return SecretBytes(output)
     }
 }
