@@ -30,14 +30,18 @@ let package = Package(
             providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
         ),
 
+        // Strict input checks every reader shares: bounded file reads and a duplicate-key-refusing
+        // JSON pre-check. No dependencies, so every layer can use it.
+        .target(name: "StrictInput"),
+
         // Safe Swift layers over the C libraries.
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
         // Paillier homomorphic encryption over Bignum (no C imports).
-        .target(name: "Paillier", dependencies: ["Bignum", "Sodium"]),
+        .target(name: "Paillier", dependencies: ["Bignum", "Sodium", "StrictInput"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
-        .target(name: "PrivacyAccounting"),
+        .target(name: "PrivacyAccounting", dependencies: ["StrictInput"]),
         // Exact, floating-point-safe noise mechanisms; each knows its privacy event.
         .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
@@ -55,10 +59,12 @@ let package = Package(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
+                "StrictInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),

@@ -1,4 +1,5 @@
 import Foundation
+import StrictInput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -82,13 +83,15 @@ public enum LedgerFile {
     ///   header or a damaged complete record; ``PrivacyAccountingError/ledgerIO(path:operation:errno:)``
     ///   if the file cannot be read.
     public static func read(path: String) throws -> Contents {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw PrivacyAccountingError.ledgerIO(path: path, operation: "read", errno: errno == 0 ? ENOENT : errno)
+            // Bounded: /dev/zero or a runaway file is an error, not an exhausted machine.
+            bytes = try BoundedRead.contents(ofFile: path, limit: BoundedRead.ledgerFileLimit)
+        } catch let .tooLarge(_, limit) {
+            throw PrivacyAccountingError.corruptLedger(path: path, offset: limit, reason: "larger than the ledger limit of \(limit) bytes")
+        } catch let .system(_, operation, code) {
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: operation, errno: code)
         }
-        let bytes = [UInt8](data)
         var offset = 0
         var header: Header?
         var entries = [Entry]()
@@ -103,6 +106,8 @@ public enum LedgerFile {
             }
             let json = try parseLine(bytes[offset..<newline], path: path, offset: offset)
             do {
+                // Duplicate keys would decode to the first value here and the last elsewhere.
+                try StrictJSON.validate(json)
                 if header == nil {
                     let parsed = try decoder.decode(Header.self, from: Data(json))
                     guard parsed.kind == "header", parsed.version == 1 else {

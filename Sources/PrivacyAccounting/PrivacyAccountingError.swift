@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors thrown by the `PrivacyAccounting` module.
 public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A parameter is NaN, infinite or outside its domain.
@@ -29,7 +31,7 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
         case .corruptLedger(let path, let offset, let reason):
             return "corrupt ledger \(path) at byte \(offset): \(reason)"
         case .ledgerIO(let path, let operation, let code):
-            return "ledger \(path): \(operation) failed (errno \(code))"
+            return "ledger \(path): \(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
         }
     }
 }
