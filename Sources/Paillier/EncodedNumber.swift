@@ -14,6 +14,21 @@ extension Paillier {
     public struct EncodedNumber: Sendable, Hashable {
         /// python-paillier's `BASE`.
         public static let base = 16
+        /// The base-16 exponents PrivAgg encodes, reads, computes and writes. Every finite
+        /// Double encodes with an exponent in −282...242 (the subnormal 2^−1074 to
+        /// Double.greatestFiniteMagnitude), integers with 0 or a chosen `maxExponent` such as
+        /// pheutil's −32, and a product adds two exponents, so ±1024 covers a product of any
+        /// two such numbers with room to spare. The bound also bounds the work of aligning
+        /// two exponents (a multiplication by at most 16^2048) where an unbounded exponent
+        /// from a file made one addition take most of a minute.
+        public static let exponentRange = -1024...1024
+
+        /// Throws unless `exponent` lies in ``exponentRange``.
+        ///
+        /// - Throws: ``PaillierError/exponentOutOfRange(_:)``.
+        public static func checkExponent(_ exponent: Int) throws(PaillierError) {
+            guard exponentRange.contains(exponent) else { throw .exponentOutOfRange(exponent) }
+        }
         /// The residue in `[0, n)`.
         public let encoding: BigInt
         /// The base-16 exponent.
@@ -22,8 +37,12 @@ extension Paillier {
         public let publicKey: PublicKey
 
         /// An encoding from its stored parts (for example a decrypted residue).
+        ///
+        /// - Throws: `plaintextOutOfRange` unless `encoding ∈ [0, n)`; `exponentOutOfRange`
+        ///   outside ``exponentRange``.
         public init(encoding: BigInt, exponent: Int, publicKey: PublicKey) throws(PaillierError) {
             try publicKey.checkPlaintext(encoding)
+            try Self.checkExponent(exponent)
             self.encoding = encoding
             self.exponent = exponent
             self.publicKey = publicKey
@@ -32,6 +51,7 @@ extension Paillier {
         /// Encodes an integer with exponent 0 (or `maxExponent` when that is lower).
         public init(_ value: BigInt, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
             let exponent = min(0, maxExponent ?? 0)
+            try Self.checkExponent(exponent)  // before the shift, which a huge maxExponent would make huge
             let mantissa = value << (-4 * exponent)
             try self.init(mantissa: mantissa, exponent: exponent, publicKey: publicKey)
         }
@@ -57,6 +77,7 @@ extension Paillier {
         }
 
         init(mantissa: BigInt, exponent: Int, publicKey: PublicKey) throws(PaillierError) {
+            try Self.checkExponent(exponent)
             guard mantissa.magnitude <= publicKey.maxEncodedMagnitude else {
                 throw .plaintextOutOfRange(
                     "mantissa must lie within ±max_int/2^\(2 * publicKey.overflowHeadroomBits), the headroom that keeps sums and products checkable")

@@ -15,7 +15,11 @@ extension Paillier {
         public let exponent: Int
 
         /// Pairs a ciphertext with its exponent.
+        ///
+        /// - Precondition: `exponent` lies in ``EncodedNumber/exponentRange`` (check
+        ///   untrusted exponents with ``EncodedNumber/checkExponent(_:)`` first).
         public init(ciphertext: Ciphertext, exponent: Int) {
+            precondition(EncodedNumber.exponentRange.contains(exponent), "exponent \(exponent) outside EncodedNumber.exponentRange")
             self.ciphertext = ciphertext
             self.exponent = exponent
         }
@@ -39,6 +43,8 @@ extension Paillier {
         public func decreasingExponent(to newExponent: Int) throws(PaillierError) -> EncryptedNumber {
             guard newExponent <= exponent else { throw .plaintextOutOfRange("new exponent must not be larger") }
             guard newExponent < exponent else { return self }
+            // Bounds the alignment work: 16^Δ with Δ at most the width of the range.
+            try EncodedNumber.checkExponent(newExponent)
             let factor = BigInt(1) << (4 * (exponent - newExponent))
             return EncryptedNumber(ciphertext: ciphertext.multiplied(by: factor), exponent: newExponent)
         }
@@ -62,6 +68,8 @@ extension Paillier {
         /// `E(a · k)` for a plaintext decimal; the exponents add.
         public func multiplied(by scalar: DecimalNumber) throws(PaillierError) -> EncryptedNumber {
             let encoded = try EncodedNumber(decimal: scalar, publicKey: publicKey)
+            // Refused here, before a ciphertext with an unreadable exponent can be written.
+            try EncodedNumber.checkExponent(exponent + encoded.exponent)
             return EncryptedNumber(ciphertext: ciphertext.multiplied(by: try encoded.mantissa()), exponent: exponent + encoded.exponent)
         }
 

@@ -20,6 +20,10 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedFile(String)
     /// A number that is not a finite decimal.
     case malformedNumber(String)
+    /// A base-16 exponent outside ``Paillier/EncodedNumber/exponentRange``.
+    case exponentOutOfRange(Int)
+    /// A ciphertext file whose key fingerprint is not the key's it is used with.
+    case differentKey(String)
 
     /// A human-readable description of the error.
     public var description: String {
@@ -35,6 +39,10 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
         case .keyMismatch: return "operands belong to different public keys"
         case let .malformedFile(detail): return "malformed pheutil file: \(detail)"
         case let .malformedNumber(detail): return "malformed number: \(detail)"
+        case let .exponentOutOfRange(exponent):
+            let range = Paillier.EncodedNumber.exponentRange
+            return "exponent \(exponent) is outside the supported range \(range.lowerBound)...\(range.upperBound)"
+        case let .differentKey(detail): return "encrypted under a different key: \(detail)"
         }
     }
 }

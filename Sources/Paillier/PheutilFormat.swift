@@ -1,10 +1,13 @@
 import Bignum
 import Foundation
+import StrictInput
 
 extension Paillier {
     /// python-paillier's `pheutil` file formats: JWK keys (kty "DAJ", alg "PAI-GN1",
-    /// base64url integers) and ciphertexts `{"v": "<decimal>", "e": <exponent>}`.
-    /// Everything read is validated and reported as `PaillierError`.
+    /// base64url integers) and ciphertexts `{"v": "<decimal>", "e": <exponent>}`, to which
+    /// PrivAgg adds `"key_fingerprint"` (``PublicKey/fingerprint``; pheutil ignores it).
+    /// Everything read is validated and reported as `PaillierError`; JSON with a duplicate
+    /// key is refused (Foundation would read the first, Python the last).
     public enum Pheutil {
         struct PublicJWK: Codable {
             var kty: String
@@ -26,10 +29,27 @@ extension Paillier {
         struct CiphertextJSON: Codable {
             var v: String
             var e: Int
+            /// The key's ``PublicKey/fingerprint``; absent in files pheutil writes.
+            var key_fingerprint: String?
+        }
+
+        /// Decodes `T` after the strict pre-check (one value, no duplicate keys, bounded depth).
+        static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+            try StrictJSON.validate(data)
+            return try JSONDecoder().decode(type, from: data)
+        }
+
+        /// The reason a decode failed, without Foundation's generic wording for our own checks.
+        static func reason(_ error: any Error) -> String {
+            if let strict = error as? StrictJSONError { return strict.description }
+            return error.localizedDescription
         }
 
         /// Reads a public key (or the public half of a private key file).
         public static func readPublicKey(_ data: Data, allowInsecureForTests: Bool = false) throws(PaillierError) -> PublicKey {
+            do { try StrictJSON.validate(data) } catch {
+                throw .malformedFile("not a pheutil public key: \(error)")
+            }
             if let privateJWK = try? JSONDecoder().decode(PrivateJWK.self, from: data) {
                 return try publicKey(from: privateJWK.pub, allowInsecureForTests: allowInsecureForTests)
             }
@@ -49,8 +69,8 @@ extension Paillier {
         /// Reads a private key, checking that its primes match its public modulus.
         public static func readPrivateKey(_ data: Data, allowInsecureForTests: Bool = false) throws(PaillierError) -> PrivateKey {
             let jwk: PrivateJWK
-            do { jwk = try JSONDecoder().decode(PrivateJWK.self, from: data) } catch {
-                throw .malformedFile("not a pheutil private key: \(error.localizedDescription)")
+            do { jwk = try decode(PrivateJWK.self, from: data) } catch {
+                throw .malformedFile("not a pheutil private key: \(reason(error))")
             }
             guard jwk.kty == "DAJ" else { throw .malformedFile("kty must be \"DAJ\", got \"\(jwk.kty)\"") }
             if let operations = jwk.key_ops, !operations.contains("decrypt") {
@@ -104,22 +124,37 @@ extension Paillier {
             }
         }
 
-        /// Reads a ciphertext, validating `v ∈ [1, n²)` coprime to `n`.
+        /// Reads a ciphertext, validating `v ∈ [1, n²)` coprime to `n` and the exponent
+        /// within ``EncodedNumber/exponentRange``.
+        ///
+        /// - Throws: ``PaillierError/differentKey(_:)`` when the file's `key_fingerprint`
+        ///   is not `publicKey`'s; `exponentOutOfRange`, `malformedFile` or `invalidCiphertext`
+        ///   otherwise. A file without a fingerprint (pheutil's) carries nothing that names its
+        ///   key, so only the range checks apply to it.
         public static func readEncryptedNumber(_ data: Data, publicKey: PublicKey) throws(PaillierError) -> EncryptedNumber {
             let json: CiphertextJSON
-            do { json = try JSONDecoder().decode(CiphertextJSON.self, from: data) } catch {
-                throw .malformedFile("not a pheutil ciphertext {\"v\": \"<decimal>\", \"e\": <int>}: \(error.localizedDescription)")
+            do { json = try decode(CiphertextJSON.self, from: data) } catch {
+                throw .malformedFile("not a pheutil ciphertext {\"v\": \"<decimal>\", \"e\": <int>}: \(reason(error))")
+            }
+            if let fingerprint = json.key_fingerprint, fingerprint != publicKey.fingerprint {
+                throw .differentKey("the file's key fingerprint is \(fingerprint), the key given is \(publicKey.fingerprint)")
             }
             guard let value = BigInt(json.v) else { throw .malformedFile("\"v\" is not a decimal integer") }
-            guard (-100_000...100_000).contains(json.e) else { throw .malformedFile("exponent \(json.e) is out of range") }
+            try EncodedNumber.checkExponent(json.e)
             return EncryptedNumber(ciphertext: try Ciphertext(validating: value, publicKey: publicKey), exponent: json.e)
         }
 
-        /// A ciphertext as pheutil writes it; like pheutil, exponents above −32 are first
-        /// lowered to −32 so the exponent leaks less about the value.
+        /// A ciphertext as pheutil writes it, plus its key's fingerprint; like pheutil,
+        /// exponents above −32 are first lowered to −32 so the exponent leaks less about the
+        /// value.
+        ///
+        /// - Throws: ``PaillierError/exponentOutOfRange(_:)`` for an exponent the reader would
+        ///   refuse: nothing is written that cannot be read back.
         public static func write(_ number: EncryptedNumber) throws(PaillierError) -> Data {
             let lowered = number.exponent > -32 ? try number.decreasingExponent(to: -32) : number
-            return try encode(CiphertextJSON(v: lowered.ciphertext.value.description, e: lowered.exponent))
+            try EncodedNumber.checkExponent(lowered.exponent)
+            return try encode(CiphertextJSON(
+                v: lowered.ciphertext.value.description, e: lowered.exponent, key_fingerprint: number.publicKey.fingerprint))
         }
     }
 }
