@@ -8,7 +8,7 @@ struct PrivaggRun {
 }
 
 /// Runs the `privagg` binary that `swift test` built next to the test bundle.
-func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil) throws -> PrivaggRun {
+func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil, standardInput: FileHandle? = nil) throws -> PrivaggRun {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("privagg")
     process.arguments = arguments
@@ -16,7 +16,7 @@ func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil) throws -> P
     let output = Pipe(), error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = standardInput ?? FileHandle.nullDevice
     // The child's temporary files (ledgers of runs without --output) go to a folder of its
     // own, removed when it exits, so test runs leave nothing in the system's TMPDIR.
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-test-\(UUID().uuidString)")

@@ -8,13 +8,13 @@ struct BenchNoiseCommand: ParsableCommand {
         commandName: "noise",
         abstract: "Time the exact noise samplers on a vector (samples per second, one core).")
 
-    @Option(help: "Samples per vector.")
+    @Option(parsing: .unconditional, help: "Samples per vector, 1...67108864 (2^26: the vector is 512 MiB).")
     var count = 1_000_000
 
-    @Option(help: "Repetitions per case (the best time is kept).")
+    @Option(parsing: .unconditional, help: "Repetitions per case, 1...100 (the best time is kept).")
     var repetitions = 3
 
-    @Option(help: "Seed for ChaCha20 (default 1); not with --secure.")
+    @Option(parsing: .unconditional, help: "Seed for ChaCha20 (default 1); not with --secure.")
     var seed: UInt64?
 
     @Flag(help: "Draw from the libsodium CSPRNG instead of seeded ChaCha20.")
@@ -28,7 +28,7 @@ struct BenchNoiseCommand: ParsableCommand {
 
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
-        guard count >= 1, count <= 1 << 28 else { throw ValidationError("--count must be in 1...268435456, got \(count)") }
+        guard count >= 1, count <= 1 << 26 else { throw ValidationError("--count must be in 1...67108864, got \(count)") }
         guard repetitions >= 1, repetitions <= 100 else { throw ValidationError("--repetitions must be in 1...100, got \(repetitions)") }
         if secure, seed != nil { throw ValidationError("--seed and --secure exclude each other: a seed asks for the reproducible ChaCha20 stream") }
         if secure, table { throw ValidationError("--table is a reproducible experiment on a seeded stream; drop --secure") }

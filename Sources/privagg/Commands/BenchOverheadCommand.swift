@@ -13,17 +13,17 @@ struct BenchOverheadCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Number of clients N (at least 2).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of clients N (at least 2).")
     var clients: Int
-    @Option(name: .long, help: "Entries per update M.")
+    @Option(name: .long, parsing: .unconditional, help: "Entries per update M.")
     var dimension: Int
     @Option(name: .long, help: "Output format: text or json.")
     var format: RunFormat = .text
-    @Option(name: .long, help: "Aggregation rounds timed per aggregator.")
+    @Option(name: .long, parsing: .unconditional, help: "Aggregation rounds timed per aggregator.")
     var rounds: Int = 1
-    @Option(name: .long, help: "Bit width of the secure-aggregation ring (8...64).")
+    @Option(name: .long, parsing: .unconditional, help: "Bit width of the secure-aggregation ring (8...64).")
     var bitWidth: Int = 32
-    @Option(name: .long, help: "Seed of the inputs and protocol keys.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the inputs and protocol keys.")
     var seed: UInt64 = 1
 
     func validate() throws {

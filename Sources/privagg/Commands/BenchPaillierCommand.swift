@@ -7,19 +7,19 @@ struct BenchPaillierCommand: ParsableCommand {
         commandName: "paillier",
         abstract: "Time Paillier encryption (fast, standard, pooled, packed), decryption and addition.")
 
-    @Option(help: "Modulus size in bits (at least 2048 unless --insecure-for-tests).")
+    @Option(parsing: .unconditional, help: "Modulus size in bits, even, 2048...16384 (down to 128 with --insecure-for-tests).")
     var keysize = Paillier.defaultKeyBits
 
     @Option(help: "Output format: text or json.")
     var format = "text"
 
-    @Option(help: "Bits per packed value.")
+    @Option(parsing: .unconditional, help: "Bits per packed value, 2...62.")
     var valueBits = 16
 
-    @Option(help: "Addends the packing leaves headroom for.")
+    @Option(parsing: .unconditional, help: "Addends the packing leaves headroom for, 1...1048576.")
     var maxAddends = 1024
 
-    @Option(help: "Multiplier for iteration counts (smaller is quicker and noisier).")
+    @Option(parsing: .unconditional, help: "Multiplier for iteration counts, in (0, 100] (smaller is quicker and noisier).")
     var scale = 1.0
 
     @OptionGroup var keyOptions: PaillierKeyOptions
@@ -35,7 +35,10 @@ struct BenchPaillierCommand: ParsableCommand {
         guard keysize <= Paillier.maximumKeyBits else {
             throw ValidationError("--keysize must be at most \(Paillier.maximumKeyBits), got \(keysize)")
         }
-        guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
+        guard scale.isFinite, scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100], got \(scale)") }
+        // The packing's own limits, checked before the key generation rather than after it.
+        guard (2...62).contains(valueBits) else { throw ValidationError("--value-bits must be in 2...62, got \(valueBits)") }
+        guard (1...(1 << 20)).contains(maxAddends) else { throw ValidationError("--max-addends must be in 1...1048576, got \(maxAddends)") }
     }
 
     func run() throws {

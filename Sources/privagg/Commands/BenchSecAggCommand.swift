@@ -12,35 +12,38 @@ struct BenchSecAggCommand: ParsableCommand {
             A fraction F of the clients drops after ShareKeys. With --neighbors N-1 the graph is complete \
             (the original protocol); smaller K uses a random Harary graph (SecAgg+). The threshold comes \
             from the SecAgg+ rule for K, N, F and --corrupt unless --threshold is given. --size-only skips \
-            the run and reports message sizes from the real encoders (for sizes that do not fit in memory).
+            the run and reports message sizes from the real encoders (for sizes that do not fit in memory). \
+            Limits, checked before anything is allocated: N ≤ 100,000 (1,000,000 with --size-only), \
+            N × K ≤ 10^7 (pairwise keys and shares), M ≤ 2^32 − 1, and for a run N × M ≤ 2.5×10^8 \
+            (the masked inputs of all clients are held at once: 1 GB at 32 bits, 2 GB at 64).
             """
     )
 
-    @Option(name: .long, help: "Number of clients N (at least 3).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of clients N, 3...100000 (1000000 with --size-only).")
     var clients: Int
 
-    @Option(name: .long, help: "Neighbours per client K (N-1 for the complete graph).")
+    @Option(name: .long, parsing: .unconditional, help: "Neighbours per client K, 2...N-1 (N-1 for the complete graph); N × K ≤ 10^7.")
     var neighbors: Int
 
-    @Option(name: .long, help: "Entries per input vector M.")
+    @Option(name: .long, parsing: .unconditional, help: "Entries per input vector M, 1...4294967295; N × M ≤ 2.5×10^8 unless --size-only.")
     var dimension: Int
 
-    @Option(name: .long, help: "Fraction of clients that drop after ShareKeys, in [0, 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Fraction of clients that drop after ShareKeys, in [0, 1).")
     var dropout: Double
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: String = "text"
 
-    @Option(name: .long, help: "Bit width b of Z_2^b (1...64).")
+    @Option(name: .long, parsing: .unconditional, help: "Bit width b of Z_2^b (1...64).")
     var bitWidth: Int = 32
 
-    @Option(name: .long, help: "Bits of one plain input entry, the denominator of the expansion (default: b).")
+    @Option(name: .long, parsing: .unconditional, help: "Bits of one plain input entry, the denominator of the expansion (default: b).")
     var inputBits: Int?
 
-    @Option(name: .long, help: "Corrupt fraction used by the threshold rule, in [0, 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Corrupt fraction used by the threshold rule, in [0, 1).")
     var corrupt: Double = 0.1
 
-    @Option(name: .long, help: "Shamir threshold t (default: the SecAgg+ rule).")
+    @Option(name: .long, parsing: .unconditional, help: "Shamir threshold t (default: the SecAgg+ rule).")
     var threshold: Int?
 
     @Flag(name: .long, help: "Sign AdvertiseKeys and the consistency check with Ed25519 (active setting).")
@@ -49,12 +52,16 @@ struct BenchSecAggCommand: ParsableCommand {
     @Flag(name: .long, help: "Only compute message sizes; do not run the protocol.")
     var sizeOnly = false
 
-    @Option(name: .long, help: "Seed for a reproducible run (inputs, keys, graph, dropouts).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for a reproducible run (inputs, keys, graph, dropouts).")
     var seed: UInt64?
 
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
         guard clients >= 3 else { throw ValidationError("--clients must be at least 3, got \(clients)") }
+        let maximumClients = sizeOnly ? Self.maximumClientsSizeOnly : Self.maximumClients
+        guard clients <= maximumClients else {
+            throw ValidationError("--clients must be at most \(maximumClients)\(sizeOnly ? "" : " (\(Self.maximumClientsSizeOnly) with --size-only)"), got \(clients)")
+        }
         guard (2...(clients - 1)).contains(neighbors) else {
             throw ValidationError("--neighbors must be in 2...\(clients - 1) for \(clients) clients, got \(neighbors)")
         }
@@ -62,6 +69,18 @@ struct BenchSecAggCommand: ParsableCommand {
             throw ValidationError("an odd --neighbors (\(neighbors)) needs an even --clients, got \(clients)")
         }
         guard dimension >= 1, dimension <= Int(UInt32.max) else { throw ValidationError("--dimension must be in 1...\(UInt32.max), got \(dimension)") }
+        // Products checked with overflow reporting: the operands are user sizes.
+        let pairs = clients.multipliedReportingOverflow(by: neighbors)
+        guard !pairs.overflow, pairs.partialValue <= Self.maximumClientNeighborPairs else {
+            throw ValidationError("--clients × --neighbors must be at most 10^7 (pairwise keys and shares), got \(clients) × \(neighbors)")
+        }
+        if !sizeOnly {
+            let entries = clients.multipliedReportingOverflow(by: dimension)
+            guard !entries.overflow, entries.partialValue <= Self.maximumClientEntries else {
+                throw ValidationError(
+                    "--clients × --dimension must be at most 2.5×10^8 (every masked input is held at once), got \(clients) × \(dimension); --size-only reports sizes without running")
+            }
+        }
         guard dropout.isFinite, (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         guard corrupt.isFinite, (0..<1).contains(corrupt) else { throw ValidationError("--corrupt must be in [0, 1), got \(corrupt)") }
         guard (1...64).contains(bitWidth) else { throw ValidationError("--bit-width must be in 1...64, got \(bitWidth)") }
@@ -70,6 +89,15 @@ struct BenchSecAggCommand: ParsableCommand {
             throw ValidationError("--threshold must be in 2...\(neighbors + 1), got \(threshold)")
         }
     }
+
+    /// Clients of a simulated run: every one holds keys, shares and a masked input in memory.
+    static let maximumClients = 100_000
+    /// Clients for `--size-only`, whose survivor lists hold one id per client.
+    static let maximumClientsSizeOnly = 1_000_000
+    /// N·K bounds the key agreements and encrypted shares (each ~100 bytes and one X25519).
+    static let maximumClientNeighborPairs = 10_000_000
+    /// N·M bounds the masked inputs held at once (4 or 8 bytes an entry).
+    static let maximumClientEntries = 250_000_000
 
     func run() throws {
         var request = SecAggBenchmark.Request(clients: clients, neighbors: neighbors, dimension: dimension, dropout: dropout)

@@ -16,16 +16,16 @@ struct BudgetCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
-    @Option(name: .customLong("sampling-rate"), help: "Poisson sampling rate q in (0, 1].")
+    @Option(name: .customLong("sampling-rate"), parsing: .unconditional, help: "Poisson sampling rate q in (0, 1].")
     var samplingRate: Double
 
-    @Option(name: .customLong("noise-multiplier"), help: "Noise standard deviation over L2 sensitivity (σ > 0).")
+    @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise standard deviation over L2 sensitivity (σ > 0).")
     var noiseMultiplier: Double
 
-    @Option(help: "Number of steps T (≥ 0).")
+    @Option(parsing: .unconditional, help: "Number of steps T (≥ 0).")
     var steps: Int
 
-    @Option(help: "δ in (0, 1).")
+    @Option(parsing: .unconditional, help: "δ in (0, 1).")
     var delta: Double
 
     @Option(help: "RDP to (ε, δ) conversion: tight or classic.")

@@ -7,21 +7,25 @@ struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
         abstract: "Find the noise multiplier σ for which T steps of DP-SGD give ε ≤ target at δ.",
-        discussion: "Bisection on the RDP accountant; the ε returned is ≤ the target and within 0.01% of it."
+        discussion: """
+            Bisection on the RDP accountant; the ε returned is ≤ the target and within 0.01% of it. When a \
+            record enters any of the T steps with probability 1 − (1 − q)^T ≤ δ, every σ (even none) gives \
+            ε = 0 at that δ, and the answer is σ = 0.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @Option(name: .customLong("target-epsilon"), help: "Target ε (> 0).")
+    @Option(name: .customLong("target-epsilon"), parsing: .unconditional, help: "Target ε (> 0).")
     var targetEpsilon: Double
 
-    @Option(help: "δ in (0, 1).")
+    @Option(parsing: .unconditional, help: "δ in (0, 1).")
     var delta: Double
 
-    @Option(name: .customLong("sampling-rate"), help: "Poisson sampling rate q in (0, 1].")
+    @Option(name: .customLong("sampling-rate"), parsing: .unconditional, help: "Poisson sampling rate q in (0, 1].")
     var samplingRate: Double
 
-    @Option(help: "Number of steps T (≥ 1).")
+    @Option(parsing: .unconditional, help: "Number of steps T (≥ 1).")
     var steps: Int
 
     @Option(help: "Output format: text or json.")
@@ -66,6 +70,22 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // With probability 1 − (1 − q)^T ≤ δ of ever sampling a record, the run is (0, δ)-DP with
+        // no noise at all: couple the runs with and without the record on the event that it is
+        // never sampled. The accountant's bound stays above 0 there, so bisection cannot answer it.
+        let everSampled = -expm1(Double(steps) * log1p(-samplingRate))
+        if everSampled <= delta {
+            let output = Output(
+                noiseMultiplier: 0, epsilon: 0, targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps,
+                optimalOrder: nil)
+            switch format {
+            case .json: try emit(try accountingJSON(output), to: nil)
+            case .text:
+                try emit("any σ ≥ 0 gives ε = 0 ≤ \(formatInput(targetEpsilon)) at δ = \(formatInput(delta)): a record enters one of the "
+                    + "\(steps) step\(steps == 1 ? "" : "s") with probability \(formatNumber(everSampled)) ≤ δ (q = \(formatInput(samplingRate))), so no noise is needed", to: nil)
+            }
+            return
+        }
         let result = try Calibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps)
         let output = Output(
             noiseMultiplier: result.value, epsilon: result.epsilon, targetEpsilon: targetEpsilon, delta: delta,

@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Folder for the report.")
     var output: String = "privagg-report"
 
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Seed of all randomness, for a reproducible demo (default: sampling, noise and keys from the CSPRNG; split from seed 7).",
         discussion: "Whoever knows the seed can regenerate the noise, so ε holds only while it stays secret."))
     var seed: UInt64?

@@ -20,13 +20,13 @@ struct NoiseCommand: ParsableCommand {
     @Option(name: .long, help: "laplace | gaussian | discrete-laplace | discrete-gaussian")
     var mechanism: Kind
 
-    @Option(name: .long, help: "Sigma for the Gaussians, b for the Laplaces (finite, > 0).")
+    @Option(name: .long, parsing: .unconditional, help: "Sigma for the Gaussians, b for the Laplaces (finite, > 0).")
     var scale: Double
 
-    @Option(name: .long, help: "Number of releases (>= 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of releases, 1...100000000 (printed in chunks of 65536).")
     var count: Int
 
-    @Option(name: .long, help: "Seed for a reproducible ChaCha20 stream (default: CSPRNG).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for a reproducible ChaCha20 stream (default: CSPRNG).")
     var seed: UInt64?
 
     @Option(name: .long, parsing: .unconditional, help: "The value to release (default 0; an integer for the discrete mechanisms).")
@@ -37,8 +37,13 @@ struct NoiseCommand: ParsableCommand {
         guard count >= 1, count <= 100_000_000 else { throw ValidationError("--count must be in 1...100000000, got \(count)") }
         guard value.isFinite else { throw ValidationError("--value must be finite") }
         if mechanism == .discreteLaplace || mechanism == .discreteGaussian {
-            guard value.rounded() == value, abs(value) < 9e15 else {
-                throw ValidationError("--value must be an integer for \(mechanism.rawValue)")
+            guard value.rounded() == value else {
+                throw ValidationError("--value must be an integer for \(mechanism.rawValue), got \(value)")
+            }
+            // Below 2^53 every integer is exact as the Double it was parsed into, and the
+            // noisy release stays far inside Int64.
+            guard abs(value) < 9e15 else {
+                throw ValidationError("--value \(formatInput(value)) is beyond the range of \(mechanism.rawValue) (|value| < 9e15, where every integer is exact)")
             }
         }
         // Build the mechanism here, so a scale it refuses or a value its grid cannot hold is

@@ -21,23 +21,26 @@ struct TrainCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Data: heart-disease or synthetic.")
     var dataset: DatasetChoice = .heartDisease
-    @Option(name: .long, help: "Number of clients (heart-disease: 1...4).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4).")
     var clients: Int?
-    @Option(name: .long, help: "FedAvg rounds.")
+    @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
     var rounds: Int = 30
     @Option(name: .long, help: "Model: logistic or mlp.")
     var model: ModelChoice = .logistic
-    @Option(name: .long, help: "Hidden units of the mlp model, 1...4096.")
-    var hiddenUnits: Int = 16
+    @Option(name: .customLong("hidden-units"), parsing: .unconditional, help: "Hidden units of the mlp model, 1...4096 (default 16).")
+    var hiddenUnitsOption: Int?
+    var hiddenUnits: Int { hiddenUnitsOption ?? 16 }
     @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
     var aggregator: AggregatorChoice = .secagg
     @Option(name: .long, help: "Privacy mode: none, dp-sgd, central or local.")
     var privacy: PrivacyChoice = .dpSGD
-    @Option(name: .long, help: "ε budget of every ledger.")
-    var epsilonBudget: Double = 3
-    @Option(name: .long, help: "δ at which ε is measured.")
-    var delta: Double = 1e-5
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .customLong("epsilon-budget"), parsing: .unconditional, help: "ε budget of every ledger (default 3).")
+    var epsilonBudgetOption: Double?
+    var epsilonBudget: Double { epsilonBudgetOption ?? 3 }
+    @Option(name: .customLong("delta"), parsing: .unconditional, help: "δ at which ε is measured (default 1e-5).")
+    var deltaOption: Double?
+    var delta: Double { deltaOption ?? 1e-5 }
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Seed of all randomness, for a reproducible run (default: sampling, noise and keys from the CSPRNG; split from seed 7).",
         discussion: "Whoever knows the seed can regenerate the noise and the sampling, so ε holds only while it stays secret."))
     var seed: UInt64?
@@ -49,26 +52,33 @@ struct TrainCommand: AsyncParsableCommand {
     var ledgerDir: String?
     @Option(name: .long, help: "Output format on standard output: text or json.")
     var format: RunFormat = .text
-    @Option(name: .long, help: "Local SGD steps per round.")
+    @Option(name: .long, parsing: .unconditional, help: "Local SGD steps per round.")
     var localSteps: Int = 10
-    @Option(name: .long, help: "Poisson sampling rate of each local batch, in (0, 1].")
+    @Option(name: .long, parsing: .unconditional, help: "Poisson sampling rate of each local batch, in (0, 1].")
     var samplingRate: Double = 0.1
-    @Option(name: .long, help: "Learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Learning rate.")
     var learningRate: Double = 0.5
-    @Option(name: .long, help: "Noise multiplier σ of the private modes.")
-    var noiseMultiplier: Double = 3
-    @Option(name: .long, help: "Clipping norm (per example for dp-sgd, per update for central and local).")
-    var clipNorm: Double = 1
-    @Option(name: .long, help: "Client sampling rate of the central mode, in (0, 1].")
-    var clientRate: Double = 1
-    @Option(name: .long, help: "Features of the synthetic data.")
-    var dimension: Int = 20
-    @Option(name: .long, help: "Records per synthetic client.")
-    var recordsPerClient: Int = 100
-    @Option(name: .long, help: "Dirichlet concentration α of the synthetic label skew (small = skewed).")
-    var labelSkew: Double = 1
+    @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise multiplier σ of the private modes (default 3).")
+    var noiseMultiplierOption: Double?
+    var noiseMultiplier: Double { noiseMultiplierOption ?? 3 }
+    @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clipping norm (per example for dp-sgd, per update for central and local) (default 1).")
+    var clipNormOption: Double?
+    var clipNorm: Double { clipNormOption ?? 1 }
+    @Option(name: .customLong("client-rate"), parsing: .unconditional, help: "Client sampling rate of the central mode, in (0, 1] (default 1).")
+    var clientRateOption: Double?
+    var clientRate: Double { clientRateOption ?? 1 }
+    @Option(name: .customLong("dimension"), parsing: .unconditional, help: "Features of the synthetic data (default 20).")
+    var dimensionOption: Int?
+    var dimension: Int { dimensionOption ?? 20 }
+    @Option(name: .customLong("records-per-client"), parsing: .unconditional, help: "Records per synthetic client (default 100).")
+    var recordsPerClientOption: Int?
+    var recordsPerClient: Int { recordsPerClientOption ?? 100 }
+    @Option(name: .customLong("label-skew"), parsing: .unconditional, help: "Dirichlet concentration α of the synthetic label skew (small = skewed) (default 1).")
+    var labelSkewOption: Double?
+    var labelSkew: Double { labelSkewOption ?? 1 }
 
     func validate() throws {
+        try refuseIrrelevantOptions()
         if let clients {
             guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
             if dataset == .heartDisease, clients > HeartDiseaseSite.allCases.count {
@@ -81,7 +91,7 @@ struct TrainCommand: AsyncParsableCommand {
         guard (1...4096).contains(hiddenUnits) else { throw ValidationError("--hidden-units must be in 1...4096, got \(hiddenUnits)") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
         guard epsilonBudget.isFinite, epsilonBudget > 0 else { throw ValidationError("--epsilon-budget must be positive, got \(epsilonBudget)") }
-        guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1), got \(delta)") }
+        try AccountingValidation.delta(delta)
         guard localSteps >= 1 else { throw ValidationError("--local-steps must be at least 1, got \(localSteps)") }
         guard samplingRate > 0, samplingRate <= 1 else { throw ValidationError("--sampling-rate must be in (0, 1], got \(samplingRate)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
@@ -102,6 +112,26 @@ struct TrainCommand: AsyncParsableCommand {
         }
         guard recordsPerClient >= 10 else { throw ValidationError("--records-per-client must be at least 10, got \(recordsPerClient)") }
         guard labelSkew.isFinite, labelSkew > 0 else { throw ValidationError("--label-skew must be positive, got \(labelSkew)") }
+    }
+
+    /// Options that would change nothing in this run are errors, not silently ignored: a
+    /// user who sets σ for a run without privacy, or hidden units for a logistic model,
+    /// believes something about the run that is not true.
+    private func refuseIrrelevantOptions() throws {
+        if model != .mlp, hiddenUnitsOption != nil { throw ValidationError("--hidden-units applies to --model mlp only") }
+        if privacy == .none {
+            let given = [("--noise-multiplier", noiseMultiplierOption != nil), ("--clip-norm", clipNormOption != nil),
+                         ("--epsilon-budget", epsilonBudgetOption != nil), ("--delta", deltaOption != nil)]
+            if let (flag, _) = given.first(where: { $0.1 }) { throw ValidationError("\(flag) has no effect with --privacy none") }
+        }
+        if privacy != .central, clientRateOption != nil { throw ValidationError("--client-rate applies to --privacy central only") }
+        if dataset == .heartDisease {
+            let given = [("--dimension", dimensionOption != nil), ("--records-per-client", recordsPerClientOption != nil),
+                         ("--label-skew", labelSkewOption != nil)]
+            if let (flag, _) = given.first(where: { $0.1 }) {
+                throw ValidationError("\(flag) applies to --dataset synthetic only (heart-disease has its own records and features)")
+            }
+        }
     }
 
     func run() async throws {

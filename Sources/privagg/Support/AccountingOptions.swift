@@ -12,8 +12,16 @@ enum AccountingValidation {
         guard sigma.isFinite, sigma > 0 else { throw ValidationError("--noise-multiplier must be a finite number > 0, got \(sigma)") }
     }
 
+    /// The smallest δ accepted: far below any meaningful failure probability, and far above
+    /// the subnormal Doubles (< 2.2e-308), where `1e-320` is not the number typed and the
+    /// ε computed from it means nothing.
+    static let minimumDelta = 1e-300
+
     static func delta(_ delta: Double) throws {
         guard delta.isFinite, delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1), got \(delta)") }
+        guard delta >= minimumDelta else {
+            throw ValidationError("--delta \(delta) is below the floor of 1e-300 (smaller values underflow toward subnormal numbers and give a meaningless ε)")
+        }
     }
 
     static func steps(_ steps: Int) throws {

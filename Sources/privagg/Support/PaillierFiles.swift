@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import Paillier
+import StrictInput
 
 /// File handling shared by the `privagg paillier` subcommands (pheutil conventions:
 /// `-` means standard input or output).
 enum PaillierFiles {
+    /// Reads a key or ciphertext file (`-`: standard input), at most 1 MiB
+    /// (``BoundedRead/smallFileLimit``; a 16384-bit private key file is about 12 KB).
     static func read(_ path: String) throws -> Data {
-        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PaillierCLIError("cannot read \(path): \(error.localizedDescription)")
+        do { return try InputFiles.read(path) } catch let error as FileAccessError {
+            throw PaillierCLIError(error.description)
         }
     }
 
@@ -31,7 +33,10 @@ enum PaillierFiles {
     }
 
     static func encryptedNumber(_ path: String, key: Paillier.PublicKey) throws -> Paillier.EncryptedNumber {
-        try Paillier.Pheutil.readEncryptedNumber(read(path), publicKey: key)
+        do { return try Paillier.Pheutil.readEncryptedNumber(read(path), publicKey: key) } catch PaillierError.differentKey(let detail) {
+            // Name the file: with two ciphertexts (addenc), the user needs to know which one.
+            throw PaillierError.differentKey("\(path): \(detail)")
+        }
     }
 
     /// Runs `body`, turning library and file errors into a message on stderr and exit status 1.
@@ -43,6 +48,9 @@ enum PaillierFiles {
             throw ExitCode.failure
         } catch let error as PaillierCLIError {
             printError("error: \(error.message)")
+            throw ExitCode.failure
+        } catch let error as FileAccessError {
+            printError("error: \(error.description)")
             throw ExitCode.failure
         }
     }

@@ -7,7 +7,7 @@ struct PaillierDecryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decrypt", abstract: "Decrypt a ciphertext file and print the number.")
 
-    @Option(help: "Write the number here instead of stdout.") var output: String?
+    @Option(help: "Write the number here (mode 0600) instead of stdout.") var output: String?
     @OptionGroup var keyOptions: PaillierKeyOptions
     @Argument(help: "Private key file.") var privateKey: String
     @Argument(help: "Ciphertext file.") var ciphertext: String
@@ -17,7 +17,9 @@ struct PaillierDecryptCommand: ParsableCommand {
             let key = try PaillierFiles.privateKey(privateKey, insecure: keyOptions.insecureForTests)
             let number = try PaillierFiles.encryptedNumber(ciphertext, key: key.publicKey)
             let text = try number.decrypt(with: key).decimalText()
-            try PaillierFiles.write(Data((text + "\n").utf8), to: output)
+            let line = Data((text + "\n").utf8)
+            // A decrypted value is a secret: its file is created 0600, like a private key's.
+            if let output, output != "-" { try SecretFile.write(line, to: output, replacing: true) } else { try PaillierFiles.write(line, to: nil) }
         }
     }
 }
