@@ -172,6 +172,8 @@ struct InputBoundsCommandTests {
         (["train", "--privacy", "dp-sgd", "--client-rate", "0.5"], "--client-rate applies to --privacy central only"),
         (["train", "--dimension", "5"], "--dimension applies to --dataset synthetic only"),
         (["train", "--label-skew", "0.5"], "--label-skew applies to --dataset synthetic only"),
+        (["train", "--dataset", "synthetic", "--model", "mlp", "--hidden-units", "4096", "--dimension", "1000000"],
+         "--hidden-units × (--dimension + 2) must be below 10^7 model parameters, got 4096 × 1000002"),
     ])
     func numericOptionsReachValidationAndIrrelevantOnesAreErrors(arguments: [String], message: String) throws {
         let run = try runPrivagg(arguments)

@@ -27,7 +27,7 @@ struct TrainCommand: AsyncParsableCommand {
     var rounds: Int = 30
     @Option(name: .long, help: "Model: logistic or mlp.")
     var model: ModelChoice = .logistic
-    @Option(name: .customLong("hidden-units"), parsing: .unconditional, help: "Hidden units of the mlp model, 1...4096 (default 16).")
+    @Option(name: .customLong("hidden-units"), parsing: .unconditional, help: "Hidden units of the mlp model, 1...4096; units × (dimension + 2) < 10^7 (default 16).")
     var hiddenUnitsOption: Int?
     var hiddenUnits: Int { hiddenUnitsOption ?? 16 }
     @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
@@ -89,6 +89,14 @@ struct TrainCommand: AsyncParsableCommand {
             }
         }
         guard (1...4096).contains(hiddenUnits) else { throw ValidationError("--hidden-units must be in 1...4096, got \(hiddenUnits)") }
+        if model == .mlp, dataset == .synthetic, (1...1_000_000).contains(dimension) {
+            // Every client, the aggregator and the noise hold vectors of the model's size (a
+            // --dimension out of its range is reported by its own check below).
+            let parameters = hiddenUnits.multipliedReportingOverflow(by: dimension + 2)
+            guard !parameters.overflow, parameters.partialValue < Self.maximumModelParameters else {
+                throw ValidationError("--hidden-units × (--dimension + 2) must be below 10^7 model parameters, got \(hiddenUnits) × \(dimension + 2)")
+            }
+        }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
         guard epsilonBudget.isFinite, epsilonBudget > 0 else { throw ValidationError("--epsilon-budget must be positive, got \(epsilonBudget)") }
         try AccountingValidation.delta(delta)
@@ -113,6 +121,9 @@ struct TrainCommand: AsyncParsableCommand {
         guard recordsPerClient >= 10 else { throw ValidationError("--records-per-client must be at least 10, got \(recordsPerClient)") }
         guard labelSkew.isFinite, labelSkew > 0 else { throw ValidationError("--label-skew must be positive, got \(labelSkew)") }
     }
+
+    /// The largest model (80 MB a copy) a run may build: each client holds several copies.
+    static let maximumModelParameters = 10_000_000
 
     /// Options that would change nothing in this run are errors, not silently ignored: a
     /// user who sets σ for a run without privacy, or hidden units for a logistic model,
