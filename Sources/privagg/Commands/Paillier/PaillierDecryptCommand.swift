@@ -17,7 +17,8 @@ struct PaillierDecryptCommand: ParsableCommand {
             let key = try PaillierFiles.privateKey(privateKey, insecure: keyOptions.insecureForTests)
             let number = try PaillierFiles.encryptedNumber(ciphertext, key: key.publicKey)
             let text = try number.decrypt(with: key).decimalText()
-            let line = Data((text + "\n").utf8)
+            var line = Data((text + "\n").utf8)
+            defer { line.resetBytes(in: 0..<line.count) }
             // A decrypted value is a secret: its file is created 0600, like a private key's.
             if let output, output != "-" { try SecretFile.write(line, to: output, replacing: true) } else { try PaillierFiles.write(line, to: nil) }
         }

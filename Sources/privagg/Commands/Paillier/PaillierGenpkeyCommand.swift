@@ -47,7 +47,10 @@ struct PaillierGenpkeyCommand: ParsableCommand {
     func run() throws {
         try PaillierFiles.reportingErrors {
             let key = try generateKey()
-            let data = try Paillier.Pheutil.write(key, comment: id)
+            var data = try Paillier.Pheutil.write(key, comment: id)
+            // The serialized primes are a secret: zero them once written (resetBytes is an
+            // opaque Foundation call, not a dead store the optimizer may drop).
+            defer { data.resetBytes(in: 0..<data.count) }
             if output == "-" {
                 FileHandle.standardOutput.write(data)
             } else {
