@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrivacyAccounting
 
 /// Output formats shared by subcommands that print structured results.
 enum OutputFormat: String, CaseIterable, Sendable {
@@ -24,6 +25,10 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
 func emit(_ text: String, to path: String?) throws {
     let line = text.hasSuffix("\n") ? text : text + "\n"
     if let path {
+        // An atomic write replaces the file: never a privacy ledger (`report L --output L`).
+        guard !LedgerFile.isLedger(path: path) else {
+            throw FileAccessError("will not write over \(path): it is a privacy ledger, which is only ever appended to")
+        }
         do {
             try Data(line.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
