@@ -69,6 +69,40 @@ final class LedgerCommandTests: Sendable {
         #expect(LedgerFile.ledgers(in: output + "/ledgers").count == 4)
     }
 
+    /// Reproduction 2 as reported: `train --output Y` still running, then `demo --output Y`
+    /// (and a second train). Both are refused; the running train keeps every spend.
+    @Test func aRunningTrainKeepsItsLedgersAgainstDemoAndTrain() throws {
+        let output = folder("running")
+        let train = Process()
+        train.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("privagg")
+        train.arguments = ["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "8", "--local-steps", "40",
+                           "--epsilon-budget", "500", "--aggregator", "plain", "--output", output, "--format", "json"]
+        train.standardOutput = FileHandle.nullDevice
+        train.standardError = FileHandle.nullDevice
+        try train.run()
+        let ledger = output + "/ledgers/client-59.ledger"
+        var waited = 0
+        while !LedgerFile.isInUse(path: ledger) && train.isRunning && waited < 1200 {
+            usleep(25_000)
+            waited += 1
+        }
+        let demo = try runPrivagg(["demo", "--output", output])
+        let second = try runPrivagg(["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "1", "--epsilon-budget", "500",
+                                     "--aggregator", "plain", "--output", output])
+        let stillRunning = train.isRunning
+        train.waitUntilExit()
+        #expect(train.terminationStatus == 0)
+        #expect(demo.status != 0 && demo.standardError.contains("already holds privacy ledgers"))
+        if stillRunning {
+            #expect(demo.standardError.contains("(in use: a running process holds its lock)"), "\(demo.standardError)")
+            #expect(second.status != 0 && second.standardError.contains("is in use"), "\(second.standardError)")
+            // Every round of the running train is in its ledgers; the refused commands added nothing.
+            #expect(try LedgerFile.read(path: ledger).entries.count == 8)
+        } else {
+            Issue.record("the train finished before the demo could be started beside it; nothing was tested")
+        }
+    }
+
     /// `make demo` twice in a row: the default output holds the first demo's ledgers, so the
     /// second demo writes to privagg-report-2/ and says so; the first demo's ledgers stay.
     @Test func theDefaultOutputMovesOnInsteadOfReplacingLedgers() throws {
