@@ -117,6 +117,29 @@ final class SharedBudgetTests: Sendable {
         _ = existing
     }
 
+    /// A run that may only create ledgers (the demo's setting) refuses an existing one, even
+    /// unlocked, removes what it created, and leaves the existing ledger as it was.
+    @Test func aCreateOnlyRunRefusesAnExistingLedger() async throws {
+        let clients = try HeartDisease.clients(seed: 7)
+        let directory = folder()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/hungarian.ledger"
+        var ledger: PrivacyLedger? = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 3, delta: 1e-5))
+        try await ledger!.spend(.gaussian(noiseMultiplier: 10), label: "another run")
+        ledger = nil
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        var settings = try configuration(.dpSGD(clipNorm: 1, noiseMultiplier: 3), rounds: 2, budget: 3, directory: directory)
+        settings.reopensExistingLedgers = false
+        do {
+            _ = try await FederatedTraining.run(clients: clients, configuration: settings, aggregator: PlainAggregator())
+            Issue.record("a create-only run reopened an existing ledger")
+        } catch PrivacyAccountingError.ledgerIO(let failed, _, let code) {
+            #expect(failed == path && code == EEXIST)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["hungarian.ledger"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     /// More clients than ledgers a run may hold open: refused before any file is made.
     @Test func tooManyPrivateClientsAreRefusedBeforeAnyLedgerIsCreated() async throws {
         let clients = try SyntheticData.clients(count: FederatedTraining.maximumLedgers + 1, dimension: 2, recordsPerClient: 10, labelSkew: 1, seed: 1)

@@ -85,11 +85,14 @@ public enum Demo {
 
         let local = try LocalTraining(
             steps: configuration.localSteps, samplingRate: configuration.samplingRate, learningRate: configuration.learningRate)
-        let privateSettings = TrainingConfiguration(
+        var privateSettings = TrainingConfiguration(
             rounds: configuration.rounds, localTraining: local,
             privacy: .dpSGD(clipNorm: configuration.clipNorm, noiseMultiplier: configuration.noiseMultiplier),
             budget: .init(epsilon: configuration.epsilonBudget, delta: configuration.delta),
             ledgerDirectory: configuration.ledgerDirectory, seed: configuration.seed)
+        // A fresh simulation: even a ledger that appears after the check below (another run
+        // starting on the folder) is refused, never spent from.
+        privateSettings.reopensExistingLedgers = false
         if let directory = configuration.ledgerDirectory {
             let existing = LedgerFile.ledgers(in: directory)
             guard existing.isEmpty else {

@@ -252,12 +252,14 @@ public enum FederatedTraining {
         var created: [PrivacyLedger] = []
         do {
             for client in clients {
-                let (ledger, isNew) = try openOrCreateLedger(at: directory + "/\(client.name).ledger", budget: budget)
+                let (ledger, isNew) = try openOrCreateLedger(
+                    at: directory + "/\(client.name).ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
                 ledgers.sites.append(ledger)
                 if isNew { created.append(ledger) }
             }
             if central {
-                let (ledger, isNew) = try openOrCreateLedger(at: directory + "/server.ledger", budget: budget)
+                let (ledger, isNew) = try openOrCreateLedger(
+                    at: directory + "/server.ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
                 ledgers.server = ledger
                 if isNew { created.append(ledger) }
             }
@@ -285,14 +287,15 @@ public enum FederatedTraining {
 
     /// A ledger left by an earlier run is reopened, so its spends count against this run:
     /// a budget is per data set, not per run. Its budget must be the one asked for.
-    /// Returns the ledger and whether this call created it.
-    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget) throws -> (PrivacyLedger, Bool) {
+    /// Returns the ledger and whether this call created it; with `reopen` false an existing
+    /// ledger is an error (the creation's `EEXIST`).
+    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget, reopen: Bool) throws -> (PrivacyLedger, Bool) {
         let ledger: PrivacyLedger
         do {
             // Creating is atomic and never overwrites: if another run created the file first,
             // this one opens it (refused while that run still holds the lock).
             return (try PrivacyLedger(creatingAt: path, budget: budget), true)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
+        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST && reopen {
             ledger = try PrivacyLedger(openingAt: path)
         }
         guard ledger.budget == budget else {
