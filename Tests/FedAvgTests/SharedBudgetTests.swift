@@ -140,6 +140,30 @@ final class SharedBudgetTests: Sendable {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    /// A run without differential privacy cannot be charged to any ledger, so it may not run
+    /// on sites whose budgets a ledger in its folder tracks.
+    @Test func aNonPrivateRunIsRefusedOnTrackedSites() async throws {
+        let clients = try HeartDisease.clients(seed: 7)
+        let directory = folder()
+        _ = try await FederatedTraining.run(
+            clients: clients, configuration: try configuration(.dpSGD(clipNorm: 1, noiseMultiplier: 3), rounds: 1, budget: 3, directory: directory),
+            aggregator: PlainAggregator())
+        let before = try Data(contentsOf: URL(fileURLWithPath: directory + "/va.ledger"))
+        var settings = try configuration(.none, rounds: 2, budget: 3, directory: directory)
+        settings.budget = nil
+        do {
+            _ = try await FederatedTraining.run(clients: clients, configuration: settings, aggregator: PlainAggregator())
+            Issue.record("a non-private run trained on sites whose budgets are tracked")
+        } catch FedAvgError.invalidParameter(let name, let reason) {
+            #expect(name == "privacy" && reason.contains(directory + "/va.ledger"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/va.ledger")) == before)
+        // Elsewhere (no ledger for these sites) it runs.
+        settings.ledgerDirectory = folder()
+        let free = try await FederatedTraining.run(clients: clients, configuration: settings, aggregator: PlainAggregator())
+        #expect(free.rounds.count == 2)
+    }
+
     /// More clients than ledgers a run may hold open: refused before any file is made.
     @Test func tooManyPrivateClientsAreRefusedBeforeAnyLedgerIsCreated() async throws {
         let clients = try SyntheticData.clients(count: FederatedTraining.maximumLedgers + 1, dimension: 2, recordsPerClient: 10, labelSkew: 1, seed: 1)

@@ -145,6 +145,19 @@ final class LedgerCommandTests: Sendable {
         }
     }
 
+    /// A run without privacy on a folder whose ledgers track the same sites is refused before
+    /// the sites exchange anything; the ledgers are unchanged.
+    @Test func aNonPrivateTrainIsRefusedWhereLedgersTrackTheSites() throws {
+        let output = folder("none")
+        #expect(try runPrivagg(["train", "--aggregator", "plain", "--rounds", "1", "--output", output]).status == 0)
+        let ledger = output + "/ledgers/cleveland.ledger"
+        let before = try Self.bytes(ledger)
+        let run = try runPrivagg(["train", "--aggregator", "plain", "--rounds", "1", "--privacy", "none", "--output", output])
+        #expect(run.status != 0 && run.standardOutput.isEmpty)
+        #expect(run.standardError.contains("--privacy none: a run without differential privacy") && run.standardError.contains(ledger))
+        #expect(try Self.bytes(ledger) == before)
+    }
+
     /// Item 4: a run that trains nothing exits 3 with the reason, and still writes its report.
     @Test func aRunThatTrainsNothingFailsAndStillReports() throws {
         let output = folder("nothing")

@@ -107,6 +107,10 @@ public enum Demo {
         var baselineSettings = privateSettings
         baselineSettings.privacy = .none
         baselineSettings.budget = nil
+        // The baseline is the demo's deliberate non-private comparison (the report says ε does
+        // not cover it); its ledger folder is not given, so it does not meet the private
+        // run's ledgers, which a non-private run may not run against.
+        baselineSettings.ledgerDirectory = nil
         progress?(.baseline, nil)
         let baseline = try await FederatedTraining.run(clients: clients, configuration: baselineSettings, aggregator: PlainAggregator()) {
             progress?(.baseline, $0)

@@ -229,7 +229,10 @@ public enum FederatedTraining {
     /// created, still without a spend, are removed again and the error is thrown; ledgers
     /// that existed before are never removed.
     private static func openLedgers(for clients: [SiteClient], configuration: TrainingConfiguration) throws -> RunLedgers {
-        if case .none = configuration.privacy { return RunLedgers() }
+        if case .none = configuration.privacy {
+            if let directory = configuration.ledgerDirectory { try refuseNonPrivateRun(on: clients, trackedIn: directory) }
+            return RunLedgers()
+        }
         guard let budget = configuration.budget else {
             throw FedAvgError.invalidParameter(name: "budget", reason: "a private run needs an (ε, δ) budget")
         }
@@ -269,6 +272,25 @@ public enum FederatedTraining {
             throw error
         }
         return ledgers
+    }
+
+    /// A run without differential privacy reveals its sites' records without any bound, so no
+    /// ledger can be charged for it: it may not run on sites whose budget a ledger in
+    /// `directory` tracks (that would void the guarantee the ledger accounts for).
+    ///
+    /// - Parameters:
+    ///   - clients: the sites the run would train on.
+    ///   - directory: the ledger folder the run was given.
+    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` named `privacy` if a ledger
+    ///   named after one of the sites is there.
+    public static func refuseNonPrivateRun(on clients: [SiteClient], trackedIn directory: String) throws {
+        let tracked = clients.map { (directory as NSString).appendingPathComponent("\($0.name).ledger") }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        guard tracked.isEmpty else {
+            throw FedAvgError.invalidParameter(
+                name: "privacy",
+                reason: "a run without differential privacy would release the records of sites whose budgets ledgers track (\(tracked.joined(separator: ", "))) with no bound, voiding them; use a private mode or another ledger folder")
+        }
     }
 
     /// Makes sure `count` ledgers can be held open at once (raising the soft limit on open

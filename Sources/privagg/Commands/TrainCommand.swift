@@ -137,6 +137,14 @@ struct TrainCommand: AsyncParsableCommand {
             participants = try SyntheticData.clients(
                 count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
         }
+        // Before the sites exchange anything (standardization below): a non-private run may
+        // not touch records whose budget a ledger in the folder tracks.
+        if privacy == .none, let ledgerFolder {
+            do { try FederatedTraining.refuseNonPrivateRun(on: participants, trackedIn: ledgerFolder) } catch let error as FedAvgError {
+                if case .invalidParameter(_, let reason) = error { throw FileAccessError("--privacy none: \(reason)") }
+                throw error
+            }
+        }
         let chosen = try AggregatorFactory.make(aggregator, seed: seed)
         // Standardizing from all records' statistics would make every record's features depend
         // on every other record, voiding a record- or client-level guarantee; private runs
