@@ -16,7 +16,8 @@ struct TrainCommand: AsyncParsableCommand {
             local (each client clips and noises its own update). Every private mode charges each site's own \
             ledger (SITE.ledger) with a record-level event before the site's update leaves it, so runs of \
             different modes on one --ledger-dir share one budget per site (central also keeps the server's \
-            client-level server.ledger). Training stops before a round that would exceed --epsilon-budget at \
+            client-level server.ledger); --privacy none, which no ledger can be charged for, is refused on a \
+            ledger folder that tracks one of its sites. Training stops before a round that would exceed --epsilon-budget at \
             --delta; if not even the first round fits, the report is still written and the exit status is 3. \
             A private run keeps every client's ledger open and locked, so it takes at most 1000 clients. \
             The ledger folder is printed on stderr when the run starts. Models: logistic (L2-regularized \
