@@ -221,7 +221,9 @@ public enum LedgerFile {
 
     /// Whether another open ledger (in any process) holds the lock of the ledger at `path`.
     /// A probe for messages ("in use by a running process"); the lock itself, not this
-    /// answer, is what keeps two writers apart.
+    /// answer, is what keeps two writers apart. Only asked when a command is about to refuse
+    /// anyway: for the instant the probe holds its shared lock, another process opening the
+    /// ledger would be refused as if it were in use (failing closed, nothing lost).
     public static func isInUse(path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
