@@ -14,6 +14,10 @@ public enum BignumError: Error, Equatable, Sendable, CustomStringConvertible {
     case doesNotFit(byteCount: Int, needed: Int)
     /// An invalid parameter (bit sizes, bounds).
     case invalidArgument(String)
+    /// An even modulus where only odd ones work (the constant-time power, `mpz_powm_sec`).
+    case evenModulus
+    /// A negative exponent where only non-negative ones are supported (the constant-time power).
+    case negativeExponent
 
     /// A human-readable description of the error.
     public var description: String {
@@ -25,6 +29,8 @@ public enum BignumError: Error, Equatable, Sendable, CustomStringConvertible {
         case .negativeValue: return "negative values cannot be encoded as unsigned bytes"
         case let .doesNotFit(byteCount, needed): return "value needs \(needed) bytes but only \(byteCount) were allowed"
         case let .invalidArgument(message): return message
+        case .evenModulus: return "the constant-time power needs an odd modulus"
+        case .negativeExponent: return "the constant-time power needs a non-negative exponent"
         }
     }
 }

@@ -45,22 +45,28 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
         .discreteLaplace(scale: sampler.scale, sensitivity: (sensitivity + granularity * Double(max(dimension, 1))) * inverseGranularity)
     }
 
-    /// The largest |value| released without saturation: 2^61 grid steps (≈ 2^42·scale).
-    /// Inputs beyond 2^62 steps are clamped to the grid's edge before noise is added, so
-    /// check against this bound when inputs are not already clipped.
+    /// The largest |value| released: 2^61 grid steps (≈ 2^42·scale). Larger inputs (and
+    /// NaN, ±∞) are refused with a typed error, never clamped or passed through.
     public var largestExactMagnitude: Double { 0x1p61 * granularity }
 
-    /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise. Non-finite
-    /// inputs are returned unchanged; finite inputs beyond 2^62 grid steps saturate to the
-    /// grid edge (see ``largestExactMagnitude``).
-    public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) -> Double {
-        gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
+    /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
+    ///
+    /// - Throws: `DifferentialPrivacyError.nonFiniteValue(index: 0)` for NaN or ±∞, and
+    ///   `.valueOutOfRange(index: 0, range:)` for |value| > ``largestExactMagnitude``.
+    public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) throws(DifferentialPrivacyError) -> Double {
+        try checkReleasable(value, at: 0, limit: largestExactMagnitude)
+        return gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
     }
 
     /// Releases every element of `buffer` in place, as `release(_:using:)` does one value (from `SecureRandom`, a long
-    /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
+    /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`). All elements are checked
+    /// before any noise is added, so a refused vector is left as it was.
+    ///
+    /// - Throws: `DifferentialPrivacyError.nonFiniteValue(index:)` or `.valueOutOfRange(index:range:)` for the
+    ///   first element that is not finite or beyond ``largestExactMagnitude``.
     @inlinable
-    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) {
+    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) throws(DifferentialPrivacyError) {
+        try checkReleasable(buffer, limit: largestExactMagnitude)
         let granularity = granularity, inverse = inverseGranularity
         sampler.apply(to: buffer, using: &rng) { gridRelease($0, granularity: granularity, inverse: inverse, noise: $1) }
     }

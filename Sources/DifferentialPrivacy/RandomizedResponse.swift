@@ -59,23 +59,20 @@ public struct RandomizedResponse: Mechanism {
     /// `.randomizedResponse(noiseParameter: p, buckets: k)`.
     public var privacyEvent: PrivacyEvent { .randomizedResponse(noiseParameter: noiseParameter, buckets: buckets) }
 
-    /// Reports `value` (a bucket in `0..<buckets`). An out-of-range value is answered with
-    /// a uniformly random bucket, which reveals nothing about it; use `checkedRelease` to
-    /// reject it instead.
-    public func release<G: RandomNumberGenerator>(_ value: Int, using rng: inout G) -> Int {
+    /// Reports `value`, a bucket in `0..<buckets`: itself with probability 1 − p + p/k,
+    /// each other bucket with p/k.
+    ///
+    /// - Throws: `DifferentialPrivacyError.valueOutOfRange(index: 0, range: 0...k−1)` for
+    ///   a value that is not a bucket (answering it with a random bucket would hide a
+    ///   caller's bug behind output that looks like a release).
+    public func release<G: RandomNumberGenerator>(_ value: Int, using rng: inout G) throws(DifferentialPrivacyError) -> Int {
+        guard value >= 0, value < buckets else {
+            throw .valueOutOfRange(index: 0, range: 0...Double(buckets - 1))
+        }
         var bits = RandomBits()
-        let inRange = value >= 0 && value < buckets
-        if !inRange || bits.bernoulli(numerator: noiseNumerator, denominator: noiseDenominator, using: &rng) {
+        if bits.bernoulli(numerator: noiseNumerator, denominator: noiseDenominator, using: &rng) {
             return Int(bits.uniform(below: UInt64(buckets), using: &rng))
         }
         return value
-    }
-
-    /// Reports `value`, throwing unless it is a bucket in `0..<buckets`.
-    public func checkedRelease<G: RandomNumberGenerator>(_ value: Int, using rng: inout G) throws(DifferentialPrivacyError) -> Int {
-        guard value >= 0, value < buckets else {
-            throw .invalidParameter(name: "value", reason: "must be a bucket in 0..<\(buckets), got \(value)")
-        }
-        return release(value, using: &rng)
     }
 }

@@ -49,15 +49,28 @@ public struct SkellamMechanism: AdditiveNoiseMechanism {
         .zeroConcentrated(rho: (2 * l2Sensitivity * l2Sensitivity + 3 * l1Sensitivity) / (4 * mu))
     }
 
-    /// Adds Skellam noise (saturating at the Int64 range).
-    public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) -> Int64 {
-        saturatingAdd(value, sampler.sample(using: &rng))
+    /// The largest |value| released, 2^62: value + noise then stays inside Int64, so
+    /// nothing saturates. Larger values are refused.
+    public var largestExactMagnitude: Int64 { largestIntegerMagnitude }
+
+    /// Adds Skellam noise.
+    ///
+    /// - Throws: `DifferentialPrivacyError.valueOutOfRange(index: 0, range:)` for
+    ///   |value| > ``largestExactMagnitude``.
+    public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) throws(DifferentialPrivacyError) -> Int64 {
+        try checkReleasable(value, at: 0)
+        return noisyAdd(value, sampler.sample(using: &rng))
     }
 
-    /// Adds independent Skellam noise to every element of `buffer`, in place (saturating) (from `SecureRandom`, a long
-    /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`).
+    /// Adds independent Skellam noise to every element of `buffer`, in place (from `SecureRandom`, a long
+    /// vector reads a ChaCha20 stream under a fresh key drawn from it; see `BulkRandom`). All elements are
+    /// checked before any noise is added, so a refused vector is left as it was.
+    ///
+    /// - Throws: `DifferentialPrivacyError.valueOutOfRange(index:range:)` for the first element beyond
+    ///   ``largestExactMagnitude``.
     @inlinable
-    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) {
-        sampler.apply(to: buffer, using: &rng, saturatingAdd)
+    public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) throws(DifferentialPrivacyError) {
+        try checkReleasable(buffer)
+        sampler.apply(to: buffer, using: &rng, noisyAdd)
     }
 }

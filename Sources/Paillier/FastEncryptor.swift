@@ -73,8 +73,14 @@ extension Paillier {
         /// Writes a fresh obfuscator into `result`, reusing its limbs.
         public func formObfuscator<R: RandomNumberGenerator>(into result: inout BigInt, using generator: inout R) {
             let a = BigInt.random(bits: exponentBits, using: &generator)
-            // `a` has at most `exponentBits` bits and is non-negative, which is all the table requires.
-            try? table.formPower(a, into: &result)
+            // `a` has at most `exponentBits` bits and is non-negative, which is all the table
+            // requires; were the table to refuse it anyway, `result` would not be an
+            // obfuscator, and encrypting with it would expose the plaintext: stop.
+            do {
+                try table.formPower(a, into: &result)
+            } catch {
+                preconditionFailure("fixed-base table refused an exponent within its bounds: \(error)")
+            }
         }
 
         /// Encrypts `plaintext ∈ [0, n)` with a fresh short-exponent obfuscator.

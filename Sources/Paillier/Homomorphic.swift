@@ -31,9 +31,7 @@ extension Paillier.Ciphertext {
         var result = self
         let key = publicKey
         if scalar.isNegative {
-            // c is a unit modulo n² (validated), so the inverse exists.
-            let inverse = (try? value.inverse(modulo: key.nSquared)) ?? value
-            result.value.formPower(inverse, -scalar, modulo: key.nSquared)
+            result.value.formPower(Self.unitInverse(value, modulo: key.nSquared), -scalar, modulo: key.nSquared)
         } else {
             result.value.formPower(value, scalar, modulo: key.nSquared)
         }
@@ -43,8 +41,20 @@ extension Paillier.Ciphertext {
     /// `E(−a)`: the inverse modulo n².
     public func negated() -> Paillier.Ciphertext {
         var result = self
-        result.value = (try? value.inverse(modulo: publicKey.nSquared)) ?? value
+        result.value = Self.unitInverse(value, modulo: publicKey.nSquared)
         return result
+    }
+
+    /// The inverse of a ciphertext value modulo n². Every `Ciphertext` is a unit (the public
+    /// initializer validates gcd(c, n) = 1, and encryption only multiplies units), so the
+    /// inverse exists; if it did not, carrying on with `c` itself would turn E(−a) into E(a)
+    /// without a word, so this stops instead.
+    private static func unitInverse(_ value: BigInt, modulo modulus: BigInt) -> BigInt {
+        do {
+            return try value.inverse(modulo: modulus)
+        } catch {
+            preconditionFailure("a Paillier ciphertext is not a unit modulo n²: \(error)")
+        }
     }
 
     /// `E(a)` with fresh randomness (standard mode), unlinkable to `self`.

@@ -58,7 +58,13 @@ extension Paillier {
         public func fill(count: Int) {
             guard count > 0 else { return }
             let source = self.source
-            let fresh = (try? Parallel.map(count: count) { _ in source.make() }) ?? []
+            // `make()` cannot throw; an error here would mean a silently short pool, so stop.
+            let fresh: [BigInt]
+            do {
+                fresh = try Parallel.map(count: count) { _ in source.make() }
+            } catch {
+                preconditionFailure("computing obfuscators failed: \(error)")
+            }
             lock.withLock { obfuscators.append(contentsOf: fresh) }
         }
 

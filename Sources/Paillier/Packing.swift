@@ -96,7 +96,13 @@ extension Paillier {
                 guard !plaintext.isNegative, plaintext.bitWidth <= slots * slotBits else {
                     throw .overflow("packed plaintext \(index) has bits above its last slot")
                 }
-                let bytes = (try? plaintext.bigEndianBytes()) ?? []
+                // Checked non-negative above; an empty fallback would unpack as zeros.
+                let bytes: [UInt8]
+                do {
+                    bytes = try plaintext.bigEndianBytes()
+                } catch {
+                    throw .packing("packed plaintext \(index) has no byte encoding: \(error)")
+                }
                 var words = [UInt64](repeating: 0, count: (bytes.count + 7) / 8 + 1)
                 for (offset, byte) in bytes.reversed().enumerated() { words[offset / 8] |= UInt64(byte) << UInt64(8 * (offset % 8)) }
                 for slot in 0..<slots {

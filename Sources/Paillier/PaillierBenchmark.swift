@@ -89,7 +89,14 @@ extension Paillier {
         let table = try measure { () throws(PaillierError) in built = try FastEncryptor(publicKey: publicKey) }
         guard let encryptor = built else { throw .invalidKeySize("table construction failed") }
 
-        let plaintexts = (0..<count(200)).map { _ in (try? BigInt.random(below: publicKey.n, using: &generator)) ?? 1 }
+        var plaintexts: [BigInt] = []
+        for _ in 0..<count(200) {
+            do {
+                plaintexts.append(try BigInt.random(below: publicKey.n, using: &generator))
+            } catch {
+                throw .invalidKeySize("cannot draw plaintexts below n: \(error)")
+            }
+        }
         var ciphertexts: [Ciphertext] = []
         ciphertexts.reserveCapacity(plaintexts.count)
         let fast = try measure { () throws(PaillierError) in

@@ -62,7 +62,8 @@ extension Paillier {
 
         /// `L_p(g^(p−1) mod p²)^(−1) mod p` with `L_p(x) = (x − 1)/p`.
         private static func h(prime: BigInt, primeSquared: BigInt, n: BigInt) throws(BignumError) -> BigInt {
-            let gPower = try (n + 1).power(prime - 1, modulo: primeSquared)
+            // p − 1 is secret: constant-time exponentiation (p² is odd).
+            let gPower = try (n + 1).constantTimePower(prime - 1, modulo: primeSquared)
             return try ((gPower - 1) / prime).inverse(modulo: prime)
         }
 
@@ -125,7 +126,9 @@ extension Paillier {
         private func halfDecrypt(_ value: BigInt, prime: BigInt, primeSquared: BigInt, h: BigInt) -> BigInt {
             var x = value
             x.formResidue(modulo: primeSquared)
-            x.formPower(x, prime - 1, modulo: primeSquared)
+            // The exponent p − 1 is the secret itself: mpz_powm's sliding window would leak
+            // its bits through timing, so use mpz_powm_sec (p² is odd, p − 1 > 0).
+            x.formConstantTimePower(x, prime - 1, modulo: primeSquared)
             x -= 1
             x /= prime
             x.multiply(by: h, modulo: prime)
@@ -137,8 +140,9 @@ extension Paillier {
         public func crtObfuscator<R: RandomNumberGenerator>(using generator: inout R) -> BigInt {
             let r = publicKey.randomUnit(using: &generator)
             var xp = BigInt(), xq = BigInt()
-            xp.formPower(r, nModPhiPSquared, modulo: pSquared)
-            xq.formPower(r, nModPhiQSquared, modulo: qSquared)
+            // n mod p(p−1) and n mod q(q−1) reveal the factors: constant-time exponentiation.
+            xp.formConstantTimePower(r, nModPhiPSquared, modulo: pSquared)
+            xq.formConstantTimePower(r, nModPhiQSquared, modulo: qSquared)
             // x = xp + p²·((xq − xp)·(p²)^(−1) mod q²)
             var difference = xq - xp
             difference.multiply(by: pSquaredInverseModQSquared, modulo: qSquared)

@@ -80,8 +80,14 @@ extension Paillier {
         /// A uniform `r` in Z*_n from `generator`.
         func randomUnit<R: RandomNumberGenerator>(using generator: inout R) -> BigInt {
             while true {
-                // n > 1, so random(below:) cannot throw; a failure would only repeat the draw.
-                guard let r = try? BigInt.random(below: n, using: &generator) else { continue }
+                // n > 1 (validated), so random(below:) cannot throw; retrying on an error
+                // would loop forever, so stop instead.
+                let r: BigInt
+                do {
+                    r = try BigInt.random(below: n, using: &generator)
+                } catch {
+                    preconditionFailure("cannot draw below a validated modulus: \(error)")
+                }
                 if r.signum > 0, r.gcd(n) == 1 { return r }
             }
         }

@@ -73,7 +73,8 @@ public enum AEAD {
         UnsafePointer<UInt8>, UInt64, UnsafePointer<UInt8>?, UInt64, UnsafePointer<UInt8>, UnsafePointer<UInt8>
     ) -> Int32
 
-    private static func seal(
+    // Internal (not private) so a test can hand it a primitive that reports failure.
+    static func seal(
         _ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8], associatedData: [UInt8],
         using encrypt: EncryptFunction
     ) throws(SodiumError) -> [UInt8] {
@@ -81,9 +82,14 @@ public enum AEAD {
         Libsodium.ensureInitialized()
         var out = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
         var outLength: UInt64 = 0
-        _ = key.withUnsafeBytes { keyBytes in
+        let status = key.withUnsafeBytes { keyBytes in
             encrypt(&out, &outLength, plaintext, UInt64(plaintext.count), associatedData,
                     UInt64(associatedData.count), nil, nonce, keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        // libsodium refuses (−1) a message above the construction's limit; the buffer then
+        // holds no valid ciphertext, so it must never be returned as one.
+        guard status == 0, outLength == UInt64(out.count) else {
+            throw .primitiveFailed(what: "AEAD encryption", status: status)
         }
         return out
     }

@@ -12,7 +12,9 @@ public enum BLAKE2b {
         Libsodium.ensureInitialized()
         let outputLength = Swift.min(Swift.max(length, digestLengths.lowerBound), digestLengths.upperBound)
         var out = [UInt8](repeating: 0, count: outputLength)
-        _ = crypto_generichash(&out, outputLength, message, UInt64(message.count), nil, 0)
+        let status = crypto_generichash(&out, outputLength, message, UInt64(message.count), nil, 0)
+        // The length was clamped into libsodium's range, the only reason it can refuse.
+        precondition(status == 0, "crypto_generichash refused a checked length (status \(status))")
         return out
     }
 
@@ -28,9 +30,11 @@ public enum BLAKE2b {
         }
         Libsodium.ensureInitialized()
         var out = [UInt8](repeating: 0, count: length)
-        _ = crypto_generichash(
+        let status = crypto_generichash(
             &out, length, message, UInt64(message.count),
             key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count)
+        // Both lengths were checked above, the only reasons it can refuse.
+        precondition(status == 0, "crypto_generichash refused checked lengths (status \(status))")
         return out
     }
 }

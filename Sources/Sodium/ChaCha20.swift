@@ -22,8 +22,10 @@ public enum ChaCha20 {
         var out = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return out }
         out.withUnsafeMutableBufferPointer { buffer in
-            _ = crypto_stream_chacha20_ietf_xor_ic(
+            let status = crypto_stream_chacha20_ietf_xor_ic(
                 buffer.baseAddress!, buffer.baseAddress!, UInt64(count), nonce, counter, key)
+            // Key and nonce lengths are checked; a failure would leave plaintext zeros as "keystream".
+            precondition(status == 0, "crypto_stream_chacha20_ietf_xor_ic failed (status \(status))")
         }
         return out
     }
@@ -40,6 +42,8 @@ public enum ChaCha20 {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         base.initializeMemory(as: UInt8.self, repeating: 0, count: buffer.count)
-        _ = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(buffer.count), nonce, counter, key)
+        let status = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(buffer.count), nonce, counter, key)
+        // Key and nonce lengths are checked; a failure would leave zeros posing as keystream.
+        precondition(status == 0, "crypto_stream_chacha20_xor_ic failed (status \(status))")
     }
 }

@@ -222,7 +222,9 @@ extension ChaChaRandom {
         private func generate(into destination: UnsafeMutableRawPointer, byteCount: Int) {
             destination.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
             let bytes = destination.assumingMemoryBound(to: UInt8.self)
-            _ = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(byteCount), nonce, counter, key)
+            let status = crypto_stream_chacha20_xor_ic(bytes, bytes, UInt64(byteCount), nonce, counter, key)
+            // A failure would leave the zeroed buffer to be handed out as random bits.
+            precondition(status == 0, "crypto_stream_chacha20_xor_ic failed (status \(status))")
             counter &+= UInt64(byteCount / ChaCha20.blockByteCount)
         }
     }

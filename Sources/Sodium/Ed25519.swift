@@ -54,9 +54,11 @@ public enum Ed25519 {
             var publicBytes = [UInt8](repeating: 0, count: Ed25519.keyByteCount)
             secretKey = SecretBytes(count: Int(crypto_sign_secretkeybytes())) { secret in
                 seed.withUnsafeBytes { seedBytes in
-                    _ = crypto_sign_seed_keypair(
+                    let status = crypto_sign_seed_keypair(
                         &publicBytes, secret.baseAddress!.assumingMemoryBound(to: UInt8.self),
                         seedBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    // The seed length is checked; a failure would leave an all-zero key pair.
+                    precondition(status == 0, "crypto_sign_seed_keypair failed (status \(status))")
                 }
             }
             verifyingKey = try VerifyingKey(rawRepresentation: publicBytes)
@@ -66,9 +68,11 @@ public enum Ed25519 {
         public func signature(for message: [UInt8]) -> [UInt8] {
             var signature = [UInt8](repeating: 0, count: Ed25519.signatureByteCount)
             secretKey.withUnsafeBytes { secret in
-                _ = crypto_sign_detached(
+                let status = crypto_sign_detached(
                     &signature, nil, message, UInt64(message.count),
                     secret.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                // A failure would hand out 64 zero bytes as a signature.
+                precondition(status == 0, "crypto_sign_detached failed (status \(status))")
             }
             return signature
         }

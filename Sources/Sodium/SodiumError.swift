@@ -14,6 +14,9 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidSignature
     /// A caller-supplied parameter is invalid.
     case invalidArgument(String)
+    /// A libsodium primitive reported failure (a non-zero status) where its inputs had
+    /// been checked: nothing it wrote is used.
+    case primitiveFailed(what: String, status: Int32)
 
     /// A human-readable description of the error.
     public var description: String {
@@ -32,6 +35,8 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Ed25519 signature verification failed"
         case let .invalidArgument(message):
             return message
+        case let .primitiveFailed(what, status):
+            return "\(what) failed in libsodium (status \(status))"
         }
     }
 }

@@ -14,7 +14,7 @@ import Testing
         let mechanism = try GaussianMechanism(sigma: sigma)
         var rng = ChaChaRandom(seed: UInt64(sigma * 10) + 1)
         var values = [Double](repeating: 1.5, count: Self.count)
-        mechanism.addNoise(to: &values, using: &rng)
+        try mechanism.addNoise(to: &values, using: &rng)
         let s = mechanism.sigma
         let (d, threshold) = GoodnessOfFit.kolmogorovSmirnov(samples: values) { x in
             0.5 * erfc(-(x - 1.5) / (s * 2.0.squareRoot()))
@@ -28,7 +28,7 @@ import Testing
         let mechanism = try LaplaceMechanism(scale: scale)
         var rng = ChaChaRandom(seed: UInt64(scale * 10) + 2)
         var values = [Double](repeating: -4, count: Self.count)
-        mechanism.addNoise(to: &values, using: &rng)
+        try mechanism.addNoise(to: &values, using: &rng)
         let b = mechanism.scale
         let (d, threshold) = GoodnessOfFit.kolmogorovSmirnov(samples: values) { x in
             let z = (x + 4) / b
@@ -37,16 +37,18 @@ import Testing
         #expect(d < threshold, "KS \(d) >= \(threshold)")
     }
 
-    /// The in-place vector form and the copying form draw the same stream, land on the
-    /// grid, and leave non-finite input untouched.
+    /// The in-place vector form and the copying form draw the same stream and land on the
+    /// grid; a vector holding NaN or ±∞ is refused whole and left untouched.
     @Test func inPlaceAndCopyAgree() throws {
         let mechanism = try GaussianMechanism(sigma: 3, sensitivity: 1)
         var a = ChaChaRandom(seed: 9), b = ChaChaRandom(seed: 9)
-        var inPlace: [Double] = [0.1, -2, 1e6, .nan, .infinity]
-        mechanism.addNoise(to: &inPlace, using: &a)
-        let copy = mechanism.release([0.1, -2, 1e6, .nan, .infinity], using: &b)
-        #expect(inPlace[0..<3] == copy[0..<3])
-        #expect(inPlace[3].isNaN && copy[3].isNaN && inPlace[4] == .infinity)
-        for v in inPlace[0..<3] { #expect((v / mechanism.granularity).rounded() == v / mechanism.granularity) }
+        var inPlace: [Double] = [0.1, -2, 1e6]
+        try mechanism.addNoise(to: &inPlace, using: &a)
+        let copy = try mechanism.release([0.1, -2, 1e6], using: &b)
+        #expect(inPlace == copy)
+        for v in inPlace { #expect((v / mechanism.granularity).rounded() == v / mechanism.granularity) }
+        var refused: [Double] = [0.1, -2, 1e6, .nan, .infinity]
+        #expect(throws: DifferentialPrivacyError.nonFiniteValue(index: 3)) { try mechanism.addNoise(to: &refused, using: &a) }
+        #expect(refused[0..<3] == [0.1, -2, 1e6] && refused[3].isNaN && refused[4] == .infinity)
     }
 }

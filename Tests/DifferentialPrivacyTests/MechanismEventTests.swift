@@ -27,24 +27,25 @@ import Testing
             scale: laplace.scale / laplace.granularity, sensitivity: (0.2 + laplace.granularity) / laplace.granularity))
     }
 
-    @Test func discreteVectorFormsSaturateAndShareTheStream() throws {
+    @Test func discreteVectorFormsShareTheStream() throws {
         let mechanism = try DiscreteGaussianMechanism(sigma: 5)
         var a = ChaChaRandom(seed: 12), b = ChaChaRandom(seed: 12)
-        var values: [Int64] = [.max, .min, 0, 42]
-        mechanism.addNoise(to: &values, using: &a)
-        #expect(values == mechanism.release([.max, .min, 0, 42], using: &b))
-        #expect(values[0] > Int64.max - 200 && values[1] < Int64.min + 200)
+        let edge = mechanism.largestExactMagnitude
+        var values: [Int64] = [edge, -edge, 0, 42]
+        try mechanism.addNoise(to: &values, using: &a)
+        #expect(try values == mechanism.release([edge, -edge, 0, 42], using: &b))
+        #expect(abs(values[0] - edge) < 200 && abs(values[1] + edge) < 200)
         let laplace = try DiscreteLaplaceMechanism(scale: 3)
         var counts: [Int64] = Array(repeating: 10, count: 1000)
-        laplace.addNoise(to: &counts, using: &a)
+        try laplace.addNoise(to: &counts, using: &a)
         #expect(Set(counts).count > 10)
     }
 
     @Test func gridReleaseStaysOnGridAndIsSeeded() throws {
         let mechanism = try GaussianMechanism(sigma: 10)
         var a = ChaChaRandom(seed: 3), b = ChaChaRandom(seed: 3)
-        let x = mechanism.release([1.0, 2.0, 3.0], using: &a)
-        #expect(x == mechanism.release([1.0, 2.0, 3.0], using: &b))
+        let x = try mechanism.release([1.0, 2.0, 3.0], using: &a)
+        #expect(try x == mechanism.release([1.0, 2.0, 3.0], using: &b))
         for v in x { #expect((v / mechanism.granularity).rounded() == v / mechanism.granularity) }
         #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: .infinity) }
         #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: 1e-320) }
@@ -60,8 +61,8 @@ import Testing
         let mechanism = try GaussianMechanism(sigma: 2)
         var rng = SecureRandom()
         var first = [Double](repeating: 0, count: 1000), second = first
-        mechanism.addNoise(to: &first, using: &rng)
-        mechanism.addNoise(to: &second, using: &rng)
+        try mechanism.addNoise(to: &first, using: &rng)
+        try mechanism.addNoise(to: &second, using: &rng)
         #expect(first != second)
         #expect(Set(first).count > 900)
         #expect(first.allSatisfy { abs($0) < 20 && ($0 / mechanism.granularity).rounded() == $0 / mechanism.granularity })

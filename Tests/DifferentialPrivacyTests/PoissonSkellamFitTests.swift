@@ -70,8 +70,14 @@ import Testing
         }
         #expect(rho >= 4 / (2 * 100.0))
         var rng = ChaChaRandom(seed: 2)
-        var values: [Int64] = [0, .max, .min, 7]
-        mechanism.addNoise(to: &values, using: &rng)
-        #expect(values[1] >= Int64.max - 1000 && values[2] <= Int64.min + 1000)
+        let edge = mechanism.largestExactMagnitude
+        var values: [Int64] = [0, edge, -edge, 7]
+        try mechanism.addNoise(to: &values, using: &rng)
+        #expect(abs(values[1] - edge) < 1000 && abs(values[2] + edge) < 1000)
+        var beyond: [Int64] = [0, .max, 7]
+        #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 1, range: -0x1p62...0x1p62)) {
+            try mechanism.addNoise(to: &beyond, using: &rng)
+        }
+        #expect(beyond == [0, .max, 7])
     }
 }

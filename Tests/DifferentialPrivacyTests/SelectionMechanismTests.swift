@@ -20,7 +20,7 @@ import Testing
         let rr = try RandomizedResponse(epsilon: epsilon, buckets: buckets)
         var rng = ChaChaRandom(seed: UInt64(epsilon * 10) + UInt64(buckets))
         var counts = [Int](repeating: 0, count: buckets)
-        for _ in 0..<100_000 { counts[rr.release(1, using: &rng)] += 1 }
+        for _ in 0..<100_000 { counts[try rr.release(1, using: &rng)] += 1 }
         let p = rr.noiseParameter, k = Double(buckets)
         let probabilities = (0..<buckets).map { $0 == 1 ? 1 - p + p / k : p / k }
         let (stat, threshold) = Self.chiSquare(counts: counts, probabilities: probabilities)
@@ -46,8 +46,10 @@ import Testing
         let exact = try RandomizedResponse(noiseNumerator: 1, noiseDenominator: 2, buckets: 3)
         #expect(exact.privacyEvent == .randomizedResponse(noiseParameter: 0.5, buckets: 3))
         var rng = ChaChaRandom(seed: 1)
-        #expect(throws: DifferentialPrivacyError.self) { try exact.checkedRelease(3, using: &rng) }
-        #expect((0..<3).contains(exact.release(-1, using: &rng)))
+        #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 0, range: 0...2)) { try exact.release(3, using: &rng) }
+        #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 0, range: 0...2)) { try exact.release(-1, using: &rng) }
+        #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 1, range: 0...2)) { try exact.release([2, 5, 0], using: &rng) }
+        #expect(try (0..<3).contains(exact.release(2, using: &rng)))
         #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(epsilon: 1, buckets: 1) }
         #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(epsilon: .nan, buckets: 3) }
         #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(noiseNumerator: 3, noiseDenominator: 2, buckets: 3) }

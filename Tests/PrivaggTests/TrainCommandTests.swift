@@ -146,3 +146,18 @@ struct TrainCommandTests {
         #expect(run.standardError.contains("timing paillier, round 1/1"))
     }
 }
+
+/// A diverging run (learning rate 1e308) used to finish with loss "nan" and exit 0 under
+/// the plain aggregator (issue 13, item 7): now every aggregator stops it with a message.
+@Suite("privagg train refuses a diverging run")
+struct DivergingTrainCommandTests {
+    @Test(arguments: [["--privacy", "none"], ["--privacy", "dp-sgd"], ["--privacy", "local"], ["--privacy", "central"]])
+    func plainAggregatorRefusesNaN(privacy: [String]) throws {
+        let run = try runPrivagg(["train", "--aggregator", "plain", "--learning-rate", "1e308", "--rounds", "3", "--seed", "1"] + privacy)
+        #expect(run.status != 0)
+        #expect(!run.standardOutput.contains("nan"))
+        #expect(run.standardError.contains("NaN or infinity") || run.standardError.contains("non-finite value"),
+                "stderr: \(run.standardError)")
+        #expect(run.standardError.contains("lower the learning rate"), "stderr: \(run.standardError)")
+    }
+}

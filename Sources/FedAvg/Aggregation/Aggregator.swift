@@ -11,7 +11,9 @@ public protocol Aggregator: Sendable {
     ///   - bound: a public bound with |entry| ≤ bound for every entry; quantizing aggregators
     ///     clip to it and size their grid with it.
     ///   - round: the round number, bound into any keys the protocol derives.
-    /// - Throws: ``FedAvgError/aggregationFailed(reason:)``.
+    /// Implementations start with `validate(_:bound:)`, the one check shared by all.
+    /// - Throws: ``FedAvgError/aggregationFailed(reason:)``, or
+    ///   ``FedAvgError/nonFiniteContribution(client:index:)`` for NaN or ±∞ in a contribution.
     func sum(_ contributions: [[Double]], bound: Double, round: UInt64) throws -> AggregationOutcome
 }
 
@@ -45,13 +47,26 @@ public struct AggregationOutcome: Sendable {
 }
 
 extension Aggregator {
-    /// Checks that there is at least one contribution and that all have the same length.
+    /// The common entry check of every aggregator: at least one contribution, all of the
+    /// same length, a positive bound, and every entry finite. The finiteness check is here,
+    /// once for all aggregators, so that the plain sum refuses NaN/∞ exactly as the
+    /// quantizing ones must (a NaN would otherwise become the model, and ±∞ be clipped to
+    /// the bound without a word).
+    ///
+    /// - Returns: the common length.
+    /// - Throws: ``FedAvgError/aggregationFailed(reason:)`` for the shape or bound, and
+    ///   ``FedAvgError/nonFiniteContribution(client:index:)`` for the first NaN or ±∞.
     func validate(_ contributions: [[Double]], bound: Double) throws -> Int {
         guard let first = contributions.first else { throw FedAvgError.aggregationFailed(reason: "no contributions") }
         guard contributions.allSatisfy({ $0.count == first.count }), !first.isEmpty else {
             throw FedAvgError.aggregationFailed(reason: "contributions differ in length or are empty")
         }
         guard bound.isFinite, bound > 0 else { throw FedAvgError.aggregationFailed(reason: "bound must be positive, got \(bound)") }
+        for (client, contribution) in contributions.enumerated() {
+            if let index = contribution.firstIndex(where: { !$0.isFinite }) {
+                throw FedAvgError.nonFiniteContribution(client: client, index: index)
+            }
+        }
         return first.count
     }
 }

@@ -112,6 +112,11 @@ public enum FederatedTraining {
         for index in participants {
             var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
+            // Before any clipping: clipping would turn ±∞ into a full-size update and let
+            // NaN through, where the aggregators' shared check refuses both.
+            if let entry = delta.firstIndex(where: { !$0.isFinite }) {
+                throw FedAvgError.nonFiniteContribution(client: index, index: entry)
+            }
             switch configuration.privacy {
             case .none, .dpSGD:
                 clipCoordinates(&delta, to: configuration.updateBound)

@@ -62,9 +62,21 @@ struct GaussianNoise: Sendable {
     }
 
     /// Releases `vector` in place: every coordinate rounded to the grid plus grid noise.
-    /// With a zero multiplier the vector is left as it is.
-    func addNoise<R: RandomNumberGenerator>(to vector: inout [Double], using generator: inout R) {
-        mechanism?.addNoise(to: &vector, using: &generator)
+    /// With a zero multiplier the vector is left as it is (after the same finiteness check).
+    ///
+    /// - Throws: ``FedAvgError/releaseRefused(_:)`` when a coordinate is NaN, infinite or
+    ///   beyond the grid (training diverged): nothing is released then.
+    func addNoise<R: RandomNumberGenerator>(to vector: inout [Double], using generator: inout R) throws(FedAvgError) {
+        do throws(DifferentialPrivacyError) {
+            if let mechanism {
+                try mechanism.addNoise(to: &vector, using: &generator)
+            } else if let index = vector.firstIndex(where: { !$0.isFinite }) {
+                // No noise to add, but a diverged update must not pass either.
+                throw DifferentialPrivacyError.nonFiniteValue(index: index)
+            }
+        } catch {
+            throw .releaseRefused(error)
+        }
     }
 
     private static func guarantee(of mechanism: GaussianMechanism, dimension: Int) -> Double {

@@ -98,7 +98,7 @@ public struct SiteClient: Sendable {
             }
             let denominator: Double
             if let noise {
-                noise.addNoise(to: &gradient, using: &generator)
+                try noise.addNoise(to: &gradient, using: &generator)
                 denominator = max(expectedBatch, 1e-12)
             } else {
                 guard size > 0 else { continue }

@@ -79,13 +79,13 @@ struct NoiseCommand: ParsableCommand {
         do {
             switch mechanism {
             case .laplace:
-                Self.printReleases(try LaplaceMechanism(scale: scale), value, count, &rng)
+                try Self.printReleases(try LaplaceMechanism(scale: scale), value, count, &rng)
             case .gaussian:
-                Self.printReleases(try GaussianMechanism(sigma: scale), value, count, &rng)
+                try Self.printReleases(try GaussianMechanism(sigma: scale), value, count, &rng)
             case .discreteLaplace:
-                Self.printReleases(try DiscreteLaplaceMechanism(scale: scale), Int64(value), count, &rng)
+                try Self.printReleases(try DiscreteLaplaceMechanism(scale: scale), Int64(value), count, &rng)
             case .discreteGaussian:
-                Self.printReleases(try DiscreteGaussianMechanism(sigma: scale), Int64(value), count, &rng)
+                try Self.printReleases(try DiscreteGaussianMechanism(sigma: scale), Int64(value), count, &rng)
             }
         } catch {
             throw ValidationError(error.description)
@@ -96,7 +96,7 @@ struct NoiseCommand: ParsableCommand {
     /// the mechanism's in-place vector form (memory stays bounded for any count).
     private static func printReleases<M: AdditiveNoiseMechanism, G: RandomNumberGenerator>(
         _ mechanism: M, _ value: M.Value, _ count: Int, _ rng: inout G
-    ) where M.Value: LosslessStringConvertible {
+    ) throws(DifferentialPrivacyError) where M.Value: LosslessStringConvertible {
         let chunk = 1 << 16
         var values = [M.Value](repeating: value, count: min(count, chunk))
         var remaining = count
@@ -104,7 +104,7 @@ struct NoiseCommand: ParsableCommand {
             let n = min(remaining, chunk)
             if n < values.count { values.removeLast(values.count - n) }
             for i in values.indices { values[i] = value }
-            mechanism.addNoise(to: &values, using: &rng)
+            try mechanism.addNoise(to: &values, using: &rng)
             var text = ""
             text.reserveCapacity(n * 12)
             for v in values {
