@@ -220,3 +220,33 @@ private struct BigIntKey: Hashable {
         self.exponent = exponent
     }
 }
+
+/// `privagg bench paillier --threshold T --parties N`: the threshold figures.
+enum BenchThreshold {
+    static func validate(threshold: Int?, parties: Int?) throws {
+        guard (threshold == nil) == (parties == nil) else { throw ValidationError("--threshold and --parties go together") }
+        guard let threshold, let parties else { return }
+        guard (2...Paillier.ThresholdPublicKey.maximumParties).contains(parties) else {
+            throw ValidationError("--parties must be 2...\(Paillier.ThresholdPublicKey.maximumParties), got \(parties)")
+        }
+        guard (2...parties).contains(threshold) else { throw ValidationError("--threshold must be 2...\(parties), got \(threshold)") }
+    }
+
+    static func run(keysize: Int, parties: Int, threshold: Int, scale: Double, format: String, insecure: Bool) throws {
+        try ThresholdFiles.reportingErrors {
+            let r = try Paillier.thresholdBenchmark(
+                keyBits: keysize, parties: parties, threshold: threshold, scale: scale, allowInsecureForTests: insecure)
+            if format == "json" { return try emit(try jsonString(r), to: nil) }
+            func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+            try emit("""
+                Threshold Paillier, \(r.keyBits)-bit n, \(r.threshold) of \(r.parties) parties, 1 core
+                  key generation (dealer) ................... \(f(r.keygenSeconds, 2)) s (safe primes \(f(r.safePrimesSeconds, 2)) s)
+                  partial decryption + proof ................ \(f(r.partialDecryptMs)) ms
+                  verify one share .......................... \(f(r.verifyShareMs)) ms
+                  combine \(r.threshold) verified shares ................. \(f(r.combineMs)) ms
+                  CRT decryption (ordinary key, same n) ..... \(f(r.decryptCrtMs)) ms
+                  partial decryption / CRT decryption ....... \(f(r.partialDecryptOverCrt, 2))×
+                """, to: nil)
+        }
+    }
+}
