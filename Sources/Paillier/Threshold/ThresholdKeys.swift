@@ -84,7 +84,7 @@ extension Paillier {
 
         /// The length of the proof's random exponent r: enough that `z = r + e·Δ·s_i` hides
         /// `e·Δ·s_i` (below 2^(256 + |Δ| + |nm|)) statistically, within 2^−128.
-        var proofNonceBits: Int { shareBits + delta.bitWidth + ThresholdProof.challengeBits + 128 }
+        public var proofNonceBits: Int { shareBits + delta.bitWidth + ThresholdProof.challengeBits + 128 }
     }
 
     /// One party's share of a threshold Paillier private key: the value `s_i = f(i)` of the
