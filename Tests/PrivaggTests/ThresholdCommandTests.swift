@@ -84,3 +84,42 @@ struct ThresholdCommandTests {
         #expect(small.status != 0 && small.standardError.contains("below 2048 bits"))
     }
 }
+
+@Suite("privagg train --aggregator paillier-threshold")
+struct ThresholdTrainCommandTests {
+    @Test func trainWithThresholdPaillierAggregation() throws {
+        let run = try runPrivagg(["train", "--rounds", "2", "--aggregator", "paillier-threshold", "--threshold", "3",
+                                  "--privacy", "none", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        #expect(object["aggregator"] as? String == "paillier-threshold")
+        #expect((object["final_accuracy"] as? Double ?? 0) > 0.7)
+    }
+
+    @Test(arguments: [
+        (["--aggregator", "paillier", "--threshold", "2"], "--threshold applies to --aggregator paillier-threshold only"),
+        (["--aggregator", "paillier-threshold", "--threshold", "5"], "--threshold must be in 2...4 (the clients), got 5"),
+        (["--aggregator", "paillier-threshold", "--threshold", "1"], "--threshold must be in 2...4 (the clients), got 1"),
+    ])
+    func thresholdOptionIsValidated(arguments: [String], message: String) throws {
+        let run = try runPrivagg(["train", "--rounds", "1"] + arguments)
+        #expect(run.status != 0 && run.standardOutput.isEmpty)
+        #expect(run.standardError.contains(message), "\(run.standardError)")
+    }
+}
+
+@Suite("privagg bench paillier --threshold")
+struct ThresholdBenchCommandTests {
+    @Test func benchReportsTheThresholdFigures() throws {
+        let run = try runPrivagg(["bench", "paillier", "--threshold", "2", "--parties", "3", "--keysize", "512",
+                                  "--insecure-for-tests", "--scale", "0.2", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        for field in ["keygen_seconds", "partial_decrypt_ms", "verify_share_ms", "combine_ms", "decrypt_crt_ms"] {
+            #expect((object[field] as? Double ?? 0) > 0, "\(field)")
+        }
+        #expect(object["key_bits"] as? Int == 512 && object["threshold"] as? Int == 2 && object["parties"] as? Int == 3)
+        let lone = try runPrivagg(["bench", "paillier", "--threshold", "2", "--keysize", "512", "--insecure-for-tests"])
+        #expect(lone.status != 0 && lone.standardError.contains("--threshold and --parties go together"))
+    }
+}
