@@ -48,27 +48,20 @@ extension Paillier {
             doubleValue = double
         }
 
-        /// `round(self · 16^(−exponent))`, ties to even (Python's `round` on a `Fraction`).
-        func scaled(base16Exponent exponent: Int) -> BigInt {
-            // value · 16^(−e) = numerator · 2^(−4e) / 10^scale
+        /// `self · 16^(−exponent)` when that is an integer (the decimal lies exactly on the
+        /// grid of 16^exponent), nil when it would have to be rounded.
+        func exactlyScaled(base16Exponent exponent: Int) -> BigInt? {
+            // self · 16^(−e) = numerator · 2^(−4e) / 10^scale
             var top = numerator, bottom = BigInt(1)
             if exponent <= 0 { top = top << (-4 * exponent) } else { bottom = bottom << (4 * exponent) }
-            let ten = BigInt(10)
-            if scale >= 0 {
-                bottom *= (try? ten.power(scale)) ?? 1
-            } else {
-                top *= (try? ten.power(-scale)) ?? 1
+            do {
+                // The parser bounds |scale| (digits plus an exponent within ±100000).
+                if scale >= 0 { bottom *= try BigInt(10).power(scale) } else { top *= try BigInt(10).power(-scale) }
+                let (quotient, remainder) = try top.quotientAndRemainder(dividingBy: bottom)
+                return remainder.isZero ? quotient : nil
+            } catch {
+                preconditionFailure("non-negative powers of ten and a positive divisor cannot fail: \(error)")
             }
-            return Self.roundHalfEven(top, bottom)
-        }
-
-        /// `round(top / bottom)` with ties to even; `bottom` positive.
-        static func roundHalfEven(_ top: BigInt, _ bottom: BigInt) -> BigInt {
-            let quotient = (try? top.floorDivided(by: bottom)) ?? BigInt()
-            let remainder = top - quotient * bottom
-            let twice = remainder * 2
-            if twice > bottom || (twice == bottom && quotient.isOdd) { return quotient + 1 }
-            return quotient
         }
     }
 }

@@ -56,22 +56,40 @@ extension Paillier {
             try self.init(mantissa: mantissa, exponent: exponent, publicKey: publicKey)
         }
 
-        /// Encodes a decimal exactly as python-paillier encodes `float(text)`: the exponent
-        /// keeps every bit of the Double's precision (`⌊(frexp_exponent − 53)/4⌋`), lowered
-        /// to `maxExponent` when given; the mantissa is the exact decimal scaled and rounded
-        /// half to even.
+        /// Encodes a decimal at python-paillier's exponent for `float(text)`
+        /// (`⌊(frexp_exponent − 53)/4⌋`, lowered to `maxExponent` when given), so that it
+        /// decodes to `float(text)` exactly, as with pheutil.
+        ///
+        /// A decimal that lies exactly on that exponent's grid (integers such as 2^53 + 1,
+        /// 12.5) is encoded as it is, keeping digits a Double would drop; it decodes with one
+        /// rounding. Any other decimal is first rounded to the nearest Double, as pheutil's
+        /// `float(text)` does, and that Double is encoded exactly. (Rounding the decimal to
+        /// the grid instead would round twice, once here and once on decoding: that is how
+        /// `3e-308` came back as 2.9999999999999997e-308.)
         public init(decimal: DecimalNumber, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
             let precisionExponent = Self.precisionExponent(of: decimal.doubleValue)
             let exponent = maxExponent.map { min($0, precisionExponent) } ?? precisionExponent
-            try self.init(mantissa: decimal.scaled(base16Exponent: exponent), exponent: exponent, publicKey: publicKey)
+            if let exact = decimal.exactlyScaled(base16Exponent: exponent) {
+                try self.init(mantissa: exact, exponent: exponent, publicKey: publicKey)
+            } else {
+                try self.init(decimal.doubleValue, publicKey: publicKey, maxExponent: maxExponent)
+            }
         }
 
-        /// Encodes a Double like python-paillier's `EncodedNumber.encode(float)`.
+        /// Encodes a Double like python-paillier's `EncodedNumber.encode(float)`: exponent
+        /// `⌊(frexp_exponent − 53)/4⌋` (lowered to `maxExponent` when given) and mantissa
+        /// `value · 16^(−exponent)`, an exact integer for every finite Double, subnormals
+        /// included, so `doubleValue()` gives `value` back bit for bit (−0 decodes as +0, as
+        /// in python-paillier).
+        ///
+        /// - Throws: `malformedNumber` for NaN or ±∞, `plaintextOutOfRange` for a mantissa
+        ///   beyond the key's encodable range.
         public init(_ value: Double, publicKey: PublicKey, maxExponent: Int? = nil) throws(PaillierError) {
             guard value.isFinite else { throw .malformedNumber("\(value) is not finite") }
             let precisionExponent = Self.precisionExponent(of: value)
             let exponent = maxExponent.map { min($0, precisionExponent) } ?? precisionExponent
-            // The Double is an exact multiple of 16^precisionExponent, so this is exact.
+            // The Double is an exact multiple of 16^precisionExponent (its last bit is at
+            // 2^(frexp − 53) or, for a subnormal, 2^−1074 ≥ 16^precisionExponent), so this is exact.
             let mantissa = FixedPointEncoding.scaledRounded(value, bits: -4 * exponent)
             try self.init(mantissa: mantissa, exponent: exponent, publicKey: publicKey)
         }
@@ -92,6 +110,7 @@ extension Paillier {
         }
 
         /// python-paillier's precision exponent of a float: `⌊(frexp(x)[1] − 53) / log2(16)⌋`.
+        /// (`Double.exponent` of a subnormal is its true binary exponent, as frexp's is.)
         public static func precisionExponent(of value: Double) -> Int {
             let frexpExponent = value == 0 ? 0 : Int(value.exponent) + 1
             let lsb = frexpExponent - 53

@@ -49,31 +49,42 @@ extension Paillier {
             return value < 0 ? -magnitude : magnitude
         }
 
-        /// `integer / 2^bits` correctly rounded to a Double (ties to even), like Python's
-        /// true division of integers (subnormal results may round twice).
+        /// `integer / 2^bits` correctly rounded to a Double, ties to even, with ONE rounding
+        /// also for subnormal results (Python's true division of integers, which
+        /// python-paillier's `decode` uses). `bits` may be negative (a multiplication).
+        /// Beyond the Double range the result is ±infinity (callers refuse it).
+        ///
+        /// Exact integer arithmetic: the bits kept are those at or above the result's last
+        /// representable place, 2^(e − 52) for a normal result of binade e and 2^−1074 for a
+        /// subnormal one; the rest decide the rounding. Scaling the kept head (≤ 2^53) by a
+        /// power of two is then exact, so no intermediate can underflow.
         static func double(_ integer: BigInt, dividedByPowerOfTwo bits: Int) -> Double {
             let magnitude = integer.magnitude
+            guard !magnitude.isZero else { return integer.isNegative ? -0.0 : 0.0 }
             let width = magnitude.bitWidth
-            var head: BigInt, shift = 0
-            if width <= 53 {
-                head = magnitude
+            // value = magnitude · 2^(−bits) ∈ [2^(width − 1 − bits), 2^(width − bits)).
+            let binade = width - 1 - bits
+            guard binade <= 1023 else { return integer.isNegative ? -.infinity : .infinity }
+            // The place of the last bit the Double keeps, relative to the integer's bit 0.
+            let lastPlace = Swift.max(binade, -1022) - 52 + bits
+            var head: BigInt
+            var scale = -bits
+            if lastPlace <= 0 {
+                head = magnitude  // every bit fits: exact
+            } else if lastPlace > width {
+                // Below half of the smallest subnormal: rounds to zero.
+                return integer.isNegative ? -0.0 : 0.0
             } else {
-                shift = width - 53
-                head = magnitude >> shift
-                let remainder = magnitude.lowBits(shift)
-                let half = BigInt(1) << (shift - 1)
+                head = magnitude >> lastPlace
+                let remainder = magnitude.lowBits(lastPlace)
+                let half = BigInt(1) << (lastPlace - 1)
                 if remainder > half || (remainder == half && head.isOdd) { head += 1 }
+                scale += lastPlace
             }
-            // head ≤ 2^53 is exact as a Double; scaling by a power of two is exact too.
-            let value = Double(head.intValue ?? 0) * pow2(shift - bits)
+            // head ≤ 2^53 is exact as a Double; head · 2^scale is representable (a carry to
+            // 2^53 only moves it up one binade, ≤ 2^1024 which becomes infinity).
+            let value = Double(sign: .plus, exponent: scale, significand: Double(head.intValue ?? 0))
             return integer.isNegative ? -value : value
-        }
-
-        static func pow2(_ exponent: Int) -> Double {
-            var result = 1.0, remaining = exponent
-            while remaining > 1000 { result *= 0x1p1000; remaining -= 1000 }
-            while remaining < -1000 { result *= 0x1p-1000; remaining += 1000 }
-            return result * Double(sign: .plus, exponent: remaining, significand: 1)
         }
     }
 }

@@ -55,11 +55,15 @@ public struct Quantizer: Sendable, Hashable {
     }
 
     /// Clips, scales and stochastically rounds `values` onto the grid.
+    ///
+    /// - Throws: `SecAggError.invalidParameter` for a NaN or infinite input.
     public func quantize<R: RandomNumberGenerator>(_ values: [Double], using generator: inout R) throws(SecAggError) -> ModularVector {
         var quantized = [UInt64](repeating: 0, count: values.count)
         let scale = self.scale, top = Double(levels)
         for (index, value) in values.enumerated() {
-            guard !value.isNaN else { throw .invalidParameter("input \(index) is NaN") }
+            // ±∞ too: clipping it to the bound would send a full-size contribution that
+            // nobody made, without a word.
+            guard value.isFinite else { throw .invalidParameter("input \(index) is \(value.isNaN ? "NaN" : "infinite")") }
             let clipped = min(max(value, -clippingBound), clippingBound)
             let scaled = min(max((clipped + clippingBound) * scale, 0), top)
             let floor = scaled.rounded(.down)
