@@ -11,6 +11,7 @@ enum AggregatorChoice: String, CaseIterable, ExpressibleByArgument {
     case plain, secagg
     case secaggPlus = "secagg+"
     case paillier
+    case paillierThreshold = "paillier-threshold"
 }
 
 /// `--privacy` values.
