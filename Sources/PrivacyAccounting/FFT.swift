@@ -14,7 +14,8 @@ struct RealFFT {
     let count: Int
     /// n = N/2, the complex length.
     private let half: Int
-    /// e^{−2πij/n}, j < n/2 (complex stage twiddles).
+    /// Stage twiddles laid out contiguously per stage: the stage joining blocks of length m
+    /// reads e^{−2πij/(2m)}, j < m, at offset m − 1 (so the inner loop walks memory in order).
     private let stageCos: [Double]
     private let stageSin: [Double]
     /// e^{−2πik/N}, k ≤ n/2 (untangling twiddles).
@@ -29,8 +30,25 @@ struct RealFFT {
         self.count = count
         half = count / 2
         let n = half
-        stageCos = (0..<max(1, n / 2)).map { cos(-2 * Double.pi * Double($0) / Double(n)) }
-        stageSin = (0..<max(1, n / 2)).map { sin(-2 * Double.pi * Double($0) / Double(n)) }
+        var cosines = [Double](repeating: 1, count: max(1, n - 1)), sines = [Double](repeating: 0, count: max(1, n - 1))
+        // The last stage's table (m = n/2) is computed; every smaller stage subsamples it.
+        let top = max(1, n / 2)
+        for j in 0..<top {
+            let angle = -Double.pi * Double(j) / Double(top)
+            cosines[top - 1 + j] = cos(angle)
+            sines[top - 1 + j] = sin(angle)
+        }
+        var m = top / 2
+        while m >= 1 {
+            let stride = top / m
+            for j in 0..<m {
+                cosines[m - 1 + j] = cosines[top - 1 + j * stride]
+                sines[m - 1 + j] = sines[top - 1 + j * stride]
+            }
+            m /= 2
+        }
+        stageCos = cosines
+        stageSin = sines
         untangleCos = (0...(n / 2)).map { cos(-2 * Double.pi * Double($0) / Double(count)) }
         untangleSin = (0...(n / 2)).map { sin(-2 * Double.pi * Double($0) / Double(count)) }
         var bits = 0
@@ -45,6 +63,12 @@ struct RealFFT {
             table[i] = Int32(r)
         }
         reversed = table
+    }
+
+    /// A plan for `count`, shared: plans are immutable, and building one costs N sines and
+    /// cosines, more than a transform.
+    static func plan(count: Int) -> RealFFT {
+        PlanCache.shared.plan(count: count)
     }
 
     /// The smallest power of two ≥ max(`length`, 4).
@@ -66,25 +90,45 @@ struct RealFFT {
                 }
             }
         }
+        // First two stages together (radix 4 without multiplications: twiddles 1 and −i).
+        var size = 2
+        if n >= 4 {
+            var k = 0
+            while k < n {
+                let r0 = re[k] + re[k + 1], i0 = im[k] + im[k + 1]
+                let r1 = re[k] - re[k + 1], i1 = im[k] - im[k + 1]
+                let r2 = re[k + 2] + re[k + 3], i2 = im[k + 2] + im[k + 3]
+                let r3 = re[k + 2] - re[k + 3], i3 = im[k + 2] - im[k + 3]
+                re[k] = r0 + r2
+                im[k] = i0 + i2
+                re[k + 2] = r0 - r2
+                im[k + 2] = i0 - i2
+                // (r3 + i·i3)·(−i) = i3 − i·r3
+                re[k + 1] = r1 + i3
+                im[k + 1] = i1 - r3
+                re[k + 3] = r1 - i3
+                im[k + 3] = i1 + r3
+                k += 4
+            }
+            size = 8
+        }
         stageCos.withUnsafeBufferPointer { wc in
             stageSin.withUnsafeBufferPointer { ws in
-                var size = 2
                 while size <= n {
                     let halfSize = size / 2
-                    let stride = n / size
+                    let c = wc.baseAddress! + (halfSize - 1)
+                    let s = ws.baseAddress! + (halfSize - 1)
                     var start = 0
                     while start < n {
-                        var t = 0
-                        for k in start..<(start + halfSize) {
-                            let c = wc[t], s = ws[t]
-                            let m = k + halfSize
-                            let xr = re[m] * c - im[m] * s
-                            let xi = re[m] * s + im[m] * c
-                            re[m] = re[k] - xr
-                            im[m] = im[k] - xi
-                            re[k] += xr
-                            im[k] += xi
-                            t += stride
+                        let ar = re + start, ai = im + start
+                        let br = re + start + halfSize, bi = im + start + halfSize
+                        for j in 0..<halfSize {
+                            let xr = br[j] * c[j] - bi[j] * s[j]
+                            let xi = br[j] * s[j] + bi[j] * c[j]
+                            br[j] = ar[j] - xr
+                            bi[j] = ai[j] - xi
+                            ar[j] += xr
+                            ai[j] += xi
                         }
                         start += size
                     }
@@ -165,5 +209,58 @@ struct RealFFT {
             output[2 * j] = re[j] * scale
             output[2 * j + 1] = im[j] * scale
         }
+    }
+}
+
+/// The few plans in use (one per power of two), behind a lock.
+private final class PlanCache: @unchecked Sendable {
+    static let shared = PlanCache()
+    private let lock = NSLock()
+    private var plans: [Int: RealFFT] = [:]
+
+    func plan(count: Int) -> RealFFT {
+        lock.lock()
+        if let plan = plans[count] {
+            lock.unlock()
+            return plan
+        }
+        lock.unlock()
+        let plan = RealFFT(count: count)
+        lock.lock()
+        // Plans above 2^22 points (64 MB of tables) are not kept.
+        if count <= 1 << 22 { plans[count] = plan }
+        lock.unlock()
+        return plan
+    }
+}
+
+/// Timing hooks for Benchmarks/ (the FFT itself stays internal).
+public enum PLDTiming {
+    /// Seconds per forward plus inverse real FFT of `length` (a power of two ≥ 4) random
+    /// values, averaged over at least `seconds` of repetitions.
+    ///
+    /// - Parameters:
+    ///   - length: The transform length (rounded up to a power of two).
+    ///   - seconds: How long to repeat.
+    /// - Returns: Seconds per round trip.
+    public static func realFFTRoundTrip(length: Int, seconds: Double) -> Double {
+        let plan = RealFFT.plan(count: RealFFT.length(atLeast: length))
+        var generator = SystemRandomNumberGenerator()
+        let input = (0..<plan.count).map { _ in Double.random(in: 0..<1, using: &generator) }
+        var re = [Double](repeating: 0, count: plan.count / 2 + 1), im = re
+        var output = [Double](repeating: 0, count: plan.count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var runs = 0
+        var elapsed = Duration.zero
+        repeat {
+            input.withUnsafeBufferPointer { plan.forward($0, re: &re, im: &im) }
+            plan.inverse(re: &re, im: &im, output: &output)
+            runs += 1
+            elapsed = clock.now - start
+        } while elapsed < .milliseconds(Int(seconds * 1000)) || runs < 3
+        precondition(abs(output[1] - input[1]) < 1e-9, "FFT round trip lost accuracy")
+        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return total / Double(runs)
     }
 }

@@ -110,7 +110,7 @@ struct PrivacyLossPMF: Hashable, Sendable {
                 for j in b.indices { result[i + j] += ai * b[j] }
             }
         } else {
-            let plan = RealFFT(count: RealFFT.length(atLeast: length))
+            let plan = RealFFT.plan(count: RealFFT.length(atLeast: length))
             let bins = plan.count / 2 + 1
             var ar = [Double](repeating: 0, count: bins), ai = ar, br = ar, bi = ar
             var full = [Double](repeating: 0, count: plan.count)
@@ -151,7 +151,7 @@ struct PrivacyLossPMF: Hashable, Sendable {
         }
         let (low, high) = Self.chernoffWindow(p, count: count, truncation: truncation)
         let window = high - low + 1
-        let plan = RealFFT(count: RealFFT.length(atLeast: max(window, n)))
+        let plan = RealFFT.plan(count: RealFFT.length(atLeast: max(window, n)))
         let bins = plan.count / 2 + 1
         var re = [Double](repeating: 0, count: bins), im = re
         var full = [Double](repeating: 0, count: plan.count)
@@ -180,7 +180,12 @@ struct PrivacyLossPMF: Hashable, Sendable {
         // Index s of the sum lives at s mod N; keep s in [low, high].
         let size = plan.count
         var kept = [Double](repeating: 0, count: window)
-        for s in low...high { kept[s - low] = full[s % size] }
+        var index = low % size
+        for s in 0..<window {
+            kept[s] = full[index]
+            index += 1
+            if index == size { index = 0 }
+        }
         var pmf = PrivacyLossPMF(
             step: step, lowerIndex: lowerIndex * count + low, probabilities: kept,
             infinityMass: min(1, mInf + (low > 0 || high < (n - 1) * count ? truncation : 0)))
