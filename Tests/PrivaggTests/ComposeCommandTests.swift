@@ -77,4 +77,20 @@ struct ComposeCommandTests {
         let neither = try runPrivagg(arguments)
         #expect(neither.status != 0 && neither.standardError.contains("--delta"))
     }
+
+    @Test func calibrateThroughThePLDAccountantAndCalibrateSteps() throws {
+        let base = ["calibrate", "--target-epsilon", "1", "--delta", "1e-5", "--sampling-rate", "0.01", "--format", "json"]
+        let rdp = try Self.json(try runPrivagg(base + ["--steps", "300"]))
+        let pld = try Self.json(try runPrivagg(base + ["--steps", "300", "--accountant", "pld"]))
+        #expect(pld["accountant"] as? String == "pld")
+        #expect(try #require(pld["noise_multiplier"] as? Double) < (try #require(rdp["noise_multiplier"] as? Double)))
+        #expect(try #require(pld["epsilon"] as? Double) <= 1)
+        let steps = try Self.json(try runPrivagg(base + ["--noise-multiplier", "1", "--accountant", "pld"]))
+        let count = try #require(steps["steps"] as? Int)
+        #expect(count > 100)
+        let check = try PLDAccountant().composing(.dpSGD(samplingRate: 0.01, noiseMultiplier: 1, steps: count + 1)).epsilon(delta: 1e-5)
+        #expect(check.epsilon > 1)
+        let both = try runPrivagg(base + ["--noise-multiplier", "1", "--steps", "10"])
+        #expect(both.status != 0 && both.standardError.contains("not both"))
+    }
 }

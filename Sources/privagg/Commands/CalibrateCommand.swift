@@ -21,8 +21,14 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("sampling-rate"), help: "Poisson sampling rate q in (0, 1].")
     var samplingRate: Double
 
-    @Option(help: "Number of steps T (≥ 1).")
-    var steps: Int
+    @Option(help: "Number of steps T (≥ 1): calibrate the noise multiplier.")
+    var steps: Int?
+
+    @Option(name: .customLong("noise-multiplier"), help: "Noise multiplier σ (> 0) instead of --steps: calibrate the largest number of steps.")
+    var noiseMultiplier: Double?
+
+    @Option(help: "Accountant whose upper ε must meet the target: rdp (default) or pld.")
+    var accountant: AccountantKind = .rdp
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
@@ -61,11 +67,28 @@ struct CalibrateCommand: ParsableCommand {
         try AccountingValidation.targetEpsilon(targetEpsilon)
         try AccountingValidation.delta(delta)
         try AccountingValidation.samplingRate(samplingRate)
-        try AccountingValidation.steps(steps)
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 to calibrate, got \(steps)") }
+        switch (steps, noiseMultiplier) {
+        case (let steps?, nil):
+            try AccountingValidation.steps(steps)
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1 to calibrate, got \(steps)") }
+        case (nil, let sigma?):
+            try AccountingValidation.noiseMultiplier(sigma)
+        case (.some, .some):
+            throw ValidationError("give --steps (to calibrate σ) or --noise-multiplier (to calibrate steps), not both")
+        case (nil, nil):
+            throw ValidationError("give --steps (to calibrate σ) or --noise-multiplier (to calibrate steps)")
+        }
     }
 
     func run() throws {
+        guard let steps else {
+            try runSteps(noiseMultiplier: noiseMultiplier!)
+            return
+        }
+        if accountant == .pld {
+            try runNoiseMultiplierPLD(steps: steps)
+            return
+        }
         let result = try Calibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps)
         let output = Output(
             noiseMultiplier: result.value, epsilon: result.epsilon, targetEpsilon: targetEpsilon, delta: delta,
