@@ -12,8 +12,11 @@ import Foundation
 /// - Composition: convolution, and self-composition by one real FFT (``RealFFT``) with the
 ///   spectrum raised to the count; tails holding at most 1e-15 of the mass are cut and
 ///   that mass moved to an infinite loss.
-/// - Relations: add/remove-one keeps both directions (remove and add; they differ under
-///   Poisson sampling, and ε is the larger); replace-one (symmetric mechanisms and
+/// - Relations: add/remove-one answers for both directions (remove and add; they differ
+///   under Poisson sampling, and ε is the larger). Only the remove direction is composed: the
+///   add direction of the composition is its dual (mass p on loss ℓ read as mass p·e^{−ℓ} on
+///   −ℓ), exact for a pair of distributions, with truncation bounded in both directions'
+///   masses. Replace-one (symmetric mechanisms and
 ///   randomized response); replace-special (as add/remove, and randomized response against
 ///   a uniform output).
 /// - Answers are intervals: ``PrivacyGuarantee/epsilon`` is the pessimistic estimate (an
@@ -38,11 +41,11 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
     /// The neighbouring relation.
     public let neighboringRelation: NeighboringRelation
 
-    /// The remove-direction distribution.
+    /// The remove-direction distribution. The add direction is its ``PrivacyLossPMF/dual()``
+    /// (the same pair read the other way), so only one distribution is ever composed.
     private var remove: PrivacyLossPMF
-    /// The add-direction distribution; nil while everything composed is symmetric (then it
-    /// equals `remove`).
-    private var add: PrivacyLossPMF?
+    /// Whether an asymmetric mechanism was composed (then the add direction may differ).
+    private var asymmetric = false
     /// A non-private event was composed: ε = ∞.
     private var containsNonPrivate = false
     /// Number of discretization roundings composed (for the lower bound).
@@ -112,10 +115,11 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
         }
         if containsNonPrivate { return PrivacyGuarantee(epsilon: .infinity, delta: delta, optimalOrder: nil, epsilonLower: .infinity) }
         var upper = remove.epsilon(delta: delta)
-        var lower = lowerEpsilon(remove, delta: delta)
-        if let add {
+        var lower = lowerEpsilon(remove, delta: delta, slack: 0)
+        if asymmetric {
+            let add = remove.dual()
             upper = max(upper, add.epsilon(delta: delta))
-            lower = max(lower, lowerEpsilon(add, delta: delta))
+            lower = max(lower, lowerEpsilon(add, delta: delta, slack: remove.dualSlack))
         }
         return PrivacyGuarantee(epsilon: upper, delta: delta, optimalOrder: nil, epsilonLower: min(lower, upper))
     }
@@ -131,10 +135,11 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
         }
         if containsNonPrivate { return PrivacyGuarantee(epsilon: epsilon, delta: 1, optimalOrder: nil, deltaLower: 1) }
         var upper = remove.delta(epsilon: epsilon)
-        var lower = lowerDelta(remove, epsilon: epsilon)
-        if let add {
+        var lower = lowerDelta(remove, epsilon: epsilon, slack: 0)
+        if asymmetric {
+            let add = remove.dual()
             upper = max(upper, add.delta(epsilon: epsilon))
-            lower = max(lower, lowerDelta(add, epsilon: epsilon))
+            lower = max(lower, lowerDelta(add, epsilon: epsilon, slack: remove.dualSlack))
         }
         return PrivacyGuarantee(epsilon: epsilon, delta: upper, optimalOrder: nil, deltaLower: min(lower, upper))
     }
@@ -154,25 +159,25 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
 
     private static let confidenceFactors = [1.0, 0.3, 0.1, 0.03, 0.01, 1e-3]
 
-    private func lowerEpsilon(_ pmf: PrivacyLossPMF, delta: Double) -> Double {
+    private func lowerEpsilon(_ pmf: PrivacyLossPMF, delta: Double, slack: Double) -> Double {
         guard delta > 0 else { return 0 }
         var best = 0.0
         for factor in Self.confidenceFactors {
             let eta = delta * factor
-            let shifted = pmf.epsilon(delta: delta + eta + truncatedMass)
+            let shifted = pmf.epsilon(delta: delta + eta + truncatedMass + slack)
             guard shifted.isFinite else { continue }
             best = max(best, shifted - deviation(eta))
         }
         return best
     }
 
-    private func lowerDelta(_ pmf: PrivacyLossPMF, epsilon: Double) -> Double {
+    private func lowerDelta(_ pmf: PrivacyLossPMF, epsilon: Double, slack: Double) -> Double {
         let reference = pmf.delta(epsilon: epsilon)
         guard reference > 0 else { return 0 }
         var best = 0.0
         for factor in Self.confidenceFactors {
             let eta = reference * factor
-            best = max(best, pmf.delta(epsilon: epsilon + deviation(eta)) - eta - truncatedMass)
+            best = max(best, pmf.delta(epsilon: epsilon + deviation(eta)) - eta - truncatedMass - slack)
         }
         return best
     }
@@ -300,16 +305,14 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
     private mutating func composeSymmetric(_ curve: some HockeyStickCurve, count: Int) {
         let pmf = selfComposed(curve.connectTheDots(step: discretization), count: count)
         account(curve, count: count)
-        if let current = add { add = current.composed(with: pmf, truncation: Self.truncationMass) }
         remove = remove.composed(with: pmf, truncation: Self.truncationMass)
     }
 
+    /// An asymmetric mechanism: only its remove direction is composed; the add direction of
+    /// the whole composition is read off as the dual (`addCurve` only counts its tails).
     private mutating func composePair(_ removeCurve: some HockeyStickCurve, _ addCurve: some HockeyStickCurve, count: Int) {
-        let removePMF = selfComposed(removeCurve.connectTheDots(step: discretization), count: count)
-        let addPMF = selfComposed(addCurve.connectTheDots(step: discretization), count: count)
-        account(removeCurve, count: count)
+        asymmetric = true
+        composeSymmetric(removeCurve, count: count)
         truncatedMass += Double(count) * addCurve.tailMass
-        add = (add ?? remove).composed(with: addPMF, truncation: Self.truncationMass)
-        remove = remove.composed(with: removePMF, truncation: Self.truncationMass)
     }
 }

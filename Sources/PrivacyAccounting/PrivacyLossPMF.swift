@@ -15,6 +15,9 @@ struct PrivacyLossPMF: Hashable, Sendable {
     var probabilities: [Double]
     /// Probability of an infinite privacy loss.
     var infinityMass: Double
+    /// A bound on the lower distribution's mass that truncation and FFT wrap-around may have
+    /// lost or misplaced; ``dual()`` adds it to the reverse direction's infinite loss.
+    var dualSlack = 0.0
 
     /// The distribution of a mechanism that reveals nothing: all mass on loss 0.
     static func identity(step: Double) -> PrivacyLossPMF {
@@ -72,9 +75,14 @@ struct PrivacyLossPMF: Hashable, Sendable {
     @discardableResult
     mutating func truncateTails(bound: Double) -> Double {
         guard bound > 0, probabilities.count > 1 else { return 0 }
-        var left = 0, leftMass = 0.0
-        while left < probabilities.count - 1 && leftMass + probabilities[left] <= bound / 2 {
+        // The left prefix is limited in both the upper mass p and the lower mass p·e^{−ℓ}, so
+        // that the reverse direction (``dual()``) loses at most `bound`/2 as well.
+        var left = 0, leftMass = 0.0, leftLowerMass = 0.0
+        while left < probabilities.count - 1 {
+            let lower = probabilities[left] * exp(-Double(lowerIndex + left) * step)
+            guard leftMass + probabilities[left] <= bound / 2, leftLowerMass + lower <= bound / 2 else { break }
             leftMass += probabilities[left]
+            leftLowerMass += lower
             left += 1
         }
         var right = probabilities.count, rightMass = 0.0
@@ -88,7 +96,31 @@ struct PrivacyLossPMF: Hashable, Sendable {
         probabilities = kept
         lowerIndex += left
         infinityMass += rightMass
+        dualSlack += leftLowerMass
         return leftMass + rightMass
+    }
+
+    /// The other direction of the same pair: if this is the loss of P against Q (mass p on
+    /// loss ℓ), the loss of Q against P has mass p·e^{−ℓ} on −ℓ, and Q's mass where P has none
+    /// (1 − Σ p·e^{−ℓ}, plus ``dualSlack``) on +∞. Exact for a pair of probability
+    /// distributions, so an upper bound on δ in one direction gives one in the other
+    /// (δ_{Q‖P}(ε) = e^ε δ_{P‖Q}(−ε) + 1 − e^ε).
+    func dual() -> PrivacyLossPMF {
+        let n = probabilities.count
+        var reversed = [Double](repeating: 0, count: n)
+        // Compensated sum: the infinite mass is a small difference of numbers near 1.
+        var total = 0.0, compensation = 0.0
+        for i in 0..<n where probabilities[i] > 0 {
+            let q = min(1, probabilities[i] * exp(-Double(lowerIndex + i) * step))
+            reversed[n - 1 - i] = q
+            let y = q - compensation
+            let t = total + y
+            compensation = (t - total) - y
+            total = t
+        }
+        return PrivacyLossPMF(
+            step: step, lowerIndex: -(lowerIndex + n - 1), probabilities: reversed,
+            infinityMass: min(1, max(0, 1 - total) + dualSlack))
     }
 
     /// Negative probabilities (FFT rounding, clipped differences) set to zero.
@@ -127,6 +159,7 @@ struct PrivacyLossPMF: Hashable, Sendable {
         }
         let mInf = infinityMass + other.infinityMass - infinityMass * other.infinityMass
         var pmf = PrivacyLossPMF(step: step, lowerIndex: lowerIndex + other.lowerIndex, probabilities: result, infinityMass: mInf)
+        pmf.dualSlack = dualSlack + other.dualSlack
         pmf.clampNegative()
         pmf.truncateTails(bound: truncation)
         return pmf
@@ -146,10 +179,12 @@ struct PrivacyLossPMF: Hashable, Sendable {
         let finiteMass = p.reduce(0, +)
         if n == 1 {
             // A point mass stays a point mass.
-            return PrivacyLossPMF(
+            var pmf = PrivacyLossPMF(
                 step: step, lowerIndex: lowerIndex * count, probabilities: [pow(finiteMass, Double(count))], infinityMass: mInf)
+            pmf.dualSlack = Double(count) * dualSlack
+            return pmf
         }
-        let (low, high) = Self.chernoffWindow(p, count: count, truncation: truncation)
+        let (low, high) = Self.chernoffWindow(p, count: count, truncation: truncation, lowerIndex: lowerIndex, step: step)
         let window = high - low + 1
         let plan = RealFFT.plan(count: RealFFT.length(atLeast: max(window, n)))
         let bins = plan.count / 2 + 1
@@ -186,9 +221,16 @@ struct PrivacyLossPMF: Hashable, Sendable {
             index += 1
             if index == size { index = 0 }
         }
+        let truncated = low > 0 || high < (n - 1) * count
         var pmf = PrivacyLossPMF(
             step: step, lowerIndex: lowerIndex * count + low, probabilities: kept,
-            infinityMass: min(1, mInf + (low > 0 || high < (n - 1) * count ? truncation : 0)))
+            infinityMass: min(1, mInf + (truncated ? truncation : 0)))
+        // Lower mass: at most truncation/2 below the window (Chernoff under the lower
+        // distribution), and wrapped-around upper mass (≤ truncation) weighs at most e^{−ℓ} at
+        // the window's ends.
+        let lowLoss = Double(pmf.lowerIndex) * step, highLoss = Double(pmf.lowerIndex + window - 1) * step
+        pmf.dualSlack = Double(count) * dualSlack
+            + (truncated ? truncation / 2 + truncation * (exp(-lowLoss) + exp(-highLoss)) : 0)
         pmf.clampNegative()
         return pmf
     }
@@ -197,11 +239,12 @@ struct PrivacyLossPMF: Hashable, Sendable {
     /// which at most `truncation` of the mass lies: for every order λ, P(S ≥ x) ≤
     /// e^{count·log M(λ) − λx} and P(S ≤ x) ≤ e^{count·log M(−λ) + λx}, each set to
     /// `truncation`/2; the best of a geometric ladder of orders is taken.
-    static func chernoffWindow(_ p: [Double], count: Int, truncation: Double) -> (Int, Int) {
+    static func chernoffWindow(_ p: [Double], count: Int, truncation: Double, lowerIndex: Int = 0, step: Double = 0) -> (Int, Int) {
         let n = p.count
         let fullHigh = (n - 1) * count
         guard truncation > 0 else { return (0, fullHigh) }
         var low = 0, high = fullHigh
+        var lowLower = 0  // the same for the lower distribution
         let logTerm = log(2 / truncation)
         let total = Double(count)
         p.withUnsafeBufferPointer { p in
@@ -238,9 +281,28 @@ struct PrivacyLossPMF: Hashable, Sendable {
                     let bound = -(total * logM + logTerm) / lambda
                     if bound.isFinite && bound > 0 { low = max(low, Int(bound.rounded(.down)) - 1) }
                 }
+                // The lower distribution's mass below x: Σ_{s ≤ x} p*(s)e^{−(T·L₀ + s)h} ≤
+                // e^{−T·L₀·h + λx}·M(−(λ + h))^T, also set to truncation/2 (for ``dual()``).
+                if step > 0 {
+                    let tilted = exp(-(lambda + step))
+                    sum = 0
+                    power = 1
+                    i = 0
+                    while i < n {
+                        sum += p[i] * power
+                        power *= tilted
+                        if power == 0 { break }
+                        i += 1
+                    }
+                    if sum > 0 {
+                        let bound = (-logTerm + total * Double(lowerIndex) * step - total * log(sum)) / lambda
+                        if bound.isFinite && bound > 0 { lowLower = max(lowLower, Int(bound.rounded(.down)) - 1) }
+                    }
+                }
                 scaled *= 2
             }
         }
+        if step > 0 { low = min(low, lowLower) }
         if low > high { return (0, fullHigh) }
         return (low, high)
     }

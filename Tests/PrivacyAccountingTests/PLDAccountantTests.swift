@@ -91,4 +91,20 @@ import Testing
         try accountant.compose(.nonPrivate)
         #expect(try accountant.epsilon(delta: 1e-5).epsilon == .infinity)
     }
+
+    /// The add direction is read off the remove direction as its dual: for the Poisson-sampled
+    /// Gaussian it matches the add direction's own closed-form δ at every grid point.
+    @Test func dualOfTheRemoveDirectionIsTheAddDirection() throws {
+        let h = 1e-3
+        let remove = AdditiveNoiseCurve(noise: .gaussian(sigma: 0.8), sensitivity: 1, samplingRate: 0.1, direction: .remove)
+        let add = AdditiveNoiseCurve(noise: .gaussian(sigma: 0.8), sensitivity: 1, samplingRate: 0.1, direction: .add)
+        let dual = remove.connectTheDots(step: h).dual()
+        for epsilon in stride(from: 0.0, through: 0.1, by: 0.01) {
+            let direct = add.delta(epsilon)
+            #expect(abs(dual.delta(epsilon: epsilon) - direct) <= 1e-9 + 1e-6 * direct, "ε = \(epsilon)")
+        }
+        // Randomized response against a special value: p = 0 leaves the add direction non-private.
+        let rr = AtomicLossCurve.randomizedResponse(p: 0, buckets: 4, relation: .replaceSpecial, direction: .remove)
+        #expect(abs(rr.connectTheDots(step: h).dual().infinityMass - 0.75) < 1e-12)
+    }
 }
