@@ -35,6 +35,9 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
     public static let defaultDiscretization = 1e-4
     /// Tail mass cut at each composition (moved to an infinite loss).
     public static let truncationMass = 1e-15
+    /// The most grid points one distribution may take (2^25, 256 MB of doubles): a mechanism
+    /// whose loss spans more is refused (it is close to non-private at this resolution).
+    public static let maximumGridPoints = 1 << 25
 
     /// The grid step h of the privacy loss.
     public let discretization: Double
@@ -209,33 +212,39 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
             // Gaussians compose exactly: m runs of N(0, σ²) are one with σ/√m.
             let curve = AdditiveNoiseCurve(
                 noise: .gaussian(sigma: sigma / Double(multiplicity).squareRoot()), sensitivity: 1, samplingRate: 1, direction: .remove)
-            composeSymmetric(curve, count: 1)
+            try composeSymmetric(curve, count: 1, event: event)
         case .laplace(let scale, let sensitivity):
             guard apply, multiplicity > 0 else { return }
             let curve = AdditiveNoiseCurve(noise: .laplace(scale: scale), sensitivity: sensitivity, samplingRate: 1, direction: .remove)
-            composeSymmetric(curve, count: multiplicity)
+            try composeSymmetric(curve, count: multiplicity, event: event)
         case .discreteLaplace(let scale, let sensitivity):
             let shift = try Self.integerShift(sensitivity, event)
             guard apply, multiplicity > 0 else { return }
-            composeSymmetric(AtomicLossCurve.discreteLaplace(scale: scale, shift: shift), count: multiplicity)
+            try composeSymmetric(AtomicLossCurve.discreteLaplace(scale: scale, shift: shift), count: multiplicity, event: event)
         case .discreteGaussian(let sigma, let sensitivity):
             let shift = try Self.integerShift(sensitivity, event)
+            guard sigma <= 1e5 else {
+                // Its exact mass function would hold millions of outputs; so close to a
+                // continuous Gaussian, `.gaussian` is the event to use.
+                throw unsupported(event, "σ = \(sigma) is too large for an exact distribution (at most 1e5)")
+            }
             guard apply, multiplicity > 0 else { return }
-            composeSymmetric(AtomicLossCurve.discreteGaussian(sigma: sigma, shift: shift), count: multiplicity)
+            try composeSymmetric(AtomicLossCurve.discreteGaussian(sigma: sigma, shift: shift), count: multiplicity, event: event)
         case .randomizedResponse(let p, let buckets):
             switch neighboringRelation {
             case .addOrRemoveOne:
                 throw unsupported(event, "randomized response needs the replace_one or replace_special neighbouring relation")
             case .replaceOne:
                 guard apply, multiplicity > 0 else { return }
-                composeSymmetric(
-                    AtomicLossCurve.randomizedResponse(p: p, buckets: buckets, relation: .replaceOne, direction: .remove), count: multiplicity)
+                try composeSymmetric(
+                    AtomicLossCurve.randomizedResponse(p: p, buckets: buckets, relation: .replaceOne, direction: .remove),
+                    count: multiplicity, event: event)
             case .replaceSpecial:
                 guard apply, multiplicity > 0 else { return }
-                composePair(
+                try composePair(
                     AtomicLossCurve.randomizedResponse(p: p, buckets: buckets, relation: .replaceSpecial, direction: .remove),
                     AtomicLossCurve.randomizedResponse(p: p, buckets: buckets, relation: .replaceSpecial, direction: .add),
-                    count: multiplicity)
+                    count: multiplicity, event: event)
             }
         case .zeroConcentrated:
             throw unsupported(event, "a zCDP bound has no privacy loss distribution; use the RDP accountant")
@@ -252,9 +261,9 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
             let removeCurve = AdditiveNoiseCurve(noise: found.0, sensitivity: found.1, samplingRate: rate, direction: .remove)
             let addCurve = AdditiveNoiseCurve(noise: found.0, sensitivity: found.1, samplingRate: rate, direction: .add)
             if rate == 1 {
-                composeSymmetric(removeCurve, count: multiplicity)
+                try composeSymmetric(removeCurve, count: multiplicity, event: event)
             } else {
-                composePair(removeCurve, addCurve, count: multiplicity)
+                try composePair(removeCurve, addCurve, count: multiplicity, event: event)
             }
         }
     }
@@ -293,8 +302,9 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
 
     // MARK: - Composition
 
-    private func selfComposed(_ pmf: PrivacyLossPMF, count: Int) -> PrivacyLossPMF {
-        count == 1 ? pmf : pmf.selfComposed(count, truncation: Self.truncationMass)
+    private func tooLarge(_ event: PrivacyEvent) -> PrivacyAccountingError {
+        unsupported(event, "its privacy loss needs more than 2^25 grid points of h = \(discretization) "
+            + "(a nearly non-private mechanism at this resolution); use the RDP accountant or a larger discretization")
     }
 
     private mutating func account(_ curve: some HockeyStickCurve, count: Int) {
@@ -302,17 +312,30 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
         truncatedMass += Double(count) * curve.tailMass + (count > 1 ? 2 * Self.truncationMass : 0) + Self.truncationMass
     }
 
-    private mutating func composeSymmetric(_ curve: some HockeyStickCurve, count: Int) {
-        let pmf = selfComposed(curve.connectTheDots(step: discretization), count: count)
+    private mutating func composeSymmetric(_ curve: some HockeyStickCurve, count: Int, event: PrivacyEvent) throws {
+        let span = (curve.lossRange.upperBound - curve.lossRange.lowerBound) / discretization
+        guard span.isFinite, span + 2 <= Double(Self.maximumGridPoints) else { throw tooLarge(event) }
+        var pmf = curve.connectTheDots(step: discretization)
+        if count > 1 {
+            guard let composed = pmf.selfComposed(count, truncation: Self.truncationMass, maximumLength: Self.maximumGridPoints) else {
+                throw tooLarge(event)
+            }
+            pmf = composed
+        }
+        guard let total = remove.composed(with: pmf, truncation: Self.truncationMass, maximumLength: Self.maximumGridPoints) else {
+            throw tooLarge(event)
+        }
         account(curve, count: count)
-        remove = remove.composed(with: pmf, truncation: Self.truncationMass)
+        remove = total
     }
 
     /// An asymmetric mechanism: only its remove direction is composed; the add direction of
     /// the whole composition is read off as the dual (`addCurve` only counts its tails).
-    private mutating func composePair(_ removeCurve: some HockeyStickCurve, _ addCurve: some HockeyStickCurve, count: Int) {
+    private mutating func composePair(
+        _ removeCurve: some HockeyStickCurve, _ addCurve: some HockeyStickCurve, count: Int, event: PrivacyEvent
+    ) throws {
+        try composeSymmetric(removeCurve, count: count, event: event)
         asymmetric = true
-        composeSymmetric(removeCurve, count: count)
         truncatedMass += Double(count) * addCurve.tailMass
     }
 }

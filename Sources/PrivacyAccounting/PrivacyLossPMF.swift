@@ -128,13 +128,15 @@ struct PrivacyLossPMF: Hashable, Sendable {
         for i in probabilities.indices where !(probabilities[i] > 0) { probabilities[i] = 0 }
     }
 
-    /// The distribution of the sum of independent losses from `self` and `other`, with
+    /// The distribution of the sum of independent losses from `self` and `other` (nil if it
+    /// would need more than `maximumLength` grid points), with
     /// pessimistic tail truncation of at most `truncation` (see ``truncateTails(bound:)``).
     /// Small inputs are convolved directly, large ones by FFT.
-    func composed(with other: PrivacyLossPMF, truncation: Double) -> PrivacyLossPMF {
+    func composed(with other: PrivacyLossPMF, truncation: Double, maximumLength: Int = .max) -> PrivacyLossPMF? {
         precondition(step == other.step)
         let a = probabilities, b = other.probabilities
         let length = a.count + b.count - 1
+        guard length <= maximumLength else { return nil }
         var result = [Double](repeating: 0, count: length)
         if min(a.count, b.count) <= 64 || a.count * b.count <= 1 << 18 {
             for i in a.indices where a[i] != 0 {
@@ -165,12 +167,13 @@ struct PrivacyLossPMF: Hashable, Sendable {
         return pmf
     }
 
-    /// The distribution of the sum of `count` independent copies, by one FFT: the spectrum
+    /// The distribution of the sum of `count` independent copies (nil if the window would
+    /// exceed `maximumLength` grid points), by one FFT: the spectrum
     /// is raised to the power `count` and only a window holding all but `truncation` of the
     /// mass is kept; the window comes from Chernoff bounds on the sum (its log moment
     /// generating function at a ladder of orders). The truncated mass, at most
     /// `truncation`, is added to +∞ (pessimistic).
-    func selfComposed(_ count: Int, truncation: Double) -> PrivacyLossPMF {
+    func selfComposed(_ count: Int, truncation: Double, maximumLength: Int = .max) -> PrivacyLossPMF? {
         precondition(count >= 1)
         if count == 1 { return self }
         let p = probabilities
@@ -186,6 +189,7 @@ struct PrivacyLossPMF: Hashable, Sendable {
         }
         let (low, high) = Self.chernoffWindow(p, count: count, truncation: truncation, lowerIndex: lowerIndex, step: step)
         let window = high - low + 1
+        guard window <= maximumLength else { return nil }
         let plan = RealFFT.plan(count: RealFFT.length(atLeast: max(window, n)))
         let bins = plan.count / 2 + 1
         var re = [Double](repeating: 0, count: bins), im = re

@@ -107,4 +107,25 @@ import Testing
         let rr = AtomicLossCurve.randomizedResponse(p: 0, buckets: 4, relation: .replaceSpecial, direction: .remove)
         #expect(abs(rr.connectTheDots(step: h).dual().infinityMass - 0.75) < 1e-12)
     }
+
+    /// A mechanism whose loss would not fit the grid is refused by name, and nothing is composed.
+    @Test func nearlyNonPrivateMechanismsAreRefusedNotAllocated() throws {
+        var accountant = try PLDAccountant()
+        try accountant.compose(.gaussian(noiseMultiplier: 2))
+        let before = try accountant.epsilon(delta: 1e-5)
+        #expect(throws: PrivacyAccountingError.unsupportedEvent(
+            event: "gaussian(σ=0.0001)",
+            reason: "its privacy loss needs more than 2^25 grid points of h = 0.0001 (a nearly non-private mechanism at this resolution); "
+                + "use the RDP accountant or a larger discretization")) {
+            try accountant.compose(.gaussian(noiseMultiplier: 1e-4))
+        }
+        #expect(try accountant.epsilon(delta: 1e-5) == before)
+        #expect(throws: PrivacyAccountingError.unsupportedEvent(
+            event: "discrete_gaussian(σ=1000000.0, Δ=1.0)", reason: "σ = 1000000.0 is too large for an exact distribution (at most 1e5)")) {
+            try accountant.compose(.discreteGaussian(sigma: 1e6, sensitivity: 1))
+        }
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "discretization", reason: "must be in (0, 1], got 0.0")) {
+            try PLDAccountant(discretization: 0)
+        }
+    }
 }
