@@ -57,6 +57,8 @@ public struct BudgetReport: Hashable, Sendable, Codable {
     public var budgetEpsilon: Double?
     /// What the x axis counts ("steps" or "spends").
     public var stepName: String
+    /// Which accountant computed the ε values, as named in the Markdown text.
+    public var accountantDescription = "RDP accountant, tight conversion"
     /// The curves.
     public var series: [Series]
     /// Per-point descriptions (a ledger's spend labels), shown by the tabular formats.
@@ -125,7 +127,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
 
     /// A Markdown document: title, δ, budget, and one table per series.
     public func markdown() -> String {
-        var lines = ["# \(title)", "", "All ε at δ = \(Self.format(delta)) (RDP accountant, tight conversion)."]
+        var lines = ["# \(title)", "", "All ε at δ = \(Self.format(delta)) (\(accountantDescription))."]
         if let budgetEpsilon {
             let spent = series.first?.points.last?.epsilon ?? 0
             lines.append("Budget ε = \(Self.format(budgetEpsilon)); spent ε = \(Self.format(spent)); remaining ε = \(Self.format(max(0, budgetEpsilon - spent))).")

@@ -93,4 +93,29 @@ struct ComposeCommandTests {
         let both = try runPrivagg(base + ["--noise-multiplier", "1", "--steps", "10"])
         #expect(both.status != 0 && both.standardError.contains("not both"))
     }
+
+    @Test func reportRecomputesALedgerWithThePLDAccountant() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-pld-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ledger.jsonl").path
+        let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 2, delta: 1e-5))
+        try await ledger.spend(.dpSGD(samplingRate: 0.01, noiseMultiplier: 2, steps: 100), label: "epoch 1")
+        try await ledger.spend(.dpSGD(samplingRate: 0.01, noiseMultiplier: 2, steps: 100), label: "epoch 2")
+        let rdp = try runPrivagg(["report", path, "--format", "json"])
+        let pld = try runPrivagg(["report", path, "--format", "json", "--accountant", "pld"])
+        #expect(rdp.status == 0 && pld.status == 0, "\(pld.standardError)")
+        func last(_ run: PrivaggRun) throws -> Double {
+            let object = try Self.json(run)
+            let series = try #require((object["series"] as? [[String: Any]])?.first)
+            let points = try #require(series["points"] as? [[String: Any]])
+            #expect(points.count == 2)
+            return try #require(points.last?["epsilon"] as? Double)
+        }
+        let expected = try PLDAccountant().composing(.dpSGD(samplingRate: 0.01, noiseMultiplier: 2, steps: 100), count: 2).epsilon(delta: 1e-5)
+        #expect(abs(try last(pld) - expected.epsilon) < 1e-9)
+        #expect(try last(pld) < (try last(rdp)))
+        let markdown = try runPrivagg(["report", path, "--accountant", "pld"])
+        #expect(markdown.standardOutput.contains("PLD accountant, upper estimate"))
+    }
 }
