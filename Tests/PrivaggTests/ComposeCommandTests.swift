@@ -74,6 +74,13 @@ struct ComposeCommandTests {
         #expect(legacy["optimal_order"] != nil && legacy["accountant"] == nil && legacy["epsilon"] as? Double == rdp["epsilon"] as? Double)
         let delta = try runPrivagg(arguments + ["--epsilon", "1"])
         #expect(delta.status == 0 && delta.standardOutput.contains("RDP: δ = ") && delta.standardOutput.contains("PLD: δ ∈ ["))
+        // Without --accountant a step the PLD refuses still gets today's RDP answer (note on stderr);
+        // asked for by name, the refusal is an error.
+        let tiny = ["budget", "--sampling-rate", "1", "--noise-multiplier", "0.001", "--steps", "1", "--delta", "1e-5"]
+        let fallback = try runPrivagg(tiny)
+        #expect(fallback.status == 0 && fallback.standardOutput.hasPrefix("ε = ") && fallback.standardError.contains("PLD not shown"))
+        let refused = try runPrivagg(tiny + ["--accountant", "pld"])
+        #expect(refused.status != 0 && refused.standardOutput.isEmpty && refused.standardError.contains("2^25 grid points"))
         let neither = try runPrivagg(arguments)
         #expect(neither.status != 0 && neither.standardError.contains("--delta"))
     }

@@ -9,7 +9,15 @@ extension BudgetCommand {
         let query = try AccountingQuery(delta: delta, epsilon: epsilon)
         let event = PrivacyEvent.dpSGD(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps)
         let choice = accountant ?? .both
-        let results = try answers(for: event, relation: .addOrRemoveOne, kinds: choice.kinds, query: query, rdpConversion: conversion)
+        var results: [AccountantAnswer]
+        do {
+            results = try answers(for: event, relation: .addOrRemoveOne, kinds: choice.kinds, query: query, rdpConversion: conversion)
+        } catch let failure as AccountingFailure where accountant == nil {
+            // Not asked for by name: the PLD's refusal (a nearly non-private step at this
+            // resolution) must not take away the RDP answer today's command gives; say why on stderr.
+            results = try answers(for: event, relation: .addOrRemoveOne, kinds: [.rdp], query: query, rdpConversion: conversion)
+            printError("PLD not shown: \(failure.description)")
+        }
         switch format {
         case .json:
             try emit(try answersJSON(results), to: nil)
