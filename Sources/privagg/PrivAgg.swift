@@ -12,6 +12,7 @@ struct PrivAgg: AsyncParsableCommand {
             DemoCommand.self,
             TrainCommand.self,
             BudgetCommand.self,
+            ComposeCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,
             NoiseCommand.self,
