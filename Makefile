@@ -47,9 +47,11 @@ fuzz-smoke: fuzz-build
 fuzz-seeds: fuzz-build
 	rm -rf Fuzz/Corpus && Fuzz/.build/release/privagg-fuzz seeds Fuzz/Corpus
 
-# The test suite under AddressSanitizer, then ThreadSanitizer (separate build folders).
+# The test suite under AddressSanitizer (leaks included, minus the toolchain's own and the
+# false positives listed in scripts/lsan-suppressions.txt), then ThreadSanitizer (separate
+# build folders).
 sanitize: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt $(SWIFT) test --sanitize=address --scratch-path .build-asan
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
