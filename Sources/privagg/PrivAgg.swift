@@ -14,6 +14,7 @@ struct PrivAgg: AsyncParsableCommand {
             BudgetCommand.self,
             ComposeCommand.self,
             CalibrateCommand.self,
+            DDPParamsCommand.self,
             ReportCommand.self,
             NoiseCommand.self,
             PaillierCommand.self,
