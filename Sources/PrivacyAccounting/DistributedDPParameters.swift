@@ -280,3 +280,85 @@ extension DistributedDP {
             centralNoiseMultiplier: z, centralGaussianEpsilon: central.epsilon)
     }
 }
+
+/// One row of the bits-versus-privacy trade-off (Kairouz et al. 2021 Fig. 2 / Agarwal et al.
+/// 2021): at a fixed total noise, what ε each distributed mechanism reaches at b bits.
+public struct DistributedDPTradeoffRow: Sendable, Hashable, Codable {
+    /// Bits per coordinate.
+    public var bits: Int
+    /// ε of the distributed discrete Gaussian (nil: the bits cannot hold k = 4 deviations).
+    public var discreteGaussianEpsilon: Double?
+    /// Its grid step γ.
+    public var discreteGaussianGamma: Double?
+    /// ε of distributed Skellam (nil: the bits cannot hold k = 3 deviations).
+    public var skellamEpsilon: Double?
+    /// Its grid step γ.
+    public var skellamGamma: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case bits
+        case discreteGaussianEpsilon = "discrete_gaussian_epsilon"
+        case discreteGaussianGamma = "discrete_gaussian_gamma"
+        case skellamEpsilon = "skellam_epsilon"
+        case skellamGamma = "skellam_gamma"
+    }
+}
+
+extension DistributedDP {
+    /// The grid step for a fixed local noise σ (before scaling): the γ at which exactly k
+    /// standard deviations of the sum fill 2^bits, as TFF's `heuristic_scale_factor`:
+    /// 1/γ = √(2^{2b} − n k²) / (2k √(ρ c² n²/d + n σ²)).
+    ///
+    /// - Throws: ``DistributedDPError/tooFewBits(bits:clients:k:)`` when 2^{2b} ≤ n k².
+    public static func gamma(setting: DistributedDPSetting, localStddev: Double) throws -> Double {
+        let n = Double(setting.clients)
+        let range = pow(2, Double(setting.bits))
+        let free = range * range - n * setting.k * setting.k
+        guard free > 0 else { throw DistributedDPError.tooFewBits(bits: setting.bits, clients: setting.clients, k: setting.k) }
+        let spread = setting.rho / Double(setting.paddedDimension) * setting.clip * setting.clip * n * n + n * localStddev * localStddev
+        return 2 * setting.k * spread.squareRoot() / free.squareRoot()
+    }
+
+    /// The bits-versus-privacy trade-off at the noise where the central Poisson-sampled
+    /// Gaussian reaches `centralEpsilon`: each client adds σ = z·c/√n (z the central noise
+    /// multiplier), the grid step is chosen per bit width (``gamma(setting:localStddev:)``,
+    /// k = 4 for DDG and 3 for Skellam as TFF), and ε is what rounding and the discrete noise
+    /// leave of the central guarantee.
+    ///
+    /// - Parameters:
+    ///   - setting: Clients, dimension, clip, δ, rounds, client rate (mechanism, bits and k are
+    ///     set per row).
+    ///   - centralEpsilon: The central Gaussian's ε (> 0).
+    ///   - bits: The bit widths.
+    /// - Returns: The central noise multiplier and one row per bit width.
+    /// - Throws: ``PrivacyAccountingError`` when the central calibration fails.
+    public static func tradeoff(setting: DistributedDPSetting, centralEpsilon: Double, bits: [Int]) throws
+        -> (noiseMultiplier: Double, rows: [DistributedDPTradeoffRow])
+    {
+        try setting.validate()
+        let central = try Calibration.noiseMultiplier(
+            targetEpsilon: centralEpsilon, delta: setting.delta, samplingRate: setting.clientRate, steps: setting.rounds)
+        let sigma = central.value * setting.clip / Double(setting.minimumClients).squareRoot()
+        var rows: [DistributedDPTradeoffRow] = []
+        for b in bits {
+            var row = DistributedDPTradeoffRow(bits: b)
+            for mechanism in DistributedMechanism.allCases {
+                var s = setting
+                s.mechanism = mechanism
+                s.bits = b
+                s.k = mechanism == .discreteGaussian ? 4 : 3
+                guard let gamma = try? gamma(setting: s, localStddev: sigma) else { continue }
+                let eps = try epsilon(setting: s, gamma: gamma, localStddev: sigma).epsilon
+                if mechanism == .discreteGaussian {
+                    row.discreteGaussianEpsilon = eps
+                    row.discreteGaussianGamma = gamma
+                } else {
+                    row.skellamEpsilon = eps
+                    row.skellamGamma = gamma
+                }
+            }
+            rows.append(row)
+        }
+        return (central.value, rows)
+    }
+}

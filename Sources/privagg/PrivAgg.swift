@@ -15,6 +15,7 @@ struct PrivAgg: AsyncParsableCommand {
             ComposeCommand.self,
             CalibrateCommand.self,
             DDPParamsCommand.self,
+            DDPTradeoffCommand.self,
             ReportCommand.self,
             NoiseCommand.self,
             PaillierCommand.self,

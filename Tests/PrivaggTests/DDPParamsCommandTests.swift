@@ -34,3 +34,22 @@ struct DDPParamsCommandTests {
         #expect(run.standardError.contains("4 bits cannot hold 4 standard deviations"))
     }
 }
+
+@Suite("privagg ddp-tradeoff")
+struct DDPTradeoffCommandTests {
+    /// The EMNIST setting of Kairouz et al. 2021: ε falls with bits towards the floor of the
+    /// general subsampling bound (10.955 at a central ε of 10).
+    @Test func emnistTableFallsWithBits() throws {
+        let run = try runPrivagg(["ddp-tradeoff", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["bits"] as? Int } == [12, 14, 16, 18])
+        let ddg = rows.compactMap { $0["discrete_gaussian_epsilon"] as? Double }
+        let skellam = rows.compactMap { $0["skellam_epsilon"] as? Double }
+        try #require(ddg.count == 4 && skellam.count == 4)
+        #expect(zip(ddg, ddg.dropFirst()).allSatisfy { $0 > $1 })
+        #expect(abs(ddg[3] - 10.956) < 0.001 && abs(skellam[0] - 15.204) < 0.001)
+        #expect(skellam[0] < ddg[0])
+    }
+}
