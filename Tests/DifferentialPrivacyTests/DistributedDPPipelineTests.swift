@@ -88,6 +88,7 @@ import Testing
         let variance = sum.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(dimension - 1)
         let expected = Double(clients) * (mechanism == .discreteGaussian ? localNoise * localNoise : 2 * localNoise)
         #expect(abs(variance / expected - 1) < 0.04, "variance \(variance), accounted \(expected)")
+        print("distributed \(mechanism.rawValue): noise variance in the sum \(variance), accounted \(expected), ratio \(variance / expected)")
         #expect(abs(mean) < 4 * (expected / Double(dimension)).squareRoot())
     }
 
