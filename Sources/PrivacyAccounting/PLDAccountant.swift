@@ -250,6 +250,8 @@ public struct PLDAccountant: PrivacyAccountant, Hashable, Sendable {
             throw unsupported(event, "a zCDP bound has no privacy loss distribution; use the RDP accountant")
         case .skellam:
             throw unsupported(event, "the PLD accountant has no Skellam distribution; use the RDP accountant")
+        case .distributedDiscreteGaussian, .distributedSkellam:
+            throw unsupported(event, "distributed DP events are accounted by their RDP bounds; use the RDP accountant")
         case .sampledWithoutReplacement:
             throw unsupported(event, "sampling without replacement is only accounted for by the RDP accountant")
         case .poissonSampled(let rate, let inner):

@@ -15,6 +15,9 @@ extension PrivacyEvent: Codable {
         case event, events, count, mu
         case l1Sensitivity = "l1_sensitivity"
         case l2Sensitivity = "l2_sensitivity"
+        case localSigma = "local_sigma"
+        case localMu = "local_mu"
+        case clients, dimension
     }
 
     /// The `"type"` tag of each case in the JSON form.
@@ -29,6 +32,8 @@ extension PrivacyEvent: Codable {
         case .randomizedResponse: "randomized_response"
         case .zeroConcentrated: "zero_concentrated"
         case .skellam: "skellam"
+        case .distributedDiscreteGaussian: "distributed_discrete_gaussian"
+        case .distributedSkellam: "distributed_skellam"
         case .poissonSampled: "poisson_sampled"
         case .sampledWithoutReplacement: "sampled_without_replacement"
         case .composed: "composed"
@@ -58,6 +63,17 @@ extension PrivacyEvent: Codable {
             try container.encode(rho, forKey: .rho)
         case .skellam(let mu, let l1, let l2):
             try container.encode(mu, forKey: .mu)
+            try container.encode(l1, forKey: .l1Sensitivity)
+            try container.encode(l2, forKey: .l2Sensitivity)
+        case .distributedDiscreteGaussian(let sigma, let clients, let dimension, let l1, let l2):
+            try container.encode(sigma, forKey: .localSigma)
+            try container.encode(clients, forKey: .clients)
+            try container.encode(dimension, forKey: .dimension)
+            try container.encode(l1, forKey: .l1Sensitivity)
+            try container.encode(l2, forKey: .l2Sensitivity)
+        case .distributedSkellam(let mu, let clients, let l1, let l2):
+            try container.encode(mu, forKey: .localMu)
+            try container.encode(clients, forKey: .clients)
             try container.encode(l1, forKey: .l1Sensitivity)
             try container.encode(l2, forKey: .l2Sensitivity)
         case .poissonSampled(let rate, let event):
@@ -102,6 +118,17 @@ extension PrivacyEvent: Codable {
             event = .skellam(mu: try c.decode(Double.self, forKey: .mu),
                              l1Sensitivity: try c.decode(Double.self, forKey: .l1Sensitivity),
                              l2Sensitivity: try c.decode(Double.self, forKey: .l2Sensitivity))
+        case "distributed_discrete_gaussian":
+            event = .distributedDiscreteGaussian(
+                localSigma: try c.decode(Double.self, forKey: .localSigma), clients: try c.decode(Int.self, forKey: .clients),
+                dimension: try c.decode(Int.self, forKey: .dimension),
+                l1Sensitivity: try c.decode(Double.self, forKey: .l1Sensitivity),
+                l2Sensitivity: try c.decode(Double.self, forKey: .l2Sensitivity))
+        case "distributed_skellam":
+            event = .distributedSkellam(
+                localMu: try c.decode(Double.self, forKey: .localMu), clients: try c.decode(Int.self, forKey: .clients),
+                l1Sensitivity: try c.decode(Double.self, forKey: .l1Sensitivity),
+                l2Sensitivity: try c.decode(Double.self, forKey: .l2Sensitivity))
         case "poisson_sampled":
             event = .poissonSampled(rate: try c.decode(Double.self, forKey: .samplingRate),
                                     event: try c.decode(PrivacyEvent.self, forKey: .event))
@@ -138,6 +165,9 @@ extension PrivacyEvent: CustomStringConvertible {
         case .randomizedResponse(let p, let k): "randomized_response(p=\(p), k=\(k))"
         case .zeroConcentrated(let rho): "zcdp(ρ=\(rho))"
         case .skellam(let mu, let l1, let l2): "skellam(μ=\(mu), Δ₁=\(l1), Δ₂=\(l2))"
+        case .distributedDiscreteGaussian(let s, let n, let d, let l1, let l2):
+            "distributed_discrete_gaussian(σ=\(s), t=\(n), d=\(d), Δ₁=\(l1), Δ₂=\(l2))"
+        case .distributedSkellam(let mu, let n, let l1, let l2): "distributed_skellam(μ=\(mu), t=\(n), Δ₁=\(l1), Δ₂=\(l2))"
         case .poissonSampled(let q, let e): "poisson_sampled(q=\(q), \(e))"
         case .sampledWithoutReplacement(let n, let m, let e): "sampled_without_replacement(\(m) of \(n), \(e))"
         case .composed(let es): "composed[" + es.map(\.description).joined(separator: ", ") + "]"

@@ -35,6 +35,19 @@ public indirect enum PrivacyEvent: Hashable, Sendable {
     /// Poisson(`mu`) (variance 2μ per coordinate) on an integer vector whose neighbouring
     /// values differ by at most `l1Sensitivity` in ℓ1 and `l2Sensitivity` in ℓ2 norm.
     case skellam(mu: Double, l1Sensitivity: Double, l2Sensitivity: Double)
+    /// One release of the distributed discrete Gaussian (Kairouz, Liu, Steinke 2021) under
+    /// secure aggregation: each of at least `clients` clients adds discrete Gaussian noise of
+    /// parameter `localSigma` to each of the `dimension` coordinates of its integer vector,
+    /// and one client changes the sum by at most `l1Sensitivity` / `l2Sensitivity`. All in
+    /// grid units (after scaling and rounding). `clients` is the number of clients whose
+    /// noise the sum is guaranteed to carry (the secure aggregation threshold t, see
+    /// ``DistributedDP``). Accounted with the τ correction for sums of discrete Gaussians.
+    case distributedDiscreteGaussian(localSigma: Double, clients: Int, dimension: Int, l1Sensitivity: Double, l2Sensitivity: Double)
+    /// One release of the distributed Skellam mechanism (Agarwal, Kairouz, Liu 2021): each of
+    /// at least `clients` clients adds Poisson(`localMu`) − Poisson(`localMu`) per coordinate,
+    /// so the sum carries Skellam(`clients`·`localMu`) and is accounted as
+    /// ``skellam(mu:l1Sensitivity:l2Sensitivity:)`` with μ = `clients`·`localMu`.
+    case distributedSkellam(localMu: Double, clients: Int, l1Sensitivity: Double, l2Sensitivity: Double)
     /// A mechanism known to satisfy ρ-zero-concentrated DP (Bun–Steinke 2016).
     case zeroConcentrated(rho: Double)
     /// `event` run on a Poisson sample of the data: each record is included
@@ -105,6 +118,23 @@ extension PrivacyEvent {
             guard l1.isFinite, l1 >= l2 else {
                 throw PrivacyAccountingError.invalidParameter(
                     name: "l1_sensitivity", reason: "must be finite and >= the l2 sensitivity \(l2), got \(l1)")
+            }
+        case .distributedDiscreteGaussian(let sigma, let clients, let dimension, let l1, let l2):
+            try positive(sigma, "local_sigma")
+            try positive(l1, "l1_sensitivity")
+            try positive(l2, "l2_sensitivity")
+            guard clients >= 1 else {
+                throw PrivacyAccountingError.invalidParameter(name: "clients", reason: "must be at least 1, got \(clients)")
+            }
+            guard dimension >= 1 else {
+                throw PrivacyAccountingError.invalidParameter(name: "dimension", reason: "must be at least 1, got \(dimension)")
+            }
+        case .distributedSkellam(let mu, let clients, let l1, let l2):
+            try positive(mu, "local_mu")
+            try positive(l1, "l1_sensitivity")
+            try positive(l2, "l2_sensitivity")
+            guard clients >= 1 else {
+                throw PrivacyAccountingError.invalidParameter(name: "clients", reason: "must be at least 1, got \(clients)")
             }
         case .zeroConcentrated(let rho):
             guard rho.isFinite, rho >= 0 else {

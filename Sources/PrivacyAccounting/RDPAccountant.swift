@@ -192,6 +192,9 @@ public struct RDPAccountant: PrivacyAccountant, Hashable, Sendable {
             for k in orders.indices {
                 result![k] += multiplicity * MechanismRDP.skellam(mu: mu, l1Sensitivity: l1, l2Sensitivity: l2, order: orders[k])
             }
+        case .distributedDiscreteGaussian, .distributedSkellam:
+            guard result != nil, multiplicity != 0, let curve = DistributedDP.rdp(of: event) else { return }
+            for k in orders.indices { result![k] += multiplicity * curve(DistributedDP.integerOrder(orders[k])) }
         case .laplace(let scale, let sensitivity):
             guard result != nil, multiplicity != 0 else { return }
             let eps = sensitivity / scale
@@ -220,6 +223,15 @@ public struct RDPAccountant: PrivacyAccountant, Hashable, Sendable {
         case .poissonSampled(let rate, let inner):
             guard neighboringRelation != .replaceOne else {
                 throw unsupported(event, "Poisson sampling needs the add_or_remove_one or replace_special neighbouring relation")
+            }
+            if let curve = DistributedDP.rdp(of: inner) {
+                // A sampled distributed DP round: Zhu–Wang's general bound at integer orders.
+                guard result != nil, multiplicity != 0 else { return }
+                for k in orders.indices {
+                    let value = DistributedDP.poissonSubsampledRDP(order: DistributedDP.integerOrder(orders[k]), rate: rate, rdp: curve)
+                    result![k] += multiplicity * value
+                }
+                return
             }
             let sigma = try effectiveGaussianNoiseMultiplier(inner, within: event)
             guard result != nil, multiplicity != 0 else { return }

@@ -14,6 +14,8 @@ struct PrivAgg: AsyncParsableCommand {
             BudgetCommand.self,
             ComposeCommand.self,
             CalibrateCommand.self,
+            DDPParamsCommand.self,
+            DDPTradeoffCommand.self,
             ReportCommand.self,
             NoiseCommand.self,
             PaillierCommand.self,

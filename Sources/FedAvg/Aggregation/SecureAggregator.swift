@@ -57,6 +57,43 @@ public struct SecureAggregator: Aggregator {
 
     private func run(_ contributions: [[Double]], dimension: Int, bound: Double, round: UInt64) throws -> AggregationOutcome {
         let n = contributions.count
+        let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: n)
+        let run = try protocolRun(clients: n, dimension: dimension, round: round) { index, generator in
+            try quantizer.quantize(contributions[index], using: &generator)
+        }
+        let sum = try quantizer.dequantizeSum(run.total, contributors: n)
+        return AggregationOutcome(
+            sum: sum, errorBound: quantizer.errorBound(contributors: n),
+            uploadBytesPerClient: Double(run.uploaded) / Double(n), downloadBytesPerClient: Double(run.downloaded) / Double(n),
+            clientCryptoSeconds: run.clientTime.seconds / Double(n), serverCryptoSeconds: run.serverTime.seconds)
+    }
+
+    /// What one protocol instance produced and cost.
+    struct ProtocolRun {
+        var total: ModularVector
+        var threshold: Int
+        var uploaded: Int
+        var downloaded: Int
+        var clientTime: Duration
+        var serverTime: Duration
+    }
+
+    /// The threshold t the protocol uses for `n` clients: the fewest whose inputs the
+    /// unmasked sum can be (below it the server learns nothing).
+    public func threshold(clients n: Int) -> Int {
+        if case .sparse(let dropout, let corrupt) = variant,
+           let parameters = try? SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: dropout, corruptFraction: corrupt),
+           parameters.degree < n - 1 {
+            return parameters.threshold
+        }
+        return max(2, n / 2 + 1)
+    }
+
+    /// Runs one protocol instance (client i has id i) over inputs `encode` produces in Z_{2^bitWidth};
+    /// `encode` runs on the client's side and its time counts as the client's.
+    func protocolRun(
+        clients n: Int, dimension: Int, round: UInt64, encode: (Int, inout ChaChaRandom) throws -> ModularVector
+    ) throws -> ProtocolRun {
         // Keys, masks, shares and stochastic rounding: a fresh CSPRNG key unless a seed was
         // asked for (a 64-bit seed is for reproducible experiments, never for deployment).
         var generator = seed.map { ChaChaRandom(seed: $0 &+ round &* 0x9E37_79B9_7F4A_7C15) } ?? .freshlyKeyed()
@@ -80,16 +117,15 @@ public struct SecureAggregator: Aggregator {
         }
         let configuration = try SecAggConfiguration(
             round: round + 1, threshold: threshold, bitWidth: bitWidth, dimension: dimension, graph: graph)
-        let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: n)
         let clock = ContinuousClock()
         var clientTime = Duration.zero, serverTime = Duration.zero
         var uploaded = 0, downloaded = 0
 
         var clients: [SecAggClient] = []
         clients.reserveCapacity(n)
-        for (index, contribution) in contributions.enumerated() {
+        for index in 0..<n {
             let start = clock.now
-            let input = try quantizer.quantize(contribution, using: &generator)
+            let input = try encode(index, &generator)
             clients.append(try SecAggClient(id: UInt32(index), configuration: configuration, input: input, using: &generator))
             clientTime += clock.now - start
         }
@@ -141,11 +177,8 @@ public struct SecureAggregator: Aggregator {
         guard included == n else {
             throw FedAvgError.aggregationFailed(reason: "only \(included) of \(n) clients were included")
         }
-        let sum = try quantizer.dequantizeSum(total, contributors: n)
-        return AggregationOutcome(
-            sum: sum, errorBound: quantizer.errorBound(contributors: n),
-            uploadBytesPerClient: Double(uploaded) / Double(n), downloadBytesPerClient: Double(downloaded) / Double(n),
-            clientCryptoSeconds: clientTime.seconds / Double(n), serverCryptoSeconds: serverTime.seconds)
+        return ProtocolRun(
+            total: total, threshold: threshold, uploaded: uploaded, downloaded: downloaded, clientTime: clientTime, serverTime: serverTime)
     }
 
     private static func route(_ messages: [(UInt32, [UInt8])], _ count: Int) -> [[UInt8]?] {
