@@ -33,6 +33,9 @@ let package = Package(
         // Strict input checks every reader shares: bounded file reads and a duplicate-key-refusing
         // JSON pre-check. No dependencies, so every layer can use it.
         .target(name: "StrictInput"),
+        // Charts in one style for every report (SVG, PNG through rsvg-convert when present).
+        // Not a product and free of dependencies: report writers of the layers above use it.
+        .target(name: "Plotting"),
 
         // Safe Swift layers over the C libraries.
         .target(name: "Sodium", dependencies: ["CSodium"]),
@@ -50,7 +53,7 @@ let package = Package(
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"],
+            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "Plotting", "StrictInput"],
             resources: [.copy("Resources/uci-heart-disease")]
         ),
 
@@ -59,12 +62,13 @@ let package = Package(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
-                "StrictInput",
+                "StrictInput", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
