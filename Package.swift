@@ -57,18 +57,23 @@ let package = Package(
             resources: [.copy("Resources/uci-heart-disease")]
         ),
 
+        // Experiment grids over seeds: runs, resumable results, summary tables and plots. Not a
+        // product: the CLI's `experiment` command is its interface.
+        .target(name: "Experiments", dependencies: ["FedAvg", "PrivacyAccounting", "Plotting", "StrictInput"]),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
-                "StrictInput", "Plotting",
+                "StrictInput", "Plotting", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "FedAvg"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),

@@ -170,11 +170,13 @@ public struct Plot: Sendable {
     /// The SVG text of the plot.
     ///
     /// - Parameters:
-    ///   - width: total width in pixels (the legend column takes 210 of them).
+    ///   - width: total width in pixels (the legend column takes what its longest entry needs, 140–320).
     ///   - height: total height in pixels.
     /// - Returns: a self-contained SVG document.
     public func svg(width: Int = 800, height: Int = 440) -> String {
-        let legendWidth = 210.0
+        // About 6.8 px per character at 12 px: the column fits its longest entry, within bounds.
+        let longest = series.map(\.name.count).max() ?? 0
+        let legendWidth = min(320, max(140, 6.8 * Double(longest) + 46))
         let left = 72.0, right = 16.0 + legendWidth, top = subtitle == nil ? 44.0 : 60.0, bottom = xCategories == nil ? 56.0 : 76.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let (xRange, xTicks) = xAxis, (yRange, yTicks) = yAxis
@@ -239,11 +241,12 @@ public struct Plot: Sendable {
             }
             let legendY = top + 10 + Double(index) * 20
             out.append(##"<line x1="\##(c(legendX))" y1="\##(c(legendY - 4))" x2="\##(c(legendX + 24))" y2="\##(c(legendY - 4))" stroke="\##(color)" stroke-width="2"\##(dash)/>"##)
-            out.append(##"<text x="\##(c(legendX + 30))" y="\##(c(legendY))">\##(Self.escape(Self.shortened(line.name)))</text>"##)
+            out.append(##"<text x="\##(c(legendX + 30))" y="\##(c(legendY))">\##(Self.escape(Self.shortened(line.name, to: 40)))</text>"##)
         }
-        for (index, note) in notes.enumerated() {
-            let y = top + 16 + Double(series.count) * 20 + Double(index) * 16
-            out.append(##"<text x="\##(c(legendX))" y="\##(c(y))" fill="#b00" font-size="11">\##(Self.escape(Self.shortened(note, to: 34)))</text>"##)
+        let noteLines = notes.flatMap { Self.wrapped($0, width: Int((legendWidth - 16) / 6)) }
+        for (index, note) in noteLines.enumerated() {
+            let y = top + 16 + Double(series.count) * 20 + Double(index) * 15
+            out.append(##"<text x="\##(c(legendX))" y="\##(c(y))" fill="#b00" font-size="11">\##(Self.escape(note))</text>"##)
         }
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
@@ -255,6 +258,25 @@ public struct Plot: Sendable {
     /// Legend text cut to fit the legend column.
     static func shortened(_ text: String, to length: Int = 30) -> String {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+
+    /// Text broken into lines of at most `width` characters, at spaces or slashes where possible.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var piece = word
+            while piece.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(piece.prefix(width)))
+                piece = String(piece.dropFirst(width))
+            }
+            if current.isEmpty { current = piece } else if current.count + 1 + piece.count <= width { current += " " + piece } else {
+                lines.append(current)
+                current = piece
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// XML-escapes text.

@@ -73,15 +73,21 @@ import Testing
         #expect(svg.components(separatedBy: "<polygon").count == 2)
         #expect(svg.components(separatedBy: "<path d=\"M").count == 3)
         #expect(svg.contains("ε (at δ = 1e-5)") && svg.contains("accuracy (share)"))
-        // The data frame ends at 800 − 16 − 210 = 574; the legend text starts right of it.
-        #expect(svg.contains(#"<rect x="72.00" y="60.00" width="502.00""#))
-        #expect(svg.contains(#"<text x="620.00" y="70.00">dp-sgd + secagg</text>"#))
+        // The legend column is 6.8 × 15 + 46 = 148 wide (longest name: 15 characters), so the
+        // data frame ends at 800 − 16 − 148 = 636 and the legend text starts right of it.
+        #expect(svg.contains(#"<rect x="72.00" y="60.00" width="564.00""#))
+        #expect(svg.contains(#"<text x="682.00" y="70.00">dp-sgd + secagg</text>"#))
     }
 
     @Test func yAxisIncludesIntervalsBandsAndReferences() {
         let axis = Self.plot().yAxis
         #expect(axis.range.lowerBound <= 0.7 && axis.range.upperBound >= 0.95)
         #expect(axis.range.lowerBound > 0 && axis.range.upperBound <= 1)
+    }
+
+    @Test func notesWrapToTheLegendColumn() {
+        #expect(Plot.wrapped("dp-sgd/secagg/ε≤1/σ=1.5/logistic: trained nothing", width: 20)
+                == ["dp-sgd/secagg/ε≤1/σ=", "1.5/logistic:", "trained nothing"])
     }
 
     @Test func categoricalAxisHasOneSlotPerCategory() {

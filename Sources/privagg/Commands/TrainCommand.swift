@@ -19,8 +19,9 @@ struct TrainCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Data: heart-disease or synthetic.")
+    @Option(name: .long, help: "Data: heart-disease, synthetic or csv (with --data).")
     var dataset: DatasetChoice = .heartDisease
+    @OptionGroup var csvData: CSVDataOptions
     @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4).")
     var clients: Int?
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
@@ -79,6 +80,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         try refuseIrrelevantOptions()
+        try csvData.validate(dataset: dataset)
         if let clients {
             guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
             if dataset == .heartDisease, clients > HeartDiseaseSite.allCases.count {
@@ -136,11 +138,11 @@ struct TrainCommand: AsyncParsableCommand {
             if let (flag, _) = given.first(where: { $0.1 }) { throw ValidationError("\(flag) has no effect with --privacy none") }
         }
         if privacy != .central, clientRateOption != nil { throw ValidationError("--client-rate applies to --privacy central only") }
-        if dataset == .heartDisease {
+        if dataset != .synthetic {
             let given = [("--dimension", dimensionOption != nil), ("--records-per-client", recordsPerClientOption != nil),
                          ("--label-skew", labelSkewOption != nil)]
             if let (flag, _) = given.first(where: { $0.1 }) {
-                throw ValidationError("\(flag) applies to --dataset synthetic only (heart-disease has its own records and features)")
+                throw ValidationError("\(flag) applies to --dataset synthetic only (\(dataset.rawValue) has its own records and features)")
             }
         }
     }
@@ -157,6 +159,8 @@ struct TrainCommand: AsyncParsableCommand {
         case .synthetic:
             participants = try SyntheticData.clients(
                 count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
+        case .csv:
+            participants = try csvData.clients(seed: splitSeed, isPrivate: privacy != .none, limit: clients)
         }
         let chosen = try AggregatorFactory.make(aggregator, seed: seed)
         // Standardizing from all records' statistics would make every record's features depend
