@@ -29,6 +29,9 @@ extension BudgetReport {
             svg.append(##"<text x="\##(left - 8)" y="\##(y(tick) + 4)" text-anchor="end">\##(Self.format(tick))</text>"##)
         }
         svg.append(##"<rect x="\##(left)" y="\##(top)" width="\##(plotWidth)" height="\##(plotHeight)" fill="none" stroke="#333"/>"##)
+        if tornRecordDropped == true {
+            svg.append(##"<text x="\##(left + 6)" y="\##(top + 16)" fill="#b00" font-size="11">torn last record (\##(tornRecordBytes ?? 0) bytes, never acknowledged) dropped</text>"##)
+        }
         svg.append(##"<text x="\##(left + plotWidth / 2)" y="\##(Double(height) - 12)" text-anchor="middle">\##(Self.escape(stepName))</text>"##)
         svg.append(##"<text x="18" y="\##(top + plotHeight / 2)" text-anchor="middle" transform="rotate(-90 18 \##(top + plotHeight / 2))">ε</text>"##)
         if let budgetEpsilon, budgetEpsilon.isFinite {

@@ -61,11 +61,18 @@ public struct BudgetReport: Hashable, Sendable, Codable {
     public var series: [Series]
     /// Per-point descriptions (a ledger's spend labels), shown by the tabular formats.
     public var labels: [String]?
+    /// For a ledger's report: whether the file ended in a torn record (an interrupted spend,
+    /// never acknowledged) that was dropped; nil for reports of events.
+    public var tornRecordDropped: Bool?
+    /// For a ledger's report: the bytes of that torn record (0 without one).
+    public var tornRecordBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case title, delta, series, labels
         case budgetEpsilon = "budget_epsilon"
         case stepName = "step_name"
+        case tornRecordDropped = "torn_record_dropped"
+        case tornRecordBytes = "torn_record_bytes"
     }
 
     /// ε against steps for each `(label, event)` where `event` is ONE step, at `points` evenly
@@ -113,6 +120,15 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         stepName = "spends"
         series = [Series(label: "spent", points: points)]
         labels = contents.entries.map { $0.label ?? $0.event.description }
+        tornRecordDropped = contents.hadTornRecord
+        tornRecordBytes = contents.tornByteCount
+    }
+
+    /// The sentence every format of a ledger report carries when a torn record was dropped.
+    public var tornRecordNote: String? {
+        guard tornRecordDropped == true else { return nil }
+        return "The ledger ends in a torn record (\(tornRecordBytes ?? 0) bytes of an interrupted spend, never acknowledged); "
+            + "it was dropped, and the spends reported are the committed ones."
     }
 
     private static func checkDelta(_ delta: Double) throws {
@@ -125,17 +141,18 @@ public struct BudgetReport: Hashable, Sendable, Codable {
 
     /// A Markdown document: title, δ, budget, and one table per series.
     public func markdown() -> String {
-        var lines = ["# \(title)", "", "All ε at δ = \(Self.format(delta)) (RDP accountant, tight conversion)."]
+        var lines = ["# \(Self.markdownText(title))", "", "All ε at δ = \(Self.format(delta)) (RDP accountant, tight conversion)."]
+        if let note = tornRecordNote { lines.append("**Warning:** " + note) }
         if let budgetEpsilon {
             let spent = series.first?.points.last?.epsilon ?? 0
             lines.append("Budget ε = \(Self.format(budgetEpsilon)); spent ε = \(Self.format(spent)); remaining ε = \(Self.format(max(0, budgetEpsilon - spent))).")
         }
         for s in series {
-            lines += ["", "## \(s.label)", ""]
+            lines += ["", "## \(Self.markdownText(s.label))", ""]
             if let labels {
                 lines += ["| \(stepName) | label | ε | optimal order |", "|---:|---|---:|---:|"]
                 for (point, label) in zip(s.points, labels) {
-                    lines.append("| \(point.step) | \(label.replacingOccurrences(of: "|", with: "\\|")) | \(Self.format(point.epsilon)) | \(Self.format(point.optimalOrder)) |")
+                    lines.append("| \(point.step) | \(Self.markdownText(label)) | \(Self.format(point.epsilon)) | \(Self.format(point.optimalOrder)) |")
                 }
             } else {
                 lines += ["| \(stepName) | ε | optimal order |", "|---:|---:|---:|"]
@@ -168,9 +185,36 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote or
+    /// a line break of any kind (Swift sees "\r\n" as one Character, so test the scalars).
     static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// Free text (a spend's label, a title) as one line of Markdown that stays literal inside
+    /// a table cell: backslashes and pipes escaped (an unescaped pipe starts a new cell), HTML
+    /// special characters as entities, every line break as `<br>` (a raw newline would end
+    /// the table row, and the rest of the label would become a paragraph) and other control
+    /// characters as U+FFFD.
+    static func markdownText(_ text: String) -> String {
+        var result = ""
+        var previousWasCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { previousWasCarriageReturn = scalar == "\r" }
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "|": result += "\\|"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\n" where previousWasCarriageReturn: continue  // CR LF is one break
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": result += "<br>"
+            default:
+                if scalar.properties.generalCategory == .control { result += "\u{FFFD}" } else { result.unicodeScalars.append(scalar) }
+            }
+        }
+        return result
     }
 
     static func format(_ value: Double?) -> String {

@@ -65,6 +65,8 @@ public enum LedgerFile {
         public var validLength: Int
         /// True if a torn last record was found after the valid prefix.
         public var hadTornRecord: Bool
+        /// Bytes of the torn last record that were dropped (0 without one).
+        public var tornByteCount: Int = 0
     }
 
     /// The line for `value`: length, checksum and compact sorted-key JSON.
@@ -102,7 +104,8 @@ public enum LedgerFile {
                 guard header != nil else {
                     throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "incomplete header")
                 }
-                return Contents(header: header!, entries: entries, validLength: offset, hadTornRecord: true)
+                return Contents(
+                    header: header!, entries: entries, validLength: offset, hadTornRecord: true, tornByteCount: bytes.count - offset)
             }
             let json = try parseLine(bytes[offset..<newline], path: path, offset: offset)
             do {
@@ -162,7 +165,8 @@ public enum LedgerFile {
     /// processes creating the same ledger exactly one succeeds; the other gets `EEXIST`
     /// and nothing is overwritten.
     static func create(path: String, header: Header) throws {
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        removeStaleTemporaryFiles(of: path)
+        let temporary = path + temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(temporary) }
         try writeDurably(path: temporary, bytes: try encodeRecord(header), flags: O_WRONLY | O_CREAT | O_EXCL)
         guard link(temporary, path) == 0 else {
@@ -172,6 +176,91 @@ public enum LedgerFile {
                 errno: code)
         }
         syncDirectory(of: path)
+    }
+
+    /// What follows a ledger's name in the name of its creation's temporary file:
+    /// `<ledger>.tmp-<creator pid>-<random>`.
+    static let temporaryMarker = ".tmp-"
+
+    /// How long a creation's temporary file may live before it is a leftover whoever made it:
+    /// a creator holds it only to write, fsync and link one header line (milliseconds), so
+    /// one ten minutes old belongs to a creator that was killed, even if its pid has since
+    /// been given to another process.
+    static let staleTemporaryAge: TimeInterval = 600
+
+    /// Deletes the temporary files that killed creations of the ledger at `path` left behind
+    /// (`<ledger>.tmp-<pid>-<random>`; a kill between writing the temporary file and
+    /// unlinking it leaves one forever). Only stale ones go: a file whose creator process is
+    /// gone (`kill(pid, 0)` fails with `ESRCH`), or one older than ``staleTemporaryAge``.
+    /// The file of a creator still running is kept: deleting it would make that creator's
+    /// `link` fail. (A creator on another host sharing the folder has a pid this host does not
+    /// know; removing its file makes its creation fail with an error, never replaces or
+    /// loses a ledger: the rule fails closed.) Never touches the ledger itself or any other
+    /// file; errors are ignored, since a leftover temporary file is untidy, not unsafe.
+    ///
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(of path: String, now: Date = Date()) -> [String] {
+        let directory = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + temporaryMarker
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(prefix) {
+            let parts = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UInt32(parts[1]) != nil else { continue }
+            let candidate = directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let creatorGone = kill(pid, 0) != 0 && errno == ESRCH
+            #if canImport(Darwin)
+            let modified = Double(info.st_mtimespec.tv_sec)
+            #else
+            let modified = Double(info.st_mtim.tv_sec)
+            #endif
+            let age = now.timeIntervalSince1970 - modified
+            guard creatorGone || age > staleTemporaryAge else { continue }
+            if unlink(candidate) == 0 { removed.append(candidate) }
+        }
+        return removed
+    }
+
+    /// Whether another open ledger (in any process) holds the lock of the ledger at `path`.
+    /// A probe for messages ("in use by a running process"); the lock itself, not this
+    /// answer, is what keeps two writers apart. Only asked when a command is about to refuse
+    /// anyway: for the instant the probe holds its shared lock, another process opening the
+    /// ledger would be refused as if it were in use (failing closed, nothing lost).
+    public static func isInUse(path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // A shared probe conflicts with a holder's exclusive lock and is released at once.
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
+    /// The ledger files (`*.ledger`) directly in `directory`, sorted; none if it does not exist.
+    public static func ledgers(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".ledger") }.sorted().map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// Whether the file at `path` begins with a ledger header (its first line checksums and
+    /// decodes as one), read from its first 64 KiB only. Commands that write files ask this
+    /// before replacing one, so no report or key can be written over a ledger.
+    public static func isLedger(path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0, let newline = buffer[0..<count].firstIndex(of: 0x0A),
+              let json = try? parseLine(buffer[0..<newline], path: path, offset: 0),
+              let header = try? JSONDecoder().decode(Header.self, from: Data(json))
+        else { return false }
+        return header.kind == "header"
     }
 
     /// An exclusive advisory lock (`flock`) on a ledger file, held while a ``PrivacyLedger`` is
@@ -187,7 +276,8 @@ public enum LedgerFile {
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 let code = errno
                 close(fd)
-                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lock (the ledger is open elsewhere)", errno: code)
+                if code == EWOULDBLOCK { throw PrivacyAccountingError.ledgerInUse(path: path) }
+                throw PrivacyAccountingError.ledgerIO(path: path, operation: "lock", errno: code)
             }
             // The path must still name the locked file (not one put in its place meanwhile).
             var held = stat(), named = stat()

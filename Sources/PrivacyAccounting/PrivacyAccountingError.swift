@@ -15,6 +15,10 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
     case corruptLedger(path: String, offset: Int, reason: String)
     /// A system call on the ledger file failed.
     case ledgerIO(path: String, operation: String, errno: Int32)
+    /// Another open ledger (in another process, or another ``PrivacyLedger`` in this one)
+    /// holds the file's lock: it may be spending from the budget right now, so this one may
+    /// neither spend from nor replace it.
+    case ledgerInUse(path: String)
 
     /// A one-line explanation suitable for a command-line error message.
     public var description: String {
@@ -32,6 +36,9 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
             return "corrupt ledger \(path) at byte \(offset): \(reason)"
         case .ledgerIO(let path, let operation, let code):
             return "ledger \(path): \(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
+        case .ledgerInUse(let path):
+            return "ledger \(path) is in use: another process (or another open ledger) holds its lock, "
+                + "so a run may be spending from it now; wait for that run to end, or use another ledger folder"
         }
     }
 }

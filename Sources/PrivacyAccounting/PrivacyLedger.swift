@@ -7,8 +7,10 @@ import Foundation
 ///
 /// An actor, so concurrent spends are serialized and can never jointly overshoot. While open,
 /// a ledger holds an exclusive `flock` on its file: a second ledger on the same file (in this
-/// process or another) is refused with ``PrivacyAccountingError/ledgerIO(path:operation:errno:)``
-/// rather than allowed to spend the same budget twice. Reading for reports needs no lock.
+/// process or another) is refused with ``PrivacyAccountingError/ledgerInUse(path:)`` rather
+/// than allowed to spend the same budget twice. Every write (creation and spends) happens
+/// under that lock; nothing in PrivAgg deletes, truncates (beyond a torn, never acknowledged
+/// last record) or replaces a ledger. Reading for reports needs no lock.
 public actor PrivacyLedger {
     /// A privacy budget (ε, δ).
     public struct Budget: Hashable, Sendable, Codable {
@@ -40,7 +42,9 @@ public actor PrivacyLedger {
     /// Creates a new ledger file at `path` with `budget` (fails if the file exists).
     ///
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for a bad budget,
-    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure.
+    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure (`EEXIST`
+    ///   if the file exists: it is never replaced); stale temporary files of killed
+    ///   creations of this ledger are removed first.
     public init(creatingAt path: String, budget: Budget, neighboringRelation: RDPAccountant.NeighboringRelation = .addOrRemoveOne) throws {
         guard budget.epsilon.isFinite, budget.epsilon >= 0 else {
             throw PrivacyAccountingError.invalidParameter(name: "epsilon", reason: "budget must be finite and >= 0, got \(budget.epsilon)")
@@ -64,10 +68,12 @@ public actor PrivacyLedger {
     ///
     /// - Throws: ``PrivacyAccountingError/corruptLedger(path:offset:reason:)`` if a complete
     ///   record is damaged or a recorded event cannot be accounted for;
-    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure or if
-    ///   another open ledger holds the file.
+    ///   ``PrivacyAccountingError/ledgerInUse(path:)`` if another open ledger holds the file;
+    ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure.
     public init(openingAt path: String) throws {
         lock = try LedgerFile.Lock(path: path)
+        // Leftovers of creations killed before they finished (see the cleaning rule there).
+        LedgerFile.removeStaleTemporaryFiles(of: path)
         let contents = try LedgerFile.read(path: path)
         self.path = path
         budget = Budget(epsilon: contents.header.epsilon, delta: contents.header.delta)

@@ -30,9 +30,10 @@ public enum Demo {
         public var delta = 1e-5
         /// Aggregations timed per aggregator for the overhead table.
         public var overheadRounds = 3
-        /// Folder for the sites' ledgers (nil: a fresh temporary folder). The demo is a fixed
-        /// simulation rewritten with its report, so ledgers an earlier demo left there are
-        /// replaced rather than resumed.
+        /// Folder for the sites' ledgers (nil: a fresh temporary folder). It must hold no
+        /// ledger (`*.ledger`): the demo is a fresh simulation, and it never deletes, replaces
+        /// or resumes ledgers an earlier run left (resuming would spend their budget, and
+        /// deleting them would erase the record of what was spent).
         public var ledgerDirectory: String?
         /// Paillier key size for the overhead table (nil leaves Paillier out).
         public var paillierKeyBits: Int? = 2048
@@ -56,10 +57,20 @@ public enum Demo {
     /// The accuracy the demo aims for.
     public static let accuracyGoal = 0.75
 
+    /// Why a folder holding `ledgers` cannot take a demo's ledgers: names them, and says which
+    /// one another process holds open right now.
+    public static func describeExistingLedgers(_ ledgers: [String], in directory: String) -> String {
+        let listed = ledgers.prefix(6).map { LedgerFile.isInUse(path: $0) ? "\($0) (in use: a running process holds its lock)" : $0 }
+        let more = ledgers.count > 6 ? " and \(ledgers.count - 6) more" : ""
+        return "\(directory) already holds privacy ledgers (\(listed.joined(separator: ", "))\(more)); "
+            + "a demo never deletes, replaces or spends from ledgers it did not create"
+    }
+
     /// Runs the demo and returns its report (write it with ``ReportWriter``).
     ///
     /// - Parameter progress: called with the phase and, during training, each round's record.
-    /// - Throws: ``FedAvgError`` or ``PrivacyAccountingError``.
+    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` named `ledgerDirectory` if
+    ///   that folder already holds ledgers; other ``FedAvgError`` or ``PrivacyAccountingError``.
     public static func run(
         _ configuration: Configuration = Configuration(),
         progress: (@Sendable (Phase, RoundRecord?) -> Void)? = nil
@@ -74,13 +85,19 @@ public enum Demo {
 
         let local = try LocalTraining(
             steps: configuration.localSteps, samplingRate: configuration.samplingRate, learningRate: configuration.learningRate)
-        let privateSettings = TrainingConfiguration(
+        var privateSettings = TrainingConfiguration(
             rounds: configuration.rounds, localTraining: local,
             privacy: .dpSGD(clipNorm: configuration.clipNorm, noiseMultiplier: configuration.noiseMultiplier),
             budget: .init(epsilon: configuration.epsilonBudget, delta: configuration.delta),
             ledgerDirectory: configuration.ledgerDirectory, seed: configuration.seed)
+        // A fresh simulation: even a ledger that appears after the check below (another run
+        // starting on the folder) is refused, never spent from.
+        privateSettings.reopensExistingLedgers = false
         if let directory = configuration.ledgerDirectory {
-            for client in clients { try? FileManager.default.removeItem(atPath: directory + "/\(client.name).ledger") }
+            let existing = LedgerFile.ledgers(in: directory)
+            guard existing.isEmpty else {
+                throw FedAvgError.invalidParameter(name: "ledgerDirectory", reason: describeExistingLedgers(existing, in: directory))
+            }
         }
         progress?(.privateRun, nil)
         let privateRun = try await FederatedTraining.run(clients: clients, configuration: privateSettings, aggregator: secure) {
@@ -90,6 +107,10 @@ public enum Demo {
         var baselineSettings = privateSettings
         baselineSettings.privacy = .none
         baselineSettings.budget = nil
+        // The baseline is the demo's deliberate non-private comparison (the report says ε does
+        // not cover it); its ledger folder is not given, so it does not meet the private
+        // run's ledgers, which a non-private run may not run against.
+        baselineSettings.ledgerDirectory = nil
         progress?(.baseline, nil)
         let baseline = try await FederatedTraining.run(clients: clients, configuration: baselineSettings, aggregator: PlainAggregator()) {
             progress?(.baseline, $0)

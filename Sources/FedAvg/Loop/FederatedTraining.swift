@@ -1,6 +1,14 @@
 import Foundation
 import PrivacyAccounting
 import Sodium
+#if canImport(Glibc)
+import Glibc
+/// `RLIMIT_NOFILE` as getrlimit takes it (an enum type on Glibc, an Int32 on Darwin).
+private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#elseif canImport(Darwin)
+import Darwin
+private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+#endif
 
 /// The FedAvg loop: broadcast the model, train locally, aggregate weighted updates, evaluate,
 /// account for privacy — round after round until the rounds or the budget run out.
@@ -10,7 +18,16 @@ public enum FederatedTraining {
     /// Clients only ever hand the loop what ``SiteClient`` returns (updates, which go
     /// straight into `aggregator`, and their own evaluation counts). Before a private round,
     /// every ledger involved is asked whether the round's event fits; if one would exceed its
-    /// budget, training stops and ``TrainingRun/stopReason`` says so.
+    /// budget, training stops and ``TrainingRun/stopReason`` says so (a run stopped before
+    /// its first round trained nothing: ``TrainingRun/trainedNothing``).
+    ///
+    /// One person's records, one budget: every private mode charges each site's own ledger
+    /// (`<site>.ledger`) with a record-level event before the site's update leaves it
+    /// (``PrivacyMode/siteEvent(localTraining:)``), so DP-SGD, local and central runs on one
+    /// ledger folder all spend from the same per-site budgets. The central mode also keeps
+    /// the server's client-level ledger (`server.ledger`). Every ledger is held open and
+    /// locked for the whole run, one file descriptor each, so a private run takes at most
+    /// ``maximumLedgers`` clients.
     ///
     /// - Parameters:
     ///   - clients: standardized clients with equal feature counts.
@@ -45,17 +62,21 @@ public enum FederatedTraining {
         var initializer = randomness.generator { $0 ^ 0x4D0D_E115 }
         var model = try configuration.model.makeModel(featureCount: first.featureCount, l2Penalty: configuration.l2Penalty, using: &initializer)
         let ledgers = try openLedgers(for: clients, configuration: configuration)
-        let roundEvent = privacy.roundEvent(localTraining: local)
+        let siteEvent = privacy.siteEvent(localTraining: local)
+        let serverEvent = privacy.serverEvent
         var records: [RoundRecord] = []
         var stopReason: String?
         // Without differential privacy there is no finite guarantee: ε is infinite, not 0.
         // A reopened ledger may already hold spends from earlier runs.
-        var epsilon = privacy == .none ? Double.infinity : try await maximumSpent(ledgers)
+        var epsilon = privacy == .none ? Double.infinity : try await maximumSpent(ledgers.sites)
+        var clientEpsilon = await ledgers.server?.spent.epsilon
         let clock = ContinuousClock()
 
         for round in 1...configuration.rounds {
             let started = clock.now
-            if !ledgers.isEmpty, let refusal = try await refusal(ledgers: ledgers, event: roundEvent, round: round) {
+            // Every site must be able to pay for the round before it starts (any site may be
+            // sampled), and so must the server's client-level ledger.
+            if privacy != .none, let refusal = try await refusal(ledgers: ledgers, siteEvent: siteEvent, serverEvent: serverEvent, round: round) {
                 stopReason = refusal
                 break
             }
@@ -63,8 +84,17 @@ public enum FederatedTraining {
             if case .central(_, _, let rate) = privacy {
                 participants = clients.indices.filter { _ in unitInterval(&sampler) < rate }
             }
-            for ledger in ledgers { try await ledger.spend(roundEvent, label: "round \(round)") }
-            if privacy != .none { epsilon = try await maximumSpent(ledgers) }
+            // Charged before any update leaves its site. In the central mode only the sampled
+            // sites send their update (the others send zeros, which reveal nothing of their
+            // records), so only they are charged.
+            if privacy != .none {
+                let label = privacy.isCentral ? "round \(round) (central, record level)" : "round \(round)"
+                for index in participants { try await ledgers.sites[index].spend(siteEvent, label: label) }
+                if let server = ledgers.server, let serverEvent {
+                    clientEpsilon = try await server.spend(serverEvent, label: "round \(round) (central, client level)").epsilon
+                }
+                epsilon = try await maximumSpent(ledgers.sites)
+            }
 
             let update = try aggregateRound(
                 clients: clients, participants: participants, model: model, local: local,
@@ -90,7 +120,21 @@ public enum FederatedTraining {
         return TrainingRun(
             rounds: records, model: model, siteEvaluations: clients.map { $0.evaluate(model) }, stopReason: stopReason,
             epsilon: epsilon, privacy: privacy, budget: configuration.budget, aggregator: aggregator.name,
-            ledgerPaths: ledgers.map(\.path))
+            ledgerPaths: ledgers.all.map(\.path), clientLevelEpsilon: clientEpsilon)
+    }
+
+    /// The most clients a private run takes: each keeps its privacy ledger open and locked
+    /// (one file descriptor) for the whole run, so that no other run can spend from it
+    /// meanwhile. A larger simulation would exhaust the process's file descriptors.
+    public static let maximumLedgers = 1_000
+
+    /// The ledgers of one run: one per site (indexed like the clients) and, in the central
+    /// mode, the server's client-level one.
+    struct RunLedgers {
+        var sites: [PrivacyLedger] = []
+        var server: PrivacyLedger?
+
+        var all: [PrivacyLedger] { sites + (server.map { [$0] } ?? []) }
     }
 
     /// One round's aggregated mean update and the aggregation's cost.
@@ -185,27 +229,100 @@ public enum FederatedTraining {
         if norm > bound { for index in vector.indices { vector[index] *= bound / norm } }
     }
 
-    private static func openLedgers(for clients: [SiteClient], configuration: TrainingConfiguration) throws -> [PrivacyLedger] {
-        if case .none = configuration.privacy { return [] }
+    /// Opens (or creates) every ledger of the run before anything is trained. If one cannot
+    /// be opened (held by another run, another budget, damaged), the ledgers this call
+    /// created, still without a spend, are removed again and the error is thrown; ledgers
+    /// that existed before are never removed.
+    private static func openLedgers(for clients: [SiteClient], configuration: TrainingConfiguration) throws -> RunLedgers {
+        if case .none = configuration.privacy {
+            if let directory = configuration.ledgerDirectory { try refuseNonPrivateRun(on: clients, trackedIn: directory) }
+            return RunLedgers()
+        }
         guard let budget = configuration.budget else {
             throw FedAvgError.invalidParameter(name: "budget", reason: "a private run needs an (ε, δ) budget")
         }
+        let central = configuration.privacy.isCentral
+        let count = clients.count + (central ? 1 : 0)
+        guard clients.count <= maximumLedgers else {
+            throw FedAvgError.invalidParameter(
+                name: "clients",
+                reason: "a private run keeps one ledger per client open and locked; at most \(maximumLedgers) clients, got \(clients.count)")
+        }
+        guard Set(clients.map(\.name)).count == clients.count, !(central && clients.contains { $0.name == "server" }) else {
+            throw FedAvgError.invalidParameter(
+                name: "clients", reason: "client names must be distinct (and not \"server\" in the central mode): each names its privacy ledger")
+        }
+        try reserveFileDescriptors(count)
         let directory = configuration.ledgerDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledgers-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if case .central = configuration.privacy { return [try openOrCreateLedger(at: directory + "/server.ledger", budget: budget)] }
-        return try clients.map { try openOrCreateLedger(at: directory + "/\($0.name).ledger", budget: budget) }
+        var ledgers = RunLedgers()
+        var created: [PrivacyLedger] = []
+        do {
+            for client in clients {
+                let (ledger, isNew) = try openOrCreateLedger(
+                    at: directory + "/\(client.name).ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
+                ledgers.sites.append(ledger)
+                if isNew { created.append(ledger) }
+            }
+            if central {
+                let (ledger, isNew) = try openOrCreateLedger(
+                    at: directory + "/server.ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
+                ledgers.server = ledger
+                if isNew { created.append(ledger) }
+            }
+        } catch {
+            // Ours alone, created in this call and still locked by it, with no spend.
+            for ledger in created { unlink(ledger.path) }
+            throw error
+        }
+        return ledgers
+    }
+
+    /// A run without differential privacy reveals its sites' records without any bound, so no
+    /// ledger can be charged for it: it may not run on sites whose budget a ledger in
+    /// `directory` tracks (that would void the guarantee the ledger accounts for).
+    ///
+    /// - Parameters:
+    ///   - clients: the sites the run would train on.
+    ///   - directory: the ledger folder the run was given.
+    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` named `privacy` if a ledger
+    ///   named after one of the sites is there.
+    public static func refuseNonPrivateRun(on clients: [SiteClient], trackedIn directory: String) throws {
+        let tracked = clients.map { (directory as NSString).appendingPathComponent("\($0.name).ledger") }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        guard tracked.isEmpty else {
+            throw FedAvgError.invalidParameter(
+                name: "privacy",
+                reason: "a run without differential privacy would release the records of sites whose budgets ledgers track (\(tracked.joined(separator: ", "))) with no bound, voiding them; use a private mode or another ledger folder")
+        }
+    }
+
+    /// Makes sure `count` ledgers can be held open at once (raising the soft limit on open
+    /// files up to the hard one if needed), so a run never fails halfway through creating them.
+    private static func reserveFileDescriptors(_ count: Int) throws {
+        let needed = rlim_t(count + 64)  // standard streams, resources, sockets of the aggregators
+        var limit = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0, limit.rlim_cur < needed else { return }
+        var raised = limit
+        raised.rlim_cur = min(limit.rlim_max, needed)
+        if setrlimit(RLIMIT_NOFILE_VALUE, &raised) == 0, raised.rlim_cur >= needed { return }
+        throw FedAvgError.invalidParameter(
+            name: "clients",
+            reason: "\(count) ledgers stay open (one file each) but this process may open only \(limit.rlim_max) files; raise `ulimit -n` or use fewer clients")
     }
 
     /// A ledger left by an earlier run is reopened, so its spends count against this run:
     /// a budget is per data set, not per run. Its budget must be the one asked for.
-    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget) throws -> PrivacyLedger {
+    /// Returns the ledger and whether this call created it; with `reopen` false an existing
+    /// ledger is an error (the creation's `EEXIST`).
+    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget, reopen: Bool) throws -> (PrivacyLedger, Bool) {
         let ledger: PrivacyLedger
         do {
             // Creating is atomic and never overwrites: if another run created the file first,
             // this one opens it (refused while that run still holds the lock).
-            return try PrivacyLedger(creatingAt: path, budget: budget)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
+            return (try PrivacyLedger(creatingAt: path, budget: budget), true)
+        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST && reopen {
             ledger = try PrivacyLedger(openingAt: path)
         }
         guard ledger.budget == budget else {
@@ -213,15 +330,23 @@ public enum FederatedTraining {
                 name: "budget",
                 reason: "the existing ledger \(path) has budget ε = \(ledger.budget.epsilon), δ = \(ledger.budget.delta); this run asks for ε = \(budget.epsilon), δ = \(budget.delta) (use another ledger folder)")
         }
-        return ledger
+        return (ledger, false)
     }
 
-    private static func refusal(ledgers: [PrivacyLedger], event: PrivacyEvent, round: Int) async throws -> String? {
-        for ledger in ledgers {
+    /// Why the next round may not run, if a ledger cannot pay for it.
+    private static func refusal(ledgers: RunLedgers, siteEvent: PrivacyEvent, serverEvent: PrivacyEvent?, round: Int) async throws -> String? {
+        var charges = ledgers.sites.map { ($0, siteEvent) }
+        if let server = ledgers.server, let serverEvent { charges.append((server, serverEvent)) }
+        for (ledger, event) in charges {
             let projected = try await ledger.projected(event).epsilon
             if projected > ledger.budget.epsilon {
                 let spent = await ledger.spent.epsilon
                 let name = URL(fileURLWithPath: ledger.path).deletingPathExtension().lastPathComponent
+                if round == 1 {
+                    return String(
+                        format: "privacy budget exhausted before the first round: one round would bring %@ from ε = %.3f to ε = %.3f > %.3f (δ = %g); nothing was trained",
+                        name, spent, projected, ledger.budget.epsilon, ledger.budget.delta)
+                }
                 return String(
                     format: "privacy budget reached: round %d would bring %@ from ε = %.3f to ε = %.3f > %.3f (δ = %g); stopped after %d rounds",
                     round, name, spent, projected, ledger.budget.epsilon, ledger.budget.delta, round - 1)

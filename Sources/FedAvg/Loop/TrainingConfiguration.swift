@@ -14,6 +14,12 @@ public struct TrainingConfiguration: Sendable {
     /// ledger already there is reopened and its earlier spends count against the budget,
     /// which must then be the same.
     public var ledgerDirectory: String?
+    /// Whether a ledger already in `ledgerDirectory` is reopened (the default: a budget spans
+    /// runs). When false the run only creates ledgers and fails with the creation's `EEXIST`
+    /// error if one exists, before training, removing the ledgers it did create: what a
+    /// self-contained simulation such as the demo needs, so it never spends from a ledger
+    /// another run started.
+    public var reopensExistingLedgers = true
     /// The model trained (logistic regression unless asked otherwise).
     public var model: ModelArchitecture
     /// L2 penalty of the model's weights.

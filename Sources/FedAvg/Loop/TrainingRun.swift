@@ -10,8 +10,9 @@ public struct TrainingRun: Sendable {
     public var siteEvaluations: [SiteEvaluation]
     /// Why training stopped before the configured number of rounds, if it did.
     public var stopReason: String?
-    /// ε spent at the end (the largest over the ledgers), at the budget's δ; infinite for a
-    /// run without differential privacy.
+    /// Record-level ε spent at the end (the largest over the sites' ledgers, including what
+    /// earlier runs spent from them), at the budget's δ; infinite for a run without
+    /// differential privacy.
     public var epsilon: Double
     /// The privacy mode.
     public var privacy: PrivacyMode
@@ -19,8 +20,13 @@ public struct TrainingRun: Sendable {
     public var budget: PrivacyLedger.Budget?
     /// The aggregator's name.
     public var aggregator: String
-    /// The ledger files written.
+    /// The ledger files written (the sites', then the server's in the central mode).
     public var ledgerPaths: [String]
+    /// Client-level ε of the central mode (the server's ledger); nil in the other modes.
+    public var clientLevelEpsilon: Double? = nil
+
+    /// Whether the budget stopped the run before its first round: nothing was trained.
+    public var trainedNothing: Bool { rounds.isEmpty && stopReason != nil }
 
     /// Test accuracy of the final model over all sites.
     public var accuracy: Double {

@@ -82,8 +82,11 @@ public struct ExperimentReport: Sendable, Codable {
     public var finalAccuracy: Double
     /// Final test accuracy of the non-private baseline (demo only).
     public var baselineAccuracy: Double?
-    /// ε spent; infinite for a run without differential privacy (null in JSON).
+    /// Record-level ε spent (largest over the sites' ledgers); infinite for a run without
+    /// differential privacy (null in JSON).
     public var epsilon: Double
+    /// Client-level ε of the central mode, from the server's ledger (nil otherwise).
+    public var clientLevelEpsilon: Double?
     /// δ of the budget (nil without privacy).
     public var delta: Double?
     /// ε budget (nil without privacy).
@@ -121,6 +124,7 @@ public struct ExperimentReport: Sendable, Codable {
         case accuracyGoal = "accuracy_goal"
         case goalMet = "goal_met"
         case ledgers
+        case clientLevelEpsilon = "client_level_epsilon"
     }
 
     /// Encodes every field; a non-finite ε (no privacy) is written as null, since JSON has
@@ -131,6 +135,7 @@ public struct ExperimentReport: Sendable, Codable {
         try container.encodeIfPresent(baselineAccuracy, forKey: .baselineAccuracy)
         if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
         try container.encodeIfPresent(delta, forKey: .delta)
+        try container.encodeIfPresent(clientLevelEpsilon, forKey: .clientLevelEpsilon)
         try container.encodeIfPresent(epsilonBudget, forKey: .epsilonBudget)
         try container.encode(aggregator, forKey: .aggregator)
         try container.encode(privacy, forKey: .privacy)
@@ -152,6 +157,7 @@ public struct ExperimentReport: Sendable, Codable {
         baselineAccuracy = try container.decodeIfPresent(Double.self, forKey: .baselineAccuracy)
         epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
         delta = try container.decodeIfPresent(Double.self, forKey: .delta)
+        clientLevelEpsilon = try container.decodeIfPresent(Double.self, forKey: .clientLevelEpsilon)
         epsilonBudget = try container.decodeIfPresent(Double.self, forKey: .epsilonBudget)
         aggregator = try container.decode(String.self, forKey: .aggregator)
         privacy = try container.decode(String.self, forKey: .privacy)
@@ -174,6 +180,7 @@ public struct ExperimentReport: Sendable, Codable {
         finalAccuracy = run.accuracy
         baselineAccuracy = baseline?.accuracy
         epsilon = run.epsilon
+        clientLevelEpsilon = run.clientLevelEpsilon
         delta = run.budget?.delta
         epsilonBudget = run.budget?.epsilon
         aggregator = run.aggregator

@@ -9,12 +9,16 @@ public enum PrivacyMode: Sendable, Equatable {
     case dpSGD(clipNorm: Double, noiseMultiplier: Double)
     /// Client-level central DP (DP-FedAvg, McMahan et al. 2018): clients are sampled with
     /// probability `clientSamplingRate`, each update is clipped to L2 norm S, and the server
-    /// adds Gaussian noise σ·S to the sum; one ledger for the server.
+    /// adds Gaussian noise σ·Δ to the sum (Δ = S plus the aggregator's quantization). The
+    /// server's ledger keeps the client-level guarantee; each sampled site's own ledger is
+    /// charged the record-level event of ``siteEvent(localTraining:)`` (σ/2), which is what
+    /// its records' budget, shared with every other mode, pays.
     case central(clipNorm: Double, noiseMultiplier: Double, clientSamplingRate: Double)
-    /// Client-level local DP: each client clips its update to L2 norm S and adds Gaussian
-    /// noise σ·2S itself before it leaves (any two clipped updates lie up to 2S apart, the
-    /// sensitivity of a local release), and sends it unweighted, since its record count is
-    /// its own data too; each site's spend is kept in its own ledger.
+    /// Local DP: each client clips its update to L2 norm S and adds Gaussian noise σ·2S
+    /// itself before it leaves (any two clipped updates lie up to 2S apart, the sensitivity
+    /// of a local release, for a whole client or one of its records alike), and sends it
+    /// unweighted, since its record count is its own data too; each site's spend is kept in
+    /// its own ledger.
     case local(clipNorm: Double, noiseMultiplier: Double)
 
     /// A short name (`none`, `dp-sgd`, `central`, `local`).
@@ -39,15 +43,48 @@ public enum PrivacyMode: Sendable, Equatable {
         return false
     }
 
-    /// The event one round costs each ledger, given the local training schedule.
-    func roundEvent(localTraining: LocalTraining) -> PrivacyEvent {
+    /// The record-level event one round costs a site's ledger when the site's update leaves
+    /// it (every round in the DP-SGD and local modes; in the central mode only the rounds in
+    /// which the site is sampled): a bound on what the round reveals about one of its records.
+    ///
+    /// - DP-SGD: `steps` Poisson-subsampled Gaussian steps (rate q, multiplier σ).
+    /// - Local: a Gaussian with multiplier σ. The client adds noise σ·2S to its update
+    ///   clipped to S; one record more, less or changed moves that update by at most 2S.
+    /// - Central: a Gaussian with multiplier σ/2, charged only in rounds where the site is
+    ///   sampled. Derivation: let u, u′ be the site's clipped updates on two data sets that
+    ///   differ in one record (added, removed or replaced); ‖u‖, ‖u′‖ ≤ S, so
+    ///   ‖u − u′‖ ≤ 2S. The aggregator's stochastic rounding moves each of the d entries by
+    ///   less than one grid step e (every draw, whatever the data), so the two quantized
+    ///   contributions differ by at most 2S + 2e·√d = 2Δ, where Δ = S + e·√d is the
+    ///   client-level sensitivity the server's noise is sized for
+    ///   (`FederatedTraining.centralSensitivity`). That noise is the grid Gaussian of
+    ///   ``GaussianNoise``: deviation σₐ on a grid of step g with σₐ/(Δ + g·√d) ≥ σ. For
+    ///   sensitivity 2Δ the same mechanism guarantees σₐ/(2Δ + g·√d) ≥ σₐ/(2(Δ + g·√d)) ≥ σ/2.
+    ///   The other sites' contributions do not depend on this site's records, and the model
+    ///   broadcast is post-processing of earlier rounds (adaptive composition). The rounding
+    ///   draws are data-independent, and Rényi divergence is jointly quasi-convex, so the
+    ///   bound holds for the mixture over them. A round in which the site is not sampled sends
+    ///   zeros, a function of nothing in its records, and costs nothing. Client sampling is
+    ///   independent of the data, so conditioning on the realized pattern, the run is an
+    ///   adaptive composition of the charged rounds, for every pattern. No amplification is
+    ///   claimed at the record level: the sampling picks sites, not records, and the site
+    ///   knows whether it was picked.
+    func siteEvent(localTraining: LocalTraining) -> PrivacyEvent {
         switch self {
         case .none: return .noOp
         case .dpSGD(_, let sigma):
             return .dpSGD(samplingRate: localTraining.samplingRate, noiseMultiplier: sigma, steps: localTraining.steps)
-        case .central(_, let sigma, let rate): return .poissonSampled(rate: rate, event: .gaussian(noiseMultiplier: sigma))
+        case .central(_, let sigma, _): return .gaussian(noiseMultiplier: sigma / 2)
         case .local(_, let sigma): return .gaussian(noiseMultiplier: sigma)
         }
+    }
+
+    /// The client-level event one round costs the server's ledger (central mode only): the
+    /// Poisson-subsampled Gaussian of DP-FedAvg, for reporting the guarantee of a whole
+    /// client's data (a user-level unit) next to the record-level one of the sites.
+    var serverEvent: PrivacyEvent? {
+        if case .central(_, let sigma, let rate) = self { return .poissonSampled(rate: rate, event: .gaussian(noiseMultiplier: sigma)) }
+        return nil
     }
 
     /// Checks every parameter.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedAvg
 import Foundation
+import PrivacyAccounting
 
 /// `privagg demo`: the federated heart-disease demo with its report.
 struct DemoCommand: AsyncParsableCommand {
@@ -11,13 +12,22 @@ struct DemoCommand: AsyncParsableCommand {
             Runs record-level DP-SGD at each of the four UCI heart-disease sites (σ = 3, q = 0.1, 300 steps, \
             budget ε = 3 at δ = 1e-5) with SecAgg aggregation, the same run without privacy as a baseline, and \
             times plain, SecAgg and Paillier aggregation of the model. Writes report.md, report.json, \
-            accuracy.svg and epsilon.svg into the output folder, and the sites' privacy ledgers into its \
-            ledgers/ folder (replaced on each demo; read them with privagg report).
+            accuracy.svg and epsilon.svg into the output folder, and the sites' new privacy ledgers into its \
+            ledgers/ folder (read them with privagg report). A demo never deletes, replaces or spends from \
+            ledgers it did not create: without --output it writes to privagg-report/, or, when that already \
+            holds ledgers, to the first of privagg-report-2/, privagg-report-3/, ... that holds none (and says \
+            so); an explicit --output whose ledgers/ folder holds ledgers is refused. Exit status 3 if the \
+            budget allowed no round at all.
             """
     )
 
-    @Option(name: .long, help: "Folder for the report.")
-    var output: String = "privagg-report"
+    /// The output folder when none is given.
+    static let defaultOutput = "privagg-report"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Folder for the report and ledgers (default: privagg-report, or the first privagg-report-N without ledgers).",
+        discussion: "Refused if its ledgers/ folder already holds privacy ledgers."))
+    var output: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Seed of all randomness, for a reproducible demo (default: sampling, noise and keys from the CSPRNG; split from seed 7).",
@@ -25,11 +35,26 @@ struct DemoCommand: AsyncParsableCommand {
     var seed: UInt64?
 
     func run() async throws {
-        try prepareOutputFolder(output)
+        let display = ProgressDisplay()
+        let output: String
+        if let explicit = self.output {
+            try prepareOutputFolder(explicit)
+            let folder = (explicit as NSString).appendingPathComponent("ledgers")
+            let existing = LedgerFile.ledgers(in: folder)
+            guard existing.isEmpty else {
+                throw FileAccessError(
+                    "--output \(explicit): \(Demo.describeExistingLedgers(existing, in: folder)); choose another --output, or omit it to get a fresh folder")
+            }
+            output = explicit
+        } else {
+            output = try Self.freshDefaultOutput()
+            if output != Self.defaultOutput {
+                display.phase("\(Self.defaultOutput)/ holds the privacy ledgers of an earlier run, which a demo never deletes: writing this demo to \(output)/")
+            }
+        }
         var configuration = Demo.Configuration()
         configuration.seed = seed
         configuration.ledgerDirectory = (output as NSString).appendingPathComponent("ledgers")
-        let display = ProgressDisplay()
         let rounds = configuration.rounds
         display.phase("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")
         let report = try await Demo.run(configuration) { phase, record in
@@ -44,6 +69,24 @@ struct DemoCommand: AsyncParsableCommand {
         display.finish()
         try ReportWriter.write(report, to: output)
         print(DemoSummary.text(report, output: output))
+        if report.rounds.isEmpty, let reason = report.stopReason {
+            printError("Error: \(reason)")
+            throw ExitCode(TrainCommand.nothingTrainedStatus)
+        }
+    }
+
+    /// The default output folder, or the first `privagg-report-N` (N = 2, 3, …) whose
+    /// ledgers/ folder holds no ledger, created if needed.
+    static func freshDefaultOutput() throws -> String {
+        for index in 1...10_000 {
+            let candidate = index == 1 ? defaultOutput : "\(defaultOutput)-\(index)"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { continue }
+            guard LedgerFile.ledgers(in: (candidate as NSString).appendingPathComponent("ledgers")).isEmpty else { continue }
+            try prepareOutputFolder(candidate)
+            return candidate
+        }
+        throw FileAccessError("\(defaultOutput) and \(defaultOutput)-2 … -10000 all hold ledgers; give --output")
     }
 }
 

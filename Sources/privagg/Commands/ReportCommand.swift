@@ -35,6 +35,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let report = try BudgetReport(ledger: try LedgerFile.read(path: ledger), title: "Privacy ledger \((ledger as NSString).lastPathComponent)")
+        // Said in every format: Markdown and SVG in the text, JSON in its fields, and on
+        // stderr for all (CSV has no place for a note without breaking its readers).
+        if let note = report.tornRecordNote { printError("warning: \(ledger): \(note)") }
         let text: String
         switch format {
         case .markdown: text = report.markdown()

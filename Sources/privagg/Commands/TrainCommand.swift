@@ -13,16 +13,26 @@ struct TrainCommand: AsyncParsableCommand {
             switzerland, va); synthetic generates --clients clients with --dimension features and Dirichlet \
             label skew --label-skew. Privacy modes: none; dp-sgd (record-level DP-SGD at every site, one ledger \
             per site); central (DP-FedAvg: client sampling at --client-rate, update clipping, server noise); \
-            local (each client clips and noises its own update). Training stops before a round that would \
-            exceed --epsilon-budget at --delta. Models: logistic (L2-regularized logistic regression) or mlp \
-            (one hidden layer of --hidden-units tanh units, initial weights from the CSPRNG or --seed).
+            local (each client clips and noises its own update). Every private mode charges each site's own \
+            ledger (SITE.ledger) with a record-level event before the site's update leaves it, so runs of \
+            different modes on one --ledger-dir share one budget per site (central also keeps the server's \
+            client-level server.ledger); --privacy none, which no ledger can be charged for, is refused on a \
+            ledger folder that tracks one of its sites. Training stops before a round that would exceed --epsilon-budget at \
+            --delta; if not even the first round fits, the report is still written and the exit status is 3. \
+            A private run keeps every client's ledger open and locked, so it takes at most 1000 clients. \
+            The ledger folder is printed on stderr when the run starts. Models: logistic (L2-regularized \
+            logistic regression) or mlp (one hidden layer of --hidden-units tanh units, initial weights from \
+            the CSPRNG or --seed).
             """
     )
+
+    /// Exit status of a run whose budget allowed no round at all.
+    static let nothingTrainedStatus: Int32 = 3
 
     @Option(name: .long, help: "Data: heart-disease, synthetic or csv (with --data).")
     var dataset: DatasetChoice = .heartDisease
     @OptionGroup var csvData: CSVDataOptions
-    @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4; synthetic: up to 1000 with privacy, 100000 without).")
     var clients: Int?
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
     var rounds: Int = 30
@@ -112,6 +122,10 @@ struct TrainCommand: AsyncParsableCommand {
         guard clientRate > 0, clientRate <= 1 else { throw ValidationError("--client-rate must be in (0, 1], got \(clientRate)") }
         guard (1...1_000_000).contains(dimension) else { throw ValidationError("--dimension must be in 1...1000000, got \(dimension)") }
         if let clients, clients > 100_000 { throw ValidationError("--clients must be at most 100000, got \(clients)") }
+        if let clients, privacy != .none, clients > FederatedTraining.maximumLedgers {
+            throw ValidationError(
+                "--clients must be at most \(FederatedTraining.maximumLedgers) with --privacy \(privacy.rawValue) (each client's privacy ledger stays open and locked for the run), got \(clients); --privacy none takes up to 100000")
+        }
         guard recordsPerClient <= 1_000_000 else { throw ValidationError("--records-per-client must be at most 1000000, got \(recordsPerClient)") }
         if dataset == .synthetic {
             // The synthetic records live in memory (8 bytes a feature).
@@ -149,8 +163,15 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try prepareOutputFolder(output) }
-        let ledgerFolder = ledgerDir ?? output.map { ($0 as NSString).appendingPathComponent("ledgers") }
-        if let ledgerFolder { try prepareOutputFolder(ledgerFolder, option: "--ledger-dir") }
+        // Chosen (and said) before training, so the folder is known even if the run fails.
+        var ledgerFolder = ledgerDir ?? output.map { ($0 as NSString).appendingPathComponent("ledgers") }
+        if privacy != .none, ledgerFolder == nil {
+            ledgerFolder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-ledgers-\(UUID().uuidString)").path
+        }
+        if let ledgerFolder {
+            try prepareOutputFolder(ledgerFolder, option: "--ledger-dir")
+            if privacy != .none { printError("Privacy ledgers: \(ledgerFolder)/") }
+        }
         var participants: [SiteClient]
         let splitSeed = seed ?? 7
         switch dataset {
@@ -161,6 +182,14 @@ struct TrainCommand: AsyncParsableCommand {
                 count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
         case .csv:
             participants = try csvData.clients(seed: splitSeed, isPrivate: privacy != .none, limit: clients)
+        }
+        // Before the sites exchange anything (standardization below): a non-private run may
+        // not touch records whose budget a ledger in the folder tracks.
+        if privacy == .none, let ledgerFolder {
+            do { try FederatedTraining.refuseNonPrivateRun(on: participants, trackedIn: ledgerFolder) } catch let error as FedAvgError {
+                if case .invalidParameter(_, let reason) = error { throw FileAccessError("--privacy none: \(reason)") }
+                throw error
+            }
         }
         let chosen = try AggregatorFactory.make(aggregator, seed: seed)
         // Standardizing from all records' statistics would make every record's features depend
@@ -193,14 +222,21 @@ struct TrainCommand: AsyncParsableCommand {
                 noiseMultiplier: mode == .none ? nil : noiseMultiplier, seed: seed, splitSeed: splitSeed,
                 model: run.model.architecture.name))
         if let output { try ReportWriter.write(report, to: output) }
+        // A run that trained nothing still reports what happened, then fails.
+        let failure = run.trainedNothing ? run.stopReason : nil
+        defer { if let failure { printError("Error: \(failure)") } }
         if format == .json {
             FileHandle.standardOutput.write(Data(try ReportWriter.json(report).utf8))
+            if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
             return
         }
         var lines = [String(format: "Final accuracy %.3f after %d rounds (%@, %@).", report.finalAccuracy, report.rounds.count,
                             report.privacy as NSString, report.aggregator as NSString)]
         if let budget = report.epsilonBudget {
-            lines.append(String(format: "ε spent %.3f of %@ at δ = %@.", report.epsilon, formatInput(budget) as NSString, formatInput(delta) as NSString))
+            lines.append(String(format: "ε spent %.3f of %@ at δ = %@ (record level, largest over the sites).", report.epsilon, formatInput(budget) as NSString, formatInput(delta) as NSString))
+            if let client = report.clientLevelEpsilon {
+                lines.append(String(format: "Client-level ε %.3f of %@ (server ledger).", client, formatInput(budget) as NSString))
+            }
         }
         if let reason = report.stopReason { lines.append(reason) }
         if let folder = report.ledgers.first.map({ ($0 as NSString).deletingLastPathComponent }) {
@@ -212,5 +248,6 @@ struct TrainCommand: AsyncParsableCommand {
         }
         if let output { lines.append("Report written to \(output)/.") }
         try emit(lines.joined(separator: "\n"), to: nil)
+        if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
     }
 }

@@ -34,6 +34,7 @@ enum SecretFile {
     ///     is left untouched (checked atomically by `link`, not by a racy exists test).
     /// - Throws: ``FileAccessError`` naming the path and the reason.
     static func write(_ data: Data, to path: String, replacing: Bool) throws {
+        try refuseLedgerTarget(path)
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrivacyAccounting
 
 /// Output formats shared by subcommands that print structured results.
 enum OutputFormat: String, CaseIterable, Sendable {
@@ -18,12 +19,23 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
+/// Refuses `path` as the target of any write that replaces a file: a privacy ledger is only
+/// ever appended to through its lock (`report L --output L`, `paillier ... --output L`).
+///
+/// - Throws: ``FileAccessError`` when `path` names a privacy ledger.
+func refuseLedgerTarget(_ path: String) throws {
+    guard !LedgerFile.isLedger(path: path) else {
+        throw FileAccessError("will not write over \(path): it is a privacy ledger, which is only ever appended to")
+    }
+}
+
 /// Writes `text` to `path` atomically, or to standard output when `path` is nil.
 ///
 /// - Throws: ``FileAccessError`` naming the path and the reason when the file cannot be written.
 func emit(_ text: String, to path: String?) throws {
     let line = text.hasSuffix("\n") ? text : text + "\n"
     if let path {
+        try refuseLedgerTarget(path)
         do {
             try Data(line.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

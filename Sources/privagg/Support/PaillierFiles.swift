@@ -19,6 +19,7 @@ enum PaillierFiles {
             FileHandle.standardOutput.write(data)
             return
         }
+        do { try refuseLedgerTarget(path) } catch let error as FileAccessError { throw PaillierCLIError(error.description) }
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw PaillierCLIError("cannot write \(path): \(error.localizedDescription)")
         }
