@@ -44,7 +44,7 @@ let package = Package(
         // Paillier homomorphic encryption over Bignum (no C imports).
         .target(name: "Paillier", dependencies: ["Bignum", "Sodium", "StrictInput"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
-        .target(name: "PrivacyAccounting", dependencies: ["StrictInput"]),
+        .target(name: "PrivacyAccounting", dependencies: ["StrictInput", "Plotting"]),
         // Exact, floating-point-safe noise mechanisms; each knows its privacy event.
         .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.

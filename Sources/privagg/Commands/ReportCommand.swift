@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Plotting
 import PrivacyAccounting
 
 /// `privagg report LEDGER`: what a privacy ledger has spent, as Markdown, JSON, CSV or SVG.
@@ -44,6 +45,11 @@ struct ReportCommand: ParsableCommand {
         case .json: text = try report.json()
         case .csv: text = report.csv()
         case .svg: text = report.svg()
+        }
+        if format == .svg, let output {
+            // The SVG, and a PNG beside it when rsvg-convert is installed.
+            do { try PlotFile.write(text, to: output) } catch { throw FileAccessError("cannot write \(output): \(readableReason(error))") }
+            return
         }
         try emit(text, to: output)
     }
