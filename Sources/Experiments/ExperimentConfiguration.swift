@@ -124,7 +124,10 @@ public struct ExperimentConfiguration: Sendable, Equatable {
             "name", "clients", "data", "schema", "dimension", "records_per_client", "label_skew",
         ])
         let dataset: Dataset
-        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path) }
+        func resolve(_ path: String) -> String {
+            let joined = path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
+            return (joined as NSString).standardizingPath
+        }
         switch try data.requiredString("name") {
         case "heart-disease":
             let clients = try data.integer("clients") ?? 4
