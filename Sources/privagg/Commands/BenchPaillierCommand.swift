@@ -22,6 +22,12 @@ struct BenchPaillierCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Multiplier for iteration counts, in (0, 100] (smaller is quicker and noisier).")
     var scale = 1.0
 
+    @Option(parsing: .unconditional, help: "Benchmark threshold decryption instead: shares needed T (2...--parties).")
+    var threshold: Int?
+
+    @Option(parsing: .unconditional, help: "Share holders N for --threshold (2...256).")
+    var parties: Int?
+
     @OptionGroup var keyOptions: PaillierKeyOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Repeat the benchmark R times and report each figure's median and min–max (1...100).")
@@ -43,9 +49,15 @@ struct BenchPaillierCommand: ParsableCommand {
         // The packing's own limits, checked before the key generation rather than after it.
         guard (2...62).contains(valueBits) else { throw ValidationError("--value-bits must be in 2...62, got \(valueBits)") }
         guard (1...(1 << 20)).contains(maxAddends) else { throw ValidationError("--max-addends must be in 1...1048576, got \(maxAddends)") }
+        try BenchThreshold.validate(threshold: threshold, parties: parties)
+        if threshold != nil, repetitions > 1 { throw ValidationError("--repetitions applies to the standard benchmark, not to --threshold") }
     }
 
     func run() throws {
+        if let threshold, let parties {
+            return try BenchThreshold.run(keysize: keysize, parties: parties, threshold: threshold, scale: scale,
+                                          format: format, insecure: keyOptions.insecureForTests)
+        }
         try PaillierFiles.reportingErrors {
             if repetitions > 1 {
                 let summary = try RepeatedBenchmark.run(repetitions: repetitions) {

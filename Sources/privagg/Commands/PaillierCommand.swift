@@ -10,6 +10,8 @@ struct PaillierCommand: ParsableCommand {
             PaillierGenpkeyCommand.self, PaillierExtractCommand.self, PaillierEncryptCommand.self,
             PaillierDecryptCommand.self, PaillierAddencCommand.self, PaillierAddCommand.self,
             PaillierMultiplyCommand.self, PaillierSumCommand.self,
+            PaillierPartyKeygenCommand.self, PaillierThresholdKeygenCommand.self,
+            PaillierPartialDecryptCommand.self, PaillierCombineCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedAvg
 import Foundation
+import Paillier
 import PrivacyAccounting
 
 /// `privagg train`: one federated training run with every choice exposed.
@@ -41,8 +42,10 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("hidden-units"), parsing: .unconditional, help: "Hidden units of the mlp model, 1...4096; units × (dimension + 2) < 10^7 (default 16).")
     var hiddenUnitsOption: Int?
     var hiddenUnits: Int { hiddenUnitsOption ?? 16 }
-    @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
+    @Option(name: .long, help: "Aggregator: plain, secagg, secagg+, paillier or paillier-threshold.")
     var aggregator: AggregatorChoice = .secagg
+    @Option(name: .long, parsing: .unconditional, help: "Sites needed to decrypt with --aggregator paillier-threshold, 2...clients (default: a majority).")
+    var threshold: Int?
     @Option(name: .long, help: "Privacy mode: none, dp-sgd, central or local.")
     var privacy: PrivacyChoice = .dpSGD
     @Option(name: .customLong("epsilon-budget"), parsing: .unconditional, help: "ε budget of every ledger (default 3).")
@@ -96,7 +99,7 @@ struct TrainCommand: AsyncParsableCommand {
             if dataset == .heartDisease, clients > HeartDiseaseSite.allCases.count {
                 throw ValidationError("--clients must be at most 4 for heart-disease (one per site), got \(clients)")
             }
-            if [.secagg, .secaggPlus, .paillier].contains(aggregator), clients < 2 {
+            if [.secagg, .secaggPlus, .paillier, .paillierThreshold].contains(aggregator), clients < 2 {
                 throw ValidationError("--aggregator \(aggregator.rawValue) needs at least 2 clients")
             }
         }
@@ -145,6 +148,16 @@ struct TrainCommand: AsyncParsableCommand {
     /// user who sets σ for a run without privacy, or hidden units for a logistic model,
     /// believes something about the run that is not true.
     private func refuseIrrelevantOptions() throws {
+        if aggregator != .paillierThreshold, threshold != nil { throw ValidationError("--threshold applies to --aggregator paillier-threshold only") }
+        if aggregator == .paillierThreshold {
+            let sites = clients ?? (dataset == .heartDisease ? HeartDiseaseSite.allCases.count : 10)
+            guard sites <= Paillier.ThresholdPublicKey.maximumParties else {
+                throw ValidationError("--aggregator paillier-threshold supports at most \(Paillier.ThresholdPublicKey.maximumParties) clients, got \(sites)")
+            }
+            if let threshold, !(2...max(2, sites)).contains(threshold) {
+                throw ValidationError("--threshold must be in 2...\(sites) (the clients), got \(threshold)")
+            }
+        }
         if model != .mlp, hiddenUnitsOption != nil { throw ValidationError("--hidden-units applies to --model mlp only") }
         if privacy == .none {
             let given = [("--noise-multiplier", noiseMultiplierOption != nil), ("--clip-norm", clipNormOption != nil),
@@ -191,7 +204,7 @@ struct TrainCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        let chosen = try AggregatorFactory.make(aggregator, seed: seed)
+        let chosen = try AggregatorFactory.make(aggregator, seed: seed, sites: participants.count, threshold: threshold)
         // Standardizing from all records' statistics would make every record's features depend
         // on every other record, voiding a record- or client-level guarantee; private runs
         // train on the public-range features as they are.

@@ -13,6 +13,7 @@ enum AggregatorChoice: String, CaseIterable, ExpressibleByArgument {
     case plain, secagg
     case secaggPlus = "secagg+"
     case paillier
+    case paillierThreshold = "paillier-threshold"
 }
 
 /// `--privacy` values.
