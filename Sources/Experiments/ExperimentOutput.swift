@@ -14,7 +14,7 @@ public enum ExperimentOutput {
     ///   - results: the runs (all of them, earlier ones included).
     ///   - configuration: the grid (for the title lines).
     ///   - directory: the output folder.
-    /// - Throws: Foundation's file errors; ``PlotFile/Failure`` if `rsvg-convert` fails.
+    /// - Throws: Foundation's file errors; `PlotFile.Failure` if `rsvg-convert` fails.
     public static func write(_ results: [RunResult], configuration: ExperimentConfiguration, to directory: String) throws {
         let summaries = CellSummary.summarize(results)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }

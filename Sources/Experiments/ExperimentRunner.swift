@@ -69,8 +69,8 @@ public struct ExperimentRunner: Sendable {
     ///
     /// - Parameter progress: called with every event (on the caller's task).
     /// - Returns: all results, the earlier ones included, in grid order.
-    /// - Throws: ``ExperimentError``, ``DataFileError``, ``FedAvgError`` or
-    ///   ``PrivacyAccountingError`` from a run (earlier runs stay recorded); file errors.
+    /// - Throws: ``ExperimentError``, `DataFileError`, `FedAvgError` or
+    ///   `PrivacyAccountingError` from a run (earlier runs stay recorded); file errors.
     public func run(progress: @escaping @Sendable (Event) -> Void = { _ in }) async throws -> [RunResult] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var results = try recordedResults()

@@ -47,7 +47,7 @@ public enum NiceScale {
     /// - Parameters:
     ///   - range: the data range (usually from ``dataRange(_:including:margin:)``).
     ///   - targetIntervals: the wanted number of intervals between ticks.
-    ///   - clampedTo: hard limits the axis never crosses (e.g. 0…1 for a share), if any.
+    ///   - limits: hard limits the axis never crosses (e.g. 0…1 for a share), if any.
     /// - Returns: the axis bounds and its ticks, ascending.
     public static func axis(
         for range: ClosedRange<Double>, targetIntervals: Int = 5, clampedTo limits: ClosedRange<Double>? = nil

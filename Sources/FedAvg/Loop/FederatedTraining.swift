@@ -23,7 +23,7 @@ public enum FederatedTraining {
     ///
     /// One person's records, one budget: every private mode charges each site's own ledger
     /// (`<site>.ledger`) with a record-level event before the site's update leaves it
-    /// (``PrivacyMode/siteEvent(localTraining:)``), so DP-SGD, local and central runs on one
+    /// (`PrivacyMode.siteEvent(localTraining:)`), so DP-SGD, local and central runs on one
     /// ledger folder all spend from the same per-site budgets. The central mode also keeps
     /// the server's client-level ledger (`server.ledger`). Every ledger is held open and
     /// locked for the whole run, one file descriptor each, so a private run takes at most
@@ -31,9 +31,11 @@ public enum FederatedTraining {
     ///
     /// - Parameters:
     ///   - clients: standardized clients with equal feature counts.
+    ///   - configuration: rounds, local training, privacy mode, budget, ledger folder, model, seed.
+    ///   - aggregator: how the clients' updates are summed.
     ///   - progress: called after every round.
     /// - Throws: ``FedAvgError`` for bad configurations or failed aggregations;
-    ///   ``PrivacyAccountingError`` for ledger failures.
+    ///   `PrivacyAccountingError` for ledger failures.
     public static func run(
         clients: [SiteClient], configuration: TrainingConfiguration, aggregator: any Aggregator,
         progress: (@Sendable (RoundRecord) -> Void)? = nil

@@ -12,7 +12,7 @@ public enum ReportWriter {
     /// - Parameters:
     ///   - report: the run's report.
     ///   - directory: the output folder.
-    /// - Throws: Foundation's file errors; ``PlotFile/Failure`` if `rsvg-convert` fails.
+    /// - Throws: Foundation's file errors; `PlotFile.Failure` if `rsvg-convert` fails.
     public static func write(_ report: ExperimentReport, to directory: String) throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
