@@ -33,6 +33,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Data: heart-disease, synthetic or csv (with --data).")
     var dataset: DatasetChoice = .heartDisease
     @OptionGroup var csvData: CSVDataOptions
+    @OptionGroup var resumeOptions: TrainResumeOptions
     @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4; synthetic: up to 1000 with privacy, 100000 without).")
     var clients: Int?
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
@@ -94,6 +95,7 @@ struct TrainCommand: AsyncParsableCommand {
     func validate() throws {
         try refuseIrrelevantOptions()
         try csvData.validate(dataset: dataset)
+        try resumeOptions.validate(output: output)
         if let clients {
             guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
             if dataset == .heartDisease, clients > HeartDiseaseSite.allCases.count {
@@ -216,11 +218,12 @@ struct TrainCommand: AsyncParsableCommand {
         case .central: mode = .central(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, clientSamplingRate: clientRate)
         case .local: mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
         }
-        let settings = TrainingConfiguration(
+        var settings = TrainingConfiguration(
             rounds: rounds,
             localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
             privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), ledgerDirectory: ledgerFolder,
             model: model == .mlp ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, seed: seed)
+        let interrupt = try resumeOptions.configure(&settings, settings: checkpointSettings, output: output)
         let display = format == .text ? ProgressDisplay() : nil
         let total = rounds, isPrivate = mode != .none
         let run = try await FederatedTraining.run(clients: participants, configuration: settings, aggregator: chosen) { record in
@@ -241,6 +244,7 @@ struct TrainCommand: AsyncParsableCommand {
         if format == .json {
             FileHandle.standardOutput.write(Data(try ReportWriter.json(report).utf8))
             if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
+            if interrupt.isSet { throw ExitCode(TrainResumeOptions.interruptedStatus) }
             return
         }
         var lines = [String(format: "Final accuracy %.3f after %d rounds (%@, %@).", report.finalAccuracy, report.rounds.count,
@@ -262,5 +266,18 @@ struct TrainCommand: AsyncParsableCommand {
         if let output { lines.append("Report written to \(output)/.") }
         try emit(lines.joined(separator: "\n"), to: nil)
         if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
+        if interrupt.isSet { throw ExitCode(TrainResumeOptions.interruptedStatus) }
+    }
+
+    /// Every option that shapes the run except --rounds (a resumed run may go further) and
+    /// the output ones: a checkpoint is only continued by the run that wrote it.
+    var checkpointSettings: String {
+        [
+            "dataset=\(dataset.rawValue)", "data=\(csvData.data ?? "")", "schema=\(csvData.schema ?? "")", "clients=\(clients.map(String.init) ?? "")",
+            "model=\(model.rawValue)", "hidden-units=\(hiddenUnits)", "aggregator=\(aggregator.rawValue)", "privacy=\(privacy.rawValue)",
+            "epsilon-budget=\(epsilonBudget)", "delta=\(delta)", "seed=\(seed.map(String.init) ?? "")", "local-steps=\(localSteps)",
+            "sampling-rate=\(samplingRate)", "learning-rate=\(learningRate)", "noise-multiplier=\(noiseMultiplier)", "clip-norm=\(clipNorm)",
+            "client-rate=\(clientRate)", "threshold=\(threshold.map(String.init) ?? "")", "dimension=\(dimension)", "records-per-client=\(recordsPerClient)", "label-skew=\(labelSkew)",
+        ].joined(separator: " ")
     }
 }
