@@ -4,16 +4,12 @@ import PrivacyAccounting
 /// the difference of two Poisson(μ) draws (variance 2μ), which stays Skellam when
 /// summed across clients under secure aggregation.
 ///
-/// Accounting: `PrivacyEvent` has no Skellam case, so the event is the conservative
-/// `.zeroConcentrated(rho: (2Δ₂² + 3Δ₁)/(4μ))`. Agarwal–Kairouz–Liu 2021 (Thm. 3.5 /
-/// Cor. 3.6; there μ denotes the variance 2μ of ours) bound the Rényi divergence of
-/// shifted Skellams at every INTEGER order α > 1 by
-/// ε(α) ≤ αA + min(((2α − 1)Δ₂² + 6Δ₁)/(16μ²), B), A = Δ₂²/(4μ), B = 3Δ₁/(4μ).
-/// `RDPAccountant` also evaluates fractional orders, where only monotonicity of Rényi
-/// divergences in α is available: for 1 < α ≤ 2, ε(α) ≤ ε(2) ≤ 2A + B; for α ≥ 2,
-/// ε(α) ≤ ε(⌈α⌉) ≤ (α + 1)A + B. Both are ≤ (2A + B)·α, so ρ = 2A + B holds at every
-/// real order — about twice the ρ of a Gaussian of the same variance (A). A Skellam event
-/// in `PrivacyAccounting` evaluated at integer orders only would recover the factor.
+/// Accounting: the event is `.skellam(mu:l1Sensitivity:l2Sensitivity:)`, which the RDP
+/// accountant evaluates by Agarwal–Kairouz–Liu 2021 (Thm. 3.5; there μ denotes the
+/// variance 2μ of ours): at every integer order α > 1,
+/// ε(α) ≤ αA + min(((2α − 1)Δ₂² + 6Δ₁)/(16μ²), B), A = Δ₂²/(4μ), B = 3Δ₁/(4μ),
+/// and at a fractional order the value at ⌈α⌉ (Rényi divergences grow with α). This
+/// replaces the earlier zCDP bound ρ = 2A + B, about twice the Gaussian's ρ = A.
 public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// The exact sampler.
     public let sampler: SkellamSampler
@@ -44,9 +40,9 @@ public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// μ actually used (each Poisson's mean).
     public var mu: Double { sampler.positive.rate }
 
-    /// `.zeroConcentrated(rho: (2Δ₂² + 3Δ₁)/(4μ))` (see the type's documentation).
+    /// `.skellam(mu: μ, l1Sensitivity: Δ₁, l2Sensitivity: Δ₂)` (see the type's documentation).
     public var privacyEvent: PrivacyEvent {
-        .zeroConcentrated(rho: (2 * l2Sensitivity * l2Sensitivity + 3 * l1Sensitivity) / (4 * mu))
+        .skellam(mu: mu, l1Sensitivity: l1Sensitivity, l2Sensitivity: l2Sensitivity)
     }
 
     /// The largest |value| released, 2^62: value + noise then stays inside Int64, so

@@ -57,6 +57,8 @@ public struct BudgetReport: Hashable, Sendable, Codable {
     public var budgetEpsilon: Double?
     /// What the x axis counts ("steps" or "spends").
     public var stepName: String
+    /// Which accountant computed the ε values, as named in the Markdown text.
+    public var accountantDescription = "RDP accountant, tight conversion"
     /// The curves.
     public var series: [Series]
     /// Per-point descriptions (a ledger's spend labels), shown by the tabular formats.
@@ -141,7 +143,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
 
     /// A Markdown document: title, δ, budget, and one table per series.
     public func markdown() -> String {
-        var lines = ["# \(Self.markdownText(title))", "", "All ε at δ = \(Self.format(delta)) (RDP accountant, tight conversion)."]
+        var lines = ["# \(Self.markdownText(title))", "", "All ε at δ = \(Self.format(delta)) (\(accountantDescription))."]
         if let note = tornRecordNote { lines.append("**Warning:** " + note) }
         if let budgetEpsilon {
             let spent = series.first?.points.last?.epsilon ?? 0

@@ -41,6 +41,19 @@ enum MechanismRDP {
         return max(0, min(pure, (total - logZ) / (a - 1)))
     }
 
+    /// The Skellam mechanism, Poisson(μ) − Poisson(μ) per coordinate (variance V = 2μ), shifted
+    /// by an integer vector of ℓ1 norm ≤ Δ₁ and ℓ2 norm ≤ Δ₂: Agarwal–Kairouz–Liu 2021 Thm. 3.5,
+    /// as google-research/federated `distributed_dp/accounting_utils._skellam_rdp` (scale 1):
+    /// ε(α) ≤ αΔ₂²/(2V) + min(((2α − 1)Δ₂² + 6Δ₁)/(4V²), 3Δ₁/(2V)) at integer α > 1.
+    /// Rényi divergences are non-decreasing in α, so a fractional order takes the bound at ⌈α⌉.
+    static func skellam(mu: Double, l1Sensitivity l1: Double, l2Sensitivity l2: Double, order: Double) -> Double {
+        let a = order.rounded(.up)
+        let variance = 2 * mu
+        let gaussianPart = a * l2 * l2 / (2 * variance)
+        let surcharge = min(((2 * a - 1) * l2 * l2 + 6 * l1) / (4 * variance * variance), 3 * l1 / (2 * variance))
+        return gaussianPart + surcharge
+    }
+
     /// k-ary randomized response, "replace with a special value" relation (dp_accounting 0.6.0):
     /// max over the two directions of log((k(1−p)+p)^x/k + (k−1)p^x/k)/(α−1), x ∈ {α, 1−α}.
     static func randomizedResponseReplaceSpecial(p: Double, k: Int, order a: Double) -> Double {

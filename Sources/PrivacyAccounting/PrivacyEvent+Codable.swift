@@ -12,7 +12,9 @@ extension PrivacyEvent: Codable {
         case samplingRate = "sampling_rate"
         case sourceSize = "source_size"
         case sampleSize = "sample_size"
-        case event, events, count
+        case event, events, count, mu
+        case l1Sensitivity = "l1_sensitivity"
+        case l2Sensitivity = "l2_sensitivity"
     }
 
     /// The `"type"` tag of each case in the JSON form.
@@ -26,6 +28,7 @@ extension PrivacyEvent: Codable {
         case .discreteGaussian: "discrete_gaussian"
         case .randomizedResponse: "randomized_response"
         case .zeroConcentrated: "zero_concentrated"
+        case .skellam: "skellam"
         case .poissonSampled: "poisson_sampled"
         case .sampledWithoutReplacement: "sampled_without_replacement"
         case .composed: "composed"
@@ -53,6 +56,10 @@ extension PrivacyEvent: Codable {
             try container.encode(buckets, forKey: .buckets)
         case .zeroConcentrated(let rho):
             try container.encode(rho, forKey: .rho)
+        case .skellam(let mu, let l1, let l2):
+            try container.encode(mu, forKey: .mu)
+            try container.encode(l1, forKey: .l1Sensitivity)
+            try container.encode(l2, forKey: .l2Sensitivity)
         case .poissonSampled(let rate, let event):
             try container.encode(rate, forKey: .samplingRate)
             try container.encode(event, forKey: .event)
@@ -91,6 +98,10 @@ extension PrivacyEvent: Codable {
             event = .randomizedResponse(noiseParameter: try c.decode(Double.self, forKey: .noiseParameter),
                                         buckets: try c.decode(Int.self, forKey: .buckets))
         case "zero_concentrated": event = .zeroConcentrated(rho: try c.decode(Double.self, forKey: .rho))
+        case "skellam":
+            event = .skellam(mu: try c.decode(Double.self, forKey: .mu),
+                             l1Sensitivity: try c.decode(Double.self, forKey: .l1Sensitivity),
+                             l2Sensitivity: try c.decode(Double.self, forKey: .l2Sensitivity))
         case "poisson_sampled":
             event = .poissonSampled(rate: try c.decode(Double.self, forKey: .samplingRate),
                                     event: try c.decode(PrivacyEvent.self, forKey: .event))
@@ -126,6 +137,7 @@ extension PrivacyEvent: CustomStringConvertible {
         case .discreteGaussian(let s, let d): "discrete_gaussian(σ=\(s), Δ=\(d))"
         case .randomizedResponse(let p, let k): "randomized_response(p=\(p), k=\(k))"
         case .zeroConcentrated(let rho): "zcdp(ρ=\(rho))"
+        case .skellam(let mu, let l1, let l2): "skellam(μ=\(mu), Δ₁=\(l1), Δ₂=\(l2))"
         case .poissonSampled(let q, let e): "poisson_sampled(q=\(q), \(e))"
         case .sampledWithoutReplacement(let n, let m, let e): "sampled_without_replacement(\(m) of \(n), \(e))"
         case .composed(let es): "composed[" + es.map(\.description).joined(separator: ", ") + "]"

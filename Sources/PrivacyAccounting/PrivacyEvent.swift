@@ -31,6 +31,10 @@ public indirect enum PrivacyEvent: Hashable, Sendable {
     /// with probability `noiseParameter` the output is a uniformly random bucket among
     /// `buckets`, otherwise the true bucket.
     case randomizedResponse(noiseParameter: Double, buckets: Int)
+    /// The Skellam mechanism (Agarwal, Kairouz, Liu 2021): integer noise Poisson(`mu`) −
+    /// Poisson(`mu`) (variance 2μ per coordinate) on an integer vector whose neighbouring
+    /// values differ by at most `l1Sensitivity` in ℓ1 and `l2Sensitivity` in ℓ2 norm.
+    case skellam(mu: Double, l1Sensitivity: Double, l2Sensitivity: Double)
     /// A mechanism known to satisfy ρ-zero-concentrated DP (Bun–Steinke 2016).
     case zeroConcentrated(rho: Double)
     /// `event` run on a Poisson sample of the data: each record is included
@@ -94,6 +98,13 @@ extension PrivacyEvent {
             }
             guard buckets >= 1 else {
                 throw PrivacyAccountingError.invalidParameter(name: "buckets", reason: "must be at least 1, got \(buckets)")
+            }
+        case .skellam(let mu, let l1, let l2):
+            try positive(mu, "mu")
+            try positive(l2, "l2_sensitivity")
+            guard l1.isFinite, l1 >= l2 else {
+                throw PrivacyAccountingError.invalidParameter(
+                    name: "l1_sensitivity", reason: "must be finite and >= the l2 sensitivity \(l2), got \(l1)")
             }
         case .zeroConcentrated(let rho):
             guard rho.isFinite, rho >= 0 else {

@@ -8,7 +8,10 @@ import Foundation
 /// try accountant.compose(.poissonSampled(rate: 0.01, event: .gaussian(noiseMultiplier: 1.1)), count: 10_000)
 /// let guarantee = try accountant.epsilon(delta: 1e-5)  // ε, δ and the optimal order
 /// ```
-public struct RDPAccountant: Hashable, Sendable {
+public struct RDPAccountant: PrivacyAccountant, Hashable, Sendable {
+    /// `"rdp"`.
+    public static let name = "rdp"
+
     /// What "neighbouring data sets" means; it decides which events can be accounted for,
     /// as in dp_accounting (Poisson sampling: add/remove; sampling without replacement:
     /// replace one; randomized response: either replace relation).
@@ -66,6 +69,9 @@ public struct RDPAccountant: Hashable, Sendable {
 
     /// Adds `count` runs of `event` to the curve. On error the accountant is unchanged.
     ///
+    /// - Parameters:
+    ///   - event: What ran.
+    ///   - count: How many times (≥ 0).
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad parameters,
     ///   ``PrivacyAccountingError/unsupportedEvent(event:reason:)`` for events without a sound
     ///   RDP bound here (e.g. Poisson sampling of a Laplace mechanism, or randomized response
@@ -75,10 +81,26 @@ public struct RDPAccountant: Hashable, Sendable {
             throw PrivacyAccountingError.invalidParameter(name: "count", reason: "must be >= 0, got \(count)")
         }
         try event.validate()
-        try checkSupported(event)
-        var increment = [Double](repeating: 0, count: orders.count)
-        try accumulate(event, multiplicity: Double(count), into: &increment)
-        for k in rdp.indices { rdp[k] += increment[k] }
+        // The same traversal twice: first only checking (so that a sub-event composed zero
+        // times cannot hide an error and nothing is half-composed), then adding the curves.
+        var unused: [Double]? = nil
+        try traverse(event, multiplicity: Double(count), into: &unused)
+        var increment: [Double]? = [Double](repeating: 0, count: orders.count)
+        try traverse(event, multiplicity: Double(count), into: &increment)
+        for k in rdp.indices { rdp[k] += increment![k] }
+    }
+
+    /// Whether ``compose(_:count:)`` accepts `event` (valid, and every sub-event has an RDP
+    /// bound under ``neighboringRelation``); computes no curve.
+    public func supports(_ event: PrivacyEvent) -> Bool {
+        do {
+            try event.validate()
+            var unused: [Double]? = nil
+            try traverse(event, multiplicity: 1, into: &unused)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// A copy with `count` runs of `event` composed.
@@ -96,10 +118,28 @@ public struct RDPAccountant: Hashable, Sendable {
         return fresh.rdp
     }
 
+    /// The smallest ε (over the orders) such that everything composed so far is (ε, δ)-DP,
+    /// by the tight conversion.
+    ///
+    /// - Parameter delta: δ in [0, 1).
+    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` unless 0 ≤ δ < 1.
+    public func epsilon(delta: Double) throws -> PrivacyGuarantee {
+        try epsilon(delta: delta, conversion: .tight)
+    }
+
+    /// The smallest δ (over the orders) such that everything composed so far is (ε, δ)-DP,
+    /// by the tight conversion.
+    ///
+    /// - Parameter epsilon: ε ≥ 0, finite.
+    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` unless ε ≥ 0 is finite.
+    public func delta(epsilon: Double) throws -> PrivacyGuarantee {
+        try delta(epsilon: epsilon, conversion: .tight)
+    }
+
     /// The smallest ε (over the orders) such that everything composed so far is (ε, δ)-DP.
     ///
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` unless 0 ≤ δ < 1.
-    public func epsilon(delta: Double, conversion: RDPConversion = .tight) throws -> PrivacyGuarantee {
+    public func epsilon(delta: Double, conversion: RDPConversion) throws -> PrivacyGuarantee {
         guard delta.isFinite, delta >= 0, delta < 1 else {
             throw PrivacyAccountingError.invalidParameter(name: "delta", reason: "must be in [0, 1), got \(delta)")
         }
@@ -109,7 +149,7 @@ public struct RDPAccountant: Hashable, Sendable {
     /// The smallest δ (over the orders) such that everything composed so far is (ε, δ)-DP.
     ///
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` unless ε ≥ 0 is finite.
-    public func delta(epsilon: Double, conversion: RDPConversion = .tight) throws -> PrivacyGuarantee {
+    public func delta(epsilon: Double, conversion: RDPConversion) throws -> PrivacyGuarantee {
         guard epsilon.isFinite, epsilon >= 0 else {
             throw PrivacyAccountingError.invalidParameter(name: "epsilon", reason: "must be finite and >= 0, got \(epsilon)")
         }
@@ -122,71 +162,59 @@ public struct RDPAccountant: Hashable, Sendable {
         .unsupportedEvent(event: event.description, reason: reason)
     }
 
-    /// Throws for any sub-event without a sound bound, even one composed zero times, so that a
-    /// zero count cannot hide an error — without computing any curve.
-    private func checkSupported(_ event: PrivacyEvent) throws {
-        switch event {
-        case .noOp, .nonPrivate, .gaussian, .discreteGaussian, .zeroConcentrated, .laplace, .discreteLaplace:
-            return
-        case .randomizedResponse:
-            if neighboringRelation == .addOrRemoveOne {
-                throw unsupported(event, "randomized response needs the replace_one or replace_special neighbouring relation")
-            }
-        case .poissonSampled(_, let inner):
-            guard neighboringRelation != .replaceOne else {
-                throw unsupported(event, "Poisson sampling needs the add_or_remove_one or replace_special neighbouring relation")
-            }
-            _ = try effectiveGaussianNoiseMultiplier(inner, within: event)
-        case .sampledWithoutReplacement(_, _, let inner):
-            guard neighboringRelation == .replaceOne else {
-                throw unsupported(event, "sampling without replacement needs the replace_one neighbouring relation")
-            }
-            _ = try effectiveGaussianNoiseMultiplier(inner, within: event)
-        case .composed(let events):
-            for inner in events { try checkSupported(inner) }
-        case .selfComposed(let inner, _):
-            try checkSupported(inner)
-        }
-    }
-
-    private func accumulate(_ event: PrivacyEvent, multiplicity: Double, into result: inout [Double]) throws {
-        if multiplicity == 0 { return }  // Support was checked by `checkSupported` first.
+    /// The one walk over the event tree: checks support of every sub-event and, when `result`
+    /// is non-nil, adds `multiplicity` times its curve. Checking never skips a sub-event
+    /// (even one composed zero times); adding skips sub-events with multiplicity 0.
+    private func traverse(_ event: PrivacyEvent, multiplicity: Double, into result: inout [Double]?) throws {
         switch event {
         case .noOp:
             return
         case .nonPrivate:
-            for k in result.indices { result[k] = .infinity }
+            guard result != nil, multiplicity != 0 else { return }
+            for k in result!.indices { result![k] = .infinity }
         case .selfComposed(let inner, let count):
-            try accumulate(inner, multiplicity: multiplicity * Double(count), into: &result)
+            try traverse(inner, multiplicity: multiplicity * Double(count), into: &result)
         case .composed(let events):
-            for inner in events { try accumulate(inner, multiplicity: multiplicity, into: &result) }
+            for inner in events { try traverse(inner, multiplicity: multiplicity, into: &result) }
         case .gaussian(let sigma):
-            for k in orders.indices { result[k] += multiplicity * orders[k] / (2 * sigma * sigma) }
+            guard result != nil, multiplicity != 0 else { return }
+            for k in orders.indices { result![k] += multiplicity * orders[k] / (2 * sigma * sigma) }
         case .discreteGaussian(let sigma, let sensitivity):
+            guard result != nil, multiplicity != 0 else { return }
             // Canonne–Kamath–Steinke 2020 Prop. 5/Thm. 4: D_α ≤ αΔ²/(2σ²) (Δ²/(2σ²)-zCDP).
             let rho = sensitivity * sensitivity / (2 * sigma * sigma)
-            for k in orders.indices { result[k] += multiplicity * rho * orders[k] }
+            for k in orders.indices { result![k] += multiplicity * rho * orders[k] }
         case .zeroConcentrated(let rho):
-            for k in orders.indices { result[k] += multiplicity * rho * orders[k] }
+            guard result != nil, multiplicity != 0 else { return }
+            for k in orders.indices { result![k] += multiplicity * rho * orders[k] }
+        case .skellam(let mu, let l1, let l2):
+            guard result != nil, multiplicity != 0 else { return }
+            for k in orders.indices {
+                result![k] += multiplicity * MechanismRDP.skellam(mu: mu, l1Sensitivity: l1, l2Sensitivity: l2, order: orders[k])
+            }
         case .laplace(let scale, let sensitivity):
+            guard result != nil, multiplicity != 0 else { return }
             let eps = sensitivity / scale
-            for k in orders.indices { result[k] += multiplicity * MechanismRDP.laplace(epsilon: eps, order: orders[k]) }
+            for k in orders.indices { result![k] += multiplicity * MechanismRDP.laplace(epsilon: eps, order: orders[k]) }
         case .discreteLaplace(let scale, let sensitivity):
+            guard result != nil, multiplicity != 0 else { return }
             let shift = sensitivity.rounded(.up)
             for k in orders.indices {
-                result[k] += multiplicity * MechanismRDP.discreteLaplace(scale: scale, shift: shift, order: orders[k])
+                result![k] += multiplicity * MechanismRDP.discreteLaplace(scale: scale, shift: shift, order: orders[k])
             }
         case .randomizedResponse(let p, let buckets):
             switch neighboringRelation {
             case .addOrRemoveOne:
                 throw unsupported(event, "randomized response needs the replace_one or replace_special neighbouring relation")
             case .replaceOne:
+                guard result != nil, multiplicity != 0 else { return }
                 for k in orders.indices {
-                    result[k] += multiplicity * MechanismRDP.randomizedResponseReplaceOne(p: p, k: buckets, order: orders[k])
+                    result![k] += multiplicity * MechanismRDP.randomizedResponseReplaceOne(p: p, k: buckets, order: orders[k])
                 }
             case .replaceSpecial:
+                guard result != nil, multiplicity != 0 else { return }
                 for k in orders.indices {
-                    result[k] += multiplicity * MechanismRDP.randomizedResponseReplaceSpecial(p: p, k: buckets, order: orders[k])
+                    result![k] += multiplicity * MechanismRDP.randomizedResponseReplaceSpecial(p: p, k: buckets, order: orders[k])
                 }
             }
         case .poissonSampled(let rate, let inner):
@@ -194,17 +222,19 @@ public struct RDPAccountant: Hashable, Sendable {
                 throw unsupported(event, "Poisson sampling needs the add_or_remove_one or replace_special neighbouring relation")
             }
             let sigma = try effectiveGaussianNoiseMultiplier(inner, within: event)
+            guard result != nil, multiplicity != 0 else { return }
             guard sigma.isFinite else { return }  // No Gaussian inside: nothing released.
-            SubsampledGaussian.rdp(q: rate, sigma: sigma, orders: orders, into: &result, scale: multiplicity)
+            SubsampledGaussian.rdp(q: rate, sigma: sigma, orders: orders, into: &result!, scale: multiplicity)
         case .sampledWithoutReplacement(let sourceSize, let sampleSize, let inner):
             guard neighboringRelation == .replaceOne else {
                 throw unsupported(event, "sampling without replacement needs the replace_one neighbouring relation")
             }
             let sigma = try effectiveGaussianNoiseMultiplier(inner, within: event)
+            guard result != nil, multiplicity != 0 else { return }
             guard sigma.isFinite else { return }
             let q = Double(sampleSize) / Double(sourceSize)
             for k in orders.indices {
-                result[k] += multiplicity * SampledWithoutReplacementGaussian.rdp(q: q, sigma: sigma, order: orders[k])
+                result![k] += multiplicity * SampledWithoutReplacementGaussian.rdp(q: q, sigma: sigma, order: orders[k])
             }
         }
     }

@@ -9,12 +9,26 @@ public struct PrivacyGuarantee: Hashable, Sendable, Codable {
     /// The Rényi order at which the conversion was tightest (nil when no order applies,
     /// e.g. ε = 0 because nothing was composed).
     public var optimalOrder: Double?
+    /// A proven lower bound on the true ε at this δ, when the accountant knows one (the PLD
+    /// accountant does: the true ε lies in [epsilonLower, epsilon]); nil otherwise.
+    public var epsilonLower: Double? = nil
+    /// A proven lower bound on the true δ at this ε, when the accountant knows one; nil otherwise.
+    public var deltaLower: Double? = nil
 
     /// Creates a guarantee.
-    public init(epsilon: Double, delta: Double, optimalOrder: Double?) {
+    ///
+    /// - Parameters:
+    ///   - epsilon: ε (an upper bound).
+    ///   - delta: δ (an upper bound).
+    ///   - optimalOrder: The Rényi order that achieved it, if any.
+    ///   - epsilonLower: A lower bound on ε, if known.
+    ///   - deltaLower: A lower bound on δ, if known.
+    public init(epsilon: Double, delta: Double, optimalOrder: Double?, epsilonLower: Double? = nil, deltaLower: Double? = nil) {
         self.epsilon = epsilon
         self.delta = delta
         self.optimalOrder = optimalOrder
+        self.epsilonLower = epsilonLower
+        self.deltaLower = deltaLower
     }
 }
 

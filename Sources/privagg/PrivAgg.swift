@@ -13,6 +13,7 @@ struct PrivAgg: AsyncParsableCommand {
             TrainCommand.self,
             ExperimentCommand.self,
             BudgetCommand.self,
+            ComposeCommand.self,
             CalibrateCommand.self,
             ReportCommand.self,
             NoiseCommand.self,

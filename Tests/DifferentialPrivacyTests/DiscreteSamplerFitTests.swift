@@ -23,6 +23,9 @@ import Testing
         var rng = ChaChaRandom(seed: UInt64(sigma * 1000))
         var samples = [Int64](repeating: 0, count: sigma >= 1000 ? 400_000 : 100_000)
         samples.withUnsafeMutableBufferPointer { sampler.fill($0, using: &rng) }
+        // σ is rounded to a multiple of 1/1024 (coarser above 1024), as documented: the mass is
+        // that of the σ used, checked here to be the rounding of the σ asked for.
+        #expect(abs(sampler.sigma - sigma) <= max(1.0 / 2048, sigma / 1024), "σ \(sampler.sigma) for \(sigma)")
         let (stat, threshold) = Self.chiSquare(samples: samples, mass: Self.gaussianMass(sigma: sampler.sigma))
         #expect(stat < threshold, "chi2 \(stat) >= \(threshold)")
     }
@@ -39,22 +42,60 @@ import Testing
         #expect(stat < threshold, "chi2 \(stat) >= \(threshold)")
     }
 
-    /// The sample variance against the exact series Σ k² p(k); 6 standard errors using
-    /// the fourth moment, so it cannot pass for a wrong σ by more than ~1%.
-    @Test(arguments: [1.5, 10.0])
+    /// Moments of the discrete Gaussian N_Z(0, σ²) by Poisson summation: with b = 2π²σ²,
+    /// Σ_k k^j e^{−k²/2σ²} = σ√(2π) Σ_m P_j(m) e^{−b m²}, where P_0 = 1, P_2 = σ² − 4π²σ⁴m² and
+    /// P_4 = 3σ⁴ − 24π²σ⁶m² + 16π⁴σ⁸m⁴ (Fourier transforms of x^j e^{−x²/2σ²}). The dual series
+    /// shares nothing with the direct sum in `gaussianMass` or with the sampler, so it is an
+    /// independent reference for both.
+    static func dualMoments(sigma: Double) -> (normaliser: Double, variance: Double, fourth: Double) {
+        let s2 = sigma * sigma, pi2 = Double.pi * Double.pi, b = 2 * pi2 * s2
+        var z = 0.0, m2 = 0.0, m4 = 0.0
+        for m in -20...20 {
+            let mm = Double(m * m), weight = exp(-b * mm)
+            z += weight
+            m2 += (s2 - 4 * pi2 * s2 * s2 * mm) * weight
+            m4 += (3 * s2 * s2 - 24 * pi2 * s2 * s2 * s2 * mm + 16 * pi2 * pi2 * s2 * s2 * s2 * s2 * mm * mm) * weight
+        }
+        return (sigma * (2 * Double.pi).squareRoot() * z, m2 / z, m4 / z)
+    }
+
+    /// The test's direct mass function agrees with the dual series (so the chi-square tests
+    /// measure the sampler against the right distribution).
+    @Test(arguments: [0.3, 0.5, 1.5, 10.0])
+    func gaussianMassMatchesDualSeries(sigma: Double) {
+        let mass = Self.gaussianMass(sigma: sigma)
+        let reference = Self.dualMoments(sigma: sigma)
+        #expect(abs(mass(0) * reference.normaliser - 1) < 1e-12)
+        let r = Int64(sigma * 40 + 10)
+        var m2 = 0.0
+        for k in -r...r { m2 += Double(k) * Double(k) * mass(k) }
+        #expect(abs(m2 - reference.variance) <= 1e-12 * max(1, reference.variance))
+    }
+
+    /// The sampler's variance and P(0) against the dual-series reference at the σ that was
+    /// asked for (not the sampler's own idea of σ); 6 standard errors from the reference's
+    /// fourth moment. At σ = 0.5 the reference variance is 0.2151, not σ² = 0.25, which 200,000
+    /// draws tell apart by about 40 standard errors; at σ = 10 a σ off by 1% moves the variance
+    /// 2%, about 6 standard errors.
+    @Test(arguments: [0.5, 1.5, 10.0])
     func discreteGaussianVarianceMatchesSeries(sigma: Double) throws {
         let sampler = try DiscreteGaussianSampler(sigma: sigma)
-        let mass = Self.gaussianMass(sigma: sampler.sigma)
-        let r = Int64(sigma * 40 + 10)
-        var m2 = 0.0, m4 = 0.0
-        for k in -r...r { let x = Double(k); m2 += x * x * mass(k); m4 += x * x * x * x * mass(k) }
+        #expect(sampler.sigma == sigma)  // multiples of 1/1024 are used as given
+        let reference = Self.dualMoments(sigma: sigma)
+        if sigma == 0.5 { #expect(abs(reference.variance - 0.2151) < 5e-4) }
         var rng = ChaChaRandom(seed: 99)
         let n = 200_000
-        var sum = 0.0
-        for _ in 0..<n { let x = Double(sampler.sample(using: &rng)); sum += x * x }
-        let se = ((m4 - m2 * m2) / Double(n)).squareRoot()
-        #expect(abs(sum / Double(n) - m2) < 6 * se)
-        #expect(abs(m2 - sigma * sigma) / (sigma * sigma) < (sigma < 2 ? 0.05 : 1e-6))
+        var sum = 0.0, zeros = 0
+        for _ in 0..<n {
+            let draw = sampler.sample(using: &rng)
+            sum += Double(draw) * Double(draw)
+            if draw == 0 { zeros += 1 }
+        }
+        let se = ((reference.fourth - reference.variance * reference.variance) / Double(n)).squareRoot()
+        #expect(abs(sum / Double(n) - reference.variance) < 6 * se, "variance \(sum / Double(n)), reference \(reference.variance) ± \(se)")
+        let p0 = 1 / reference.normaliser
+        let p0Error = (p0 * (1 - p0) / Double(n)).squareRoot()
+        #expect(abs(Double(zeros) / Double(n) - p0) < 6 * p0Error, "P(0) \(Double(zeros) / Double(n)), reference \(p0)")
     }
 
     /// σ = 7/3 exercises the fractional-σ path (t = ⌊σ⌋ + 1, 128-bit γ), one scalar

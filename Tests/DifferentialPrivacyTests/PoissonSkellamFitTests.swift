@@ -54,21 +54,21 @@ import Testing
         #expect(throws: DifferentialPrivacyError.self) { try SkellamMechanism(mu: 10, l1Sensitivity: 1, l2Sensitivity: 2) }
     }
 
-    @Test func skellamMechanismEventIsConservativeZCDP() throws {
+    @Test func skellamMechanismEventIsTheSkellamBound() throws {
         let mechanism = try SkellamMechanism(mu: 50, l1Sensitivity: 4, l2Sensitivity: 2)
         #expect(mechanism.mu == 50)
-        #expect(mechanism.privacyEvent == .zeroConcentrated(rho: (8 + 12) / 200.0))
-        // At every integer order the event dominates the Agarwal–Kairouz–Liu bound, and it is
-        // never below the Gaussian of the same variance 2μ.
-        guard case .zeroConcentrated(let rho) = mechanism.privacyEvent else { Issue.record("wrong event"); return }
+        #expect(mechanism.privacyEvent == .skellam(mu: 50, l1Sensitivity: 4, l2Sensitivity: 2))
+        // At every integer order the accountant gives the Agarwal–Kairouz–Liu bound, which is
+        // never below the Gaussian of the same variance 2μ and below the old zCDP event's ρα.
+        let orders = (2...256).map(Double.init)
+        let curve = try RDPAccountant(orders: orders).curve(of: mechanism.privacyEvent)
         let a = 4 / (4 * 50.0), b = 12 / (4 * 50.0)
-        for alpha in 2...256 {
-            let x = Double(alpha)
+        for (x, value) in zip(orders, curve) {
             let bound = x * a + min(((2 * x - 1) * 4 + 24) / (16 * 2500), b)
-            #expect(rho * x >= bound)
-            #expect(rho * (x - 1) >= bound * (1 - 1e-12))
+            #expect(abs(value - bound) <= 1e-12 * bound)
+            #expect(value >= x * 4 / (2 * 100.0))
+            #expect(value <= (8 + 12) / 200.0 * x)
         }
-        #expect(rho >= 4 / (2 * 100.0))
         var rng = ChaChaRandom(seed: 2)
         let edge = mechanism.largestExactMagnitude
         var values: [Int64] = [0, edge, -edge, 7]

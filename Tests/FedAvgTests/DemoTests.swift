@@ -4,13 +4,25 @@ import Testing
 
 @Suite("Demo")
 struct DemoTests {
+    /// The README's `privagg demo --seed 7` figures, reproduced exactly: a change to the
+    /// training, the noise, the sampling or the accounting moves at least one of them. The
+    /// second run with the same seed must repeat the first round by round.
     @Test func demoMeetsTheGoalAndWritesItsReport() async throws {
         var configuration = Demo.Configuration()
+        configuration.seed = 7
         configuration.overheadRounds = 1
         let report = try await Demo.run(configuration)
+        #expect(abs(report.finalAccuracy - 0.870) < 5e-4, "accuracy \(report.finalAccuracy)")
+        #expect(abs((report.baselineAccuracy ?? 0) - 0.881) < 5e-4, "baseline \(String(describing: report.baselineAccuracy))")
+        #expect(abs(report.epsilon - 2.72) < 5e-3, "ε \(report.epsilon)")
+        #expect(report.rounds.count == 30)
         #expect(report.finalAccuracy >= Demo.accuracyGoal)
-        #expect(report.epsilon <= 3 && report.epsilon > 2)
         #expect(report.goalMet == true)
+        let again = try await Demo.run(configuration)
+        #expect(again.rounds.map(\.accuracy) == report.rounds.map(\.accuracy))
+        #expect(again.rounds.map(\.loss) == report.rounds.map(\.loss))
+        #expect(again.rounds.map(\.epsilon) == report.rounds.map(\.epsilon))
+        #expect(again.finalAccuracy == report.finalAccuracy && again.epsilon == report.epsilon)
         #expect(report.sites.map(\.name) == ["cleveland", "hungarian", "switzerland", "va"])
         #expect(report.overhead.map(\.aggregator) == ["plain", "secagg", "paillier"])
 

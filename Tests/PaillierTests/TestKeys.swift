@@ -34,7 +34,10 @@ enum Fixtures {
     static let folder: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
 
     static func data(_ name: String) -> Data {
-        (try? Data(contentsOf: folder.appendingPathComponent(name))) ?? Data()
+        // A missing fixture is a broken checkout, not an empty file: stop with its name.
+        do { return try Data(contentsOf: folder.appendingPathComponent(name)) } catch {
+            fatalError("fixture \(name) cannot be read: \(error)")
+        }
     }
 
     /// `expected.tsv`: file name → what `pheutil decrypt` printed.

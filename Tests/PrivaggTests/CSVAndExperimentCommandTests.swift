@@ -74,3 +74,21 @@ struct CSVAndExperimentCommandTests {
         #expect(bad.status != 0 && bad.standardError.contains("experiment configuration: $:"))
     }
 }
+
+/// `report --format svg --output` writes the SVG (and PNG) but never over a ledger.
+@Suite("Ledger plot output")
+struct LedgerPlotOutputTests {
+    @Test func svgOutputNeverReplacesALedger() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-svg-\(UUID().uuidString)").path
+        let run = try runPrivagg(["train", "--rounds", "1", "--aggregator", "plain", "--seed", "1", "--output", folder])
+        #expect(run.status == 0, "\(run.standardError)")
+        let ledger = folder + "/ledgers/cleveland.ledger"
+        let before = try Data(contentsOf: URL(fileURLWithPath: ledger))
+        let refused = try runPrivagg(["report", ledger, "--format", "svg", "--output", ledger])
+        #expect(refused.status != 0 && refused.standardError.contains("it is a privacy ledger"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ledger)) == before)
+        let plot = try runPrivagg(["report", ledger, "--format", "svg", "--output", folder + "/budget.svg"])
+        #expect(plot.status == 0)
+        #expect(try String(contentsOfFile: folder + "/budget.svg", encoding: .utf8).contains("budget ε = 3"))
+    }
+}

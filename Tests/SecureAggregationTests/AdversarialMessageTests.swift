@@ -31,7 +31,8 @@ struct AdversarialMessageTests {
         shares[0] = EncryptedShare(peer: shares[1].peer, ciphertext: shares[0].ciphertext)
         shares[1] = EncryptedShare(peer: message.shares[0].peer, ciphertext: message.shares[1].ciphertext)
         var client = harness.clients[message.recipient]!
-        #expect(throws: SecAggError.self) {
+        // The first share now claims the second's sender, whose key cannot open it.
+        #expect(throws: SecAggError.decryptionFailed(sender: message.shares[1].peer)) {
             try client.maskedInput(ForwardedShares(round: message.round, recipient: message.recipient, shares: shares))
         }
     }
@@ -112,7 +113,7 @@ struct AdversarialMessageTests {
         // Client 11's shares re-addressed to client 10: its shares were sealed for 11.
         let stolen = ForwardedShares(round: 1, recipient: forwarded[0].recipient, shares: forwarded[1].shares.filter { $0.peer != forwarded[0].recipient })
         var victim = harness.clients[forwarded[0].recipient]!
-        #expect(throws: SecAggError.self) { try victim.maskedInput(stolen) }
+        #expect(throws: SecAggError.decryptionFailed(sender: stolen.shares[0].peer)) { try victim.maskedInput(stolen) }
     }
 
     /// A message from another round is refused, and so is an old round's share re-sent under
@@ -125,7 +126,7 @@ struct AdversarialMessageTests {
         var client = second.clients[newForwarded[0].recipient]!
         #expect(throws: SecAggError.wrongRound(expected: 2, received: 1)) { try client.maskedInput(oldForwarded[0]) }
         let replayed = ForwardedShares(round: 2, recipient: oldForwarded[0].recipient, shares: oldForwarded[0].shares)
-        #expect(throws: SecAggError.self) { try client.maskedInput(replayed) }
+        #expect(throws: SecAggError.decryptionFailed(sender: replayed.shares[0].peer)) { try client.maskedInput(replayed) }
         #expect(throws: SecAggError.wrongRound(expected: 2, received: 1)) {
             try second.server.receive(bytes: MaskedInput(round: 1, sender: 10, vector: ModularVector(zeros: 6)).serialized())
         }
@@ -146,12 +147,18 @@ struct AdversarialMessageTests {
     @Test func outOfStageAndUnknownSendersAreRejected() throws {
         var harness = try ProtocolHarness(clients: 4, threshold: 3)
         var client = harness.clients[10]!
-        #expect(throws: SecAggError.self) { try client.respond(to: ConsistencyCheckRequest(round: 1, recipient: 10, survivors: [10, 11, 12]).serialized()) }
-        #expect(throws: SecAggError.self) { try harness.server.receive(MaskedInput(round: 1, sender: 10, vector: ModularVector(zeros: 6))) }
+        #expect(throws: SecAggError.unexpectedMessage(expected: "nothing in state created", received: "ConsistencyCheckRequest")) {
+            try client.respond(to: ConsistencyCheckRequest(round: 1, recipient: 10, survivors: [10, 11, 12]).serialized())
+        }
+        #expect(throws: SecAggError.unexpectedMessage(expected: "messages of stage AdvertiseKeys", received: "MaskedInput")) {
+            try harness.server.receive(MaskedInput(round: 1, sender: 10, vector: ModularVector(zeros: 6)))
+        }
         let stranger = try SecAggClient(id: 99, configuration: harness.configuration, input: ModularVector(zeros: 6))
         var strangerCopy = stranger
         #expect(throws: SecAggError.unknownClient(99)) { try harness.server.receive(strangerCopy.advertiseKeys()) }
-        #expect(throws: SecAggError.self) { try harness.server.receive(bytes: [0x53, 0x41, 1]) }
+        #expect(throws: SecAggError.malformedMessage("3 bytes is shorter than the 12-byte header")) {
+            try harness.server.receive(bytes: [0x53, 0x41, 1])
+        }
     }
 
     @Test func aServerReplayingAClientsOwnKeyIsRefused() throws {
@@ -163,10 +170,10 @@ struct AdversarialMessageTests {
         entries[0] = AdvertiseKeys(round: 1, sender: entries[0].sender, encryptionKey: advertisement.encryptionKey,
                                    maskingKey: advertisement.maskingKey, signature: nil)
         var client = harness.clients[victim]!
-        #expect(throws: SecAggError.self) {
+        #expect(throws: SecAggError.malformedMessage("client \(entries[0].sender) advertises a key already in use")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 3, entries: entries))
         }
-        #expect(throws: SecAggError.self) {
+        #expect(throws: SecAggError.invalidParameter("the server asks for threshold 2, the round's is 3")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 2, entries: directories[0].entries))
         }
     }

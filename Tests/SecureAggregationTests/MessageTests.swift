@@ -40,9 +40,9 @@ struct MessageTests {
     @Test func malformedBytesGiveTypedErrors() throws {
         for (kind, bytes) in try Self.samples() {
             for length in 0..<bytes.count {
-                #expect(throws: SecAggError.self) { try decode(kind, Array(bytes.prefix(length))) }
+                expectMalformed("\(kind) cut to \(length) bytes") { try decode(kind, Array(bytes.prefix(length))) }
             }
-            #expect(throws: SecAggError.self) { try decode(kind, bytes + [0]) }
+            expectMalformed("\(kind) with a trailing byte") { try decode(kind, bytes + [0]) }
             let other = kind == .advertiseKeys ? SecAggMessageKind.shareKeys : .advertiseKeys
             #expect(throws: SecAggError.unexpectedMessage(expected: "\(other)", received: "\(kind)")) { try decode(other, bytes) }
         }
@@ -58,7 +58,7 @@ struct MessageTests {
         #expect(throws: SecAggError.malformedMessage("bad magic bytes")) { try AdvertiseKeys(serialized: badMagic) }
         var badKind = bytes
         badKind[3] = 99
-        #expect(throws: SecAggError.self) { try SecAggWire.kind(of: badKind) }
+        #expect(throws: SecAggError.malformedMessage("unknown message kind 99")) { try SecAggWire.kind(of: badKind) }
     }
 
     /// A forged list count cannot make the decoder allocate: it is checked against the bytes left.
@@ -66,28 +66,82 @@ struct MessageTests {
         var writer = WireWriter(kind: .consistencyCheckRequest, round: 1)
         writer.append(UInt32(1))
         writer.append(UInt32.max)
-        #expect(throws: SecAggError.self) { try ConsistencyCheckRequest(serialized: writer.bytes) }
+        #expect(throws: SecAggError.malformedMessage("list of 4294967295 entries does not fit in 0 bytes")) {
+            try ConsistencyCheckRequest(serialized: writer.bytes)
+        }
         var vector = WireWriter(kind: .maskedInput, round: 1)
         vector.append(UInt32(1))
         vector.append(UInt8(32))
         vector.append(UInt32.max)
-        #expect(throws: SecAggError.self) { try MaskedInput(serialized: vector.bytes) }
+        expectMalformed("a vector of 2^32 − 1 entries in 0 bytes") { try MaskedInput(serialized: vector.bytes) }
         var width = WireWriter(kind: .maskedInput, round: 1)
         width.append(UInt32(1))
         width.append(UInt8(0))
         width.append(UInt32(0))
-        #expect(throws: SecAggError.self) { try MaskedInput(serialized: width.bytes) }
+        expectMalformed("a vector of bit width 0") { try MaskedInput(serialized: width.bytes) }
     }
 
-    @Test func randomBytesNeverCrashTheDecoders() {
+    /// Random bytes, random headers on random bodies, and valid messages with random bytes
+    /// changed: every decoder either throws a decoding error (`malformedMessage`, or
+    /// `unsupportedVersion` / `unexpectedMessage` exactly as the header says) or returns a
+    /// message of its kind that re-encodes to the same bytes. Some mutants must decode (the
+    /// round, ids and payload bytes are free), so both outcomes are exercised.
+    @Test func randomBytesGiveTypedErrorsOrRoundTrip() throws {
         var generator = ChaChaRandom(seed: 77)
-        for trial in 0..<2000 {
-            var bytes = randomBytes(Int(generator.next() % 200), using: &generator)
-            if bytes.count >= 4, trial % 2 == 0 {
+        let samples = try Self.samples()
+        var decoded = 0, refused = 0
+        for trial in 0..<3000 {
+            var bytes: [UInt8]
+            switch trial % 3 {
+            case 0:
+                bytes = randomBytes(Int(generator.next() % 200), using: &generator)
+            case 1:
+                bytes = randomBytes(4 + Int(generator.next() % 200), using: &generator)
                 bytes[0] = 0x53; bytes[1] = 0x41; bytes[2] = 1; bytes[3] = UInt8(1 + trial % 9)
+            default:
+                bytes = samples[trial % samples.count].1
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+                }
             }
-            for kind in SecAggMessageKind.allCases { _ = try? decode(kind, bytes) }
+            let header: Result<SecAggMessageKind, SecAggError> = Result { () throws(SecAggError) in try SecAggWire.kind(of: bytes) }
+            for kind in SecAggMessageKind.allCases {
+                do {
+                    let message = try decode(kind, bytes)
+                    #expect(type(of: message).kind == kind)
+                    #expect(message.serialized() == bytes, "\(kind) does not re-encode to its bytes")
+                    #expect(try header.get() == kind)
+                    decoded += 1
+                } catch let error as SecAggError {
+                    refused += 1
+                    switch (header, error) {
+                    case let (.failure(headerError), _):
+                        #expect(error == headerError, "a bad header must fail alike in every decoder")
+                    case let (.success(actual), .unexpectedMessage(expected, received)) where actual != kind:
+                        #expect(expected == "\(kind)" && received == "\(actual)")
+                    case let (.success(actual), .malformedMessage) where actual == kind:
+                        break
+                    default:
+                        Issue.record("\(kind) decoder on \(header) header: unexpected \(error)")
+                    }
+                }
+            }
         }
+        #expect(decoded > 50, "only \(decoded) mutants decoded")
+        #expect(refused > 1000)
+    }
+}
+
+/// Expects `body` to throw `SecAggError.malformedMessage`, whatever its text (the text names
+/// the offset or field, which varies with the input).
+func expectMalformed(_ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("\(comment): expected malformedMessage, nothing was thrown", sourceLocation: sourceLocation)
+    } catch SecAggError.malformedMessage(_) {
+        // The expected case.
+    } catch {
+        Issue.record("\(comment): expected malformedMessage, got \(error)", sourceLocation: sourceLocation)
     }
 }
 

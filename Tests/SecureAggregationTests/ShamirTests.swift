@@ -84,21 +84,35 @@ struct ShamirTests {
     @Test func inconsistentOrDuplicateSharesAreRejected() throws {
         var generator = ChaChaRandom(seed: 8)
         let shares = try Shamir.split(Self.secret(8), threshold: 3, participants: [1, 2, 3], using: &generator)
-        #expect(throws: SecAggError.self) { try Shamir.combine([shares[0], shares[0], shares[1]], threshold: 3) }
-        #expect(throws: SecAggError.self) { try Shamir.Share(participant: 1, values: [1, 2]) }
-        #expect(throws: SecAggError.self) { try Shamir.Share(participant: 1, values: [UInt64](repeating: UInt64.max, count: 5)) }
+        #expect(throws: SecAggError.invalidShare("two shares come from the same participant")) {
+            try Shamir.combine([shares[0], shares[0], shares[1]], threshold: 3)
+        }
+        #expect(throws: SecAggError.invalidShare("a share holds \(Shamir.chunkCount) field elements, got 2")) {
+            try Shamir.Share(participant: 1, values: [1, 2])
+        }
+        #expect(throws: SecAggError.invalidShare("share value is not below 2^61 − 1")) {
+            try Shamir.Share(participant: 1, values: [UInt64](repeating: UInt64.max, count: Shamir.chunkCount))
+        }
         var tampered = shares[2].values
         tampered[4] = PrimeField61.add(tampered[4], 1 << 40)
         let bad = try Shamir.Share(participant: 3, values: tampered)
         // The 4-byte chunk moves by λ·2^40 (λ = 3 for points 2, 3, 4), which leaves 32 bits.
-        #expect(throws: SecAggError.self) { try Shamir.combine([shares[0], shares[1], bad], threshold: 3) }
+        #expect(throws: SecAggError.invalidShare("the shares do not lie on one polynomial of degree 2")) {
+            try Shamir.combine([shares[0], shares[1], bad], threshold: 3)
+        }
     }
 
     @Test func splitValidatesItsArguments() {
         var generator = ChaChaRandom(seed: 9)
-        #expect(throws: SecAggError.self) { try Shamir.split(SecretBytes([1, 2, 3]), threshold: 1, participants: [1], using: &generator) }
-        #expect(throws: SecAggError.self) { try Shamir.split(Self.secret(9), threshold: 3, participants: [1, 2], using: &generator) }
-        #expect(throws: SecAggError.self) { try Shamir.split(Self.secret(9), threshold: 2, participants: [1, 1], using: &generator) }
+        #expect(throws: SecAggError.invalidParameter("Shamir secrets are \(Shamir.secretByteCount) bytes, got 3")) {
+            try Shamir.split(SecretBytes([1, 2, 3]), threshold: 1, participants: [1], using: &generator)
+        }
+        #expect(throws: SecAggError.invalidParameter("threshold 3 must be in 1...2")) {
+            try Shamir.split(Self.secret(9), threshold: 3, participants: [1, 2], using: &generator)
+        }
+        #expect(throws: SecAggError.invalidParameter("participants must be distinct")) {
+            try Shamir.split(Self.secret(9), threshold: 2, participants: [1, 1], using: &generator)
+        }
     }
 }
 

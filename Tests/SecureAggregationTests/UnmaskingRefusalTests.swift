@@ -23,7 +23,9 @@ struct UnmaskingRefusalTests {
                                       keyOwners: request.keyOwners + [survivor], signatures: [])
         #expect(throws: SecAggError.refusedToRevealBothShares(peer: survivor)) { try client.unmask(greedy) }
         #expect(client.state == .aborted)
-        #expect(throws: SecAggError.self) { try client.unmask(request) }
+        #expect(throws: SecAggError.unexpectedMessage(expected: "nothing in state aborted", received: "UnmaskingRequest")) {
+            try client.unmask(request)
+        }
     }
 
     @Test func bothSharesOfADroppedClientAreRefused() throws {
@@ -42,14 +44,18 @@ struct UnmaskingRefusalTests {
         var client = harness.clients[request.recipient]!
         let sly = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: (request.selfMaskOwners + [10]).sorted(),
                                    keyOwners: [], signatures: [])
-        #expect(throws: SecAggError.self) { try client.unmask(sly) }
+        #expect(throws: SecAggError.invalidUnmaskingRequest("client 10 is not in the survivors list this client confirmed")) {
+            try client.unmask(sly)
+        }
     }
 
     @Test func aSecondRequestIsRefused() throws {
         let (harness, requests) = try Self.requests()
         var client = harness.clients[requests[0].recipient]!
         _ = try client.unmask(requests[0])
-        #expect(throws: SecAggError.self) { try client.unmask(requests[0]) }
+        #expect(throws: SecAggError.unexpectedMessage(expected: "nothing in state finished", received: "UnmaskingRequest")) {
+            try client.unmask(requests[0])
+        }
     }
 
     @Test func honestRequestsSucceed() throws {
@@ -139,9 +145,11 @@ struct AuthenticatedModeTests {
 
     @Test func clientsNeedTheirRegisteredKey() throws {
         let harness = try ProtocolHarness(clients: 3, threshold: 2, authenticated: true)
-        #expect(throws: SecAggError.self) {
+        #expect(throws: SecAggError.invalidParameter("signing key of client 10 does not match its registered identity")) {
             try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6), signingKey: Ed25519.SigningKey())
         }
-        #expect(throws: SecAggError.self) { try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6)) }
+        #expect(throws: SecAggError.invalidParameter("authenticated mode needs the client's signing key")) {
+            try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6))
+        }
     }
 }

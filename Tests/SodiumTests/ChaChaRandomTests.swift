@@ -14,7 +14,9 @@ struct ChaChaRandomTests {
         var fromBytes = try ChaChaRandom(seed: Self.seed, stream: 3)
         var fromSecret = try ChaChaRandom(seed: SecretBytes(Self.seed), stream: 3)
         for _ in 0..<100 { #expect(fromBytes.next() == fromSecret.next()) }
-        #expect(throws: SodiumError.self) { try ChaChaRandom(seed: SecretBytes(randomCount: 16)) }
+        #expect(throws: SodiumError.invalidLength(what: "ChaChaRandom seed", expected: 32, actual: 16)) {
+            try ChaChaRandom(seed: SecretBytes(randomCount: 16))
+        }
     }
 
     @Test func differentSeedsOrStreamsDiffer() throws {

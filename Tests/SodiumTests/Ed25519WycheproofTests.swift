@@ -48,6 +48,8 @@ struct Ed25519WycheproofTests {
     @Test func seededKeysAreDeterministic() throws {
         let seed = SecretBytes([UInt8](repeating: 7, count: 32))
         #expect(try Ed25519.SigningKey(seed: seed).verifyingKey == Ed25519.SigningKey(seed: seed).verifyingKey)
-        #expect(throws: SodiumError.self) { try Ed25519.SigningKey(seed: SecretBytes([1, 2, 3])) }
+        #expect(throws: SodiumError.invalidLength(what: "Ed25519 seed", expected: 32, actual: 3)) {
+            try Ed25519.SigningKey(seed: SecretBytes([1, 2, 3]))
+        }
     }
 }

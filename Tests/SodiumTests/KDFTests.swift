@@ -29,7 +29,11 @@ struct KDFTests {
     }
 
     @Test func badLengthsAreTypedErrors() {
-        #expect(throws: SodiumError.self) { try KDF.derive(from: key, domain: "x", length: 0) }
-        #expect(throws: SodiumError.self) { try KDF.derive(from: SecretBytes([1, 2, 3]), domain: "x") }
+        #expect(throws: SodiumError.lengthOutOfRange(what: "KDF output", range: 1...65536, actual: 0)) {
+            try KDF.derive(from: key, domain: "x", length: 0)
+        }
+        #expect(throws: SodiumError.lengthOutOfRange(what: "KDF input key", range: 16...64, actual: 3)) {
+            try KDF.derive(from: SecretBytes([1, 2, 3]), domain: "x")
+        }
     }
 }

@@ -25,8 +25,14 @@ struct BudgetCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of steps T (≥ 0).")
     var steps: Int
 
-    @Option(parsing: .unconditional, help: "δ in (0, 1).")
-    var delta: Double
+    @Option(parsing: .unconditional, help: "δ in (0, 1): print ε at this δ.")
+    var delta: Double?
+
+    @Option(parsing: .unconditional, help: "ε ≥ 0: print δ at this ε instead of ε at a δ.")
+    var epsilon: Double?
+
+    @Option(help: "Accountant: rdp, pld or both (text default: both; JSON and Markdown default: today's RDP output).")
+    var accountant: AccountantChoice?
 
     @Option(help: "RDP to (ε, δ) conversion: tight or classic.")
     var conversion: RDPConversion = .tight
@@ -67,10 +73,19 @@ struct BudgetCommand: ParsableCommand {
         try AccountingValidation.samplingRate(samplingRate)
         try AccountingValidation.noiseMultiplier(noiseMultiplier)
         try AccountingValidation.steps(steps)
-        try AccountingValidation.delta(delta)
+        _ = try AccountingQuery(delta: delta, epsilon: epsilon)
     }
 
     func run() throws {
+        if accountant != nil || epsilon != nil || format == .text {
+            try runAccountants()
+            return
+        }
+        try runLegacyRDP(delta: delta!)
+    }
+
+    /// The RDP answer with today's output (kept for scripts that read these keys).
+    func runLegacyRDP(delta: Double) throws {
         var accountant = RDPAccountant()
         try accountant.compose(.dpSGD(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps))
         let guarantee = try accountant.epsilon(delta: delta, conversion: conversion)
@@ -81,8 +96,7 @@ struct BudgetCommand: ParsableCommand {
         case .json:
             try emit(try accountingJSON(output), to: nil)
         case .text:
-            try emit("ε = \(formatNumber(guarantee.epsilon)) at δ = \(formatInput(delta)) (optimal order \(formatNumber(guarantee.optimalOrder)); "
-                + "q = \(formatInput(samplingRate)), σ = \(formatInput(noiseMultiplier)), \(steps) steps, \(conversion.rawValue) RDP conversion)", to: nil)
+            try emit(legacyTextLine(guarantee, delta: delta), to: nil)
         case .markdown:
             try emit("""
                 | sampling rate q | noise multiplier σ | steps | δ | ε | optimal order | conversion |
@@ -90,5 +104,11 @@ struct BudgetCommand: ParsableCommand {
                 | \(formatInput(samplingRate)) | \(formatInput(noiseMultiplier)) | \(steps) | \(formatInput(delta)) | \(formatNumber(guarantee.epsilon)) | \(formatNumber(guarantee.optimalOrder)) | \(conversion.rawValue) |
                 """, to: nil)
         }
+    }
+
+    /// Today's one-line text answer of the RDP accountant.
+    func legacyTextLine(_ guarantee: PrivacyGuarantee, delta: Double) -> String {
+            ("ε = \(formatNumber(guarantee.epsilon)) at δ = \(formatInput(delta)) (optimal order \(formatNumber(guarantee.optimalOrder)); "
+                + "q = \(formatInput(samplingRate)), σ = \(formatInput(noiseMultiplier)), \(steps) steps, \(conversion.rawValue) RDP conversion)")
     }
 }

@@ -8,7 +8,7 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Find the noise multiplier σ for which T steps of DP-SGD give ε ≤ target at δ.",
         discussion: """
-            Bisection on the RDP accountant; the ε returned is ≤ the target and within 0.01% of it. When a \
+            Bisection on the chosen accountant (RDP by default, or PLD's upper ε); the ε returned is ≤ the target and within 0.01% of it. When a \
             record enters any of the T steps with probability 1 − (1 − q)^T ≤ δ, every σ (even none) gives \
             ε = 0 at that δ, and the answer is σ = 0.
             """
@@ -25,8 +25,14 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("sampling-rate"), parsing: .unconditional, help: "Poisson sampling rate q in (0, 1].")
     var samplingRate: Double
 
-    @Option(parsing: .unconditional, help: "Number of steps T (≥ 1).")
-    var steps: Int
+    @Option(parsing: .unconditional, help: "Number of steps T (≥ 1): calibrate the noise multiplier.")
+    var steps: Int?
+
+    @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise multiplier σ (> 0) instead of --steps: calibrate the largest number of steps.")
+    var noiseMultiplier: Double?
+
+    @Option(help: "Accountant whose upper ε must meet the target: rdp (default) or pld.")
+    var accountant: AccountantKind = .rdp
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
@@ -65,16 +71,24 @@ struct CalibrateCommand: ParsableCommand {
         try AccountingValidation.targetEpsilon(targetEpsilon)
         try AccountingValidation.delta(delta)
         try AccountingValidation.samplingRate(samplingRate)
-        try AccountingValidation.steps(steps)
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 to calibrate, got \(steps)") }
+        switch (steps, noiseMultiplier) {
+        case (let steps?, nil):
+            try AccountingValidation.steps(steps)
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1 to calibrate, got \(steps)") }
+        case (nil, let sigma?):
+            try AccountingValidation.noiseMultiplier(sigma)
+        case (.some, .some):
+            throw ValidationError("give --steps (to calibrate σ) or --noise-multiplier (to calibrate steps), not both")
+        case (nil, nil):
+            throw ValidationError("give --steps (to calibrate σ) or --noise-multiplier (to calibrate steps)")
+        }
     }
 
     func run() throws {
         // With probability 1 − (1 − q)^T ≤ δ of ever sampling a record, the run is (0, δ)-DP with
         // no noise at all: couple the runs with and without the record on the event that it is
         // never sampled. The accountant's bound stays above 0 there, so bisection cannot answer it.
-        let everSampled = -expm1(Double(steps) * log1p(-samplingRate))
-        if everSampled <= delta {
+        if let steps, case let everSampled = -expm1(Double(steps) * log1p(-samplingRate)), everSampled <= delta {
             let output = Output(
                 noiseMultiplier: 0, epsilon: 0, targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps,
                 optimalOrder: nil)
@@ -84,6 +98,14 @@ struct CalibrateCommand: ParsableCommand {
                 try emit("any σ ≥ 0 gives ε = 0 ≤ \(formatInput(targetEpsilon)) at δ = \(formatInput(delta)): a record enters one of the "
                     + "\(steps) step\(steps == 1 ? "" : "s") with probability \(formatNumber(everSampled)) ≤ δ (q = \(formatInput(samplingRate))), so no noise is needed", to: nil)
             }
+            return
+        }
+        guard let steps else {
+            try runSteps(noiseMultiplier: noiseMultiplier!)
+            return
+        }
+        if accountant == .pld {
+            try runNoiseMultiplierPLD(steps: steps)
             return
         }
         let result = try Calibration.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps)

@@ -21,6 +21,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Option(help: "Recompute ε with this accountant: rdp (default, what the ledger enforces) or pld (tighter).")
+    var accountant: AccountantKind = .rdp
+
     func validate() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: ledger, isDirectory: &isDirectory) else {
@@ -35,7 +38,11 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try BudgetReport(ledger: try LedgerFile.read(path: ledger), title: "Privacy ledger \((ledger as NSString).lastPathComponent)")
+        let contents = try LedgerFile.read(path: ledger)
+        let title = "Privacy ledger \((ledger as NSString).lastPathComponent)"
+        let report = accountant == .pld
+            ? try BudgetReport(ledger: contents, title: title, accountant: try PLDAccountant(neighboringRelation: contents.header.neighboringRelation))
+            : try BudgetReport(ledger: contents, title: title)
         // Said in every format: Markdown and SVG in the text, JSON in its fields, and on
         // stderr for all (CSV has no place for a note without breaking its readers).
         if let note = report.tornRecordNote { printError("warning: \(ledger): \(note)") }
@@ -47,7 +54,9 @@ struct ReportCommand: ParsableCommand {
         case .svg: text = report.svg()
         }
         if format == .svg, let output {
-            // The SVG, and a PNG beside it when rsvg-convert is installed.
+            // The SVG, and a PNG beside it when rsvg-convert is installed; neither may replace a ledger.
+            try refuseLedgerTarget(output)
+            try refuseLedgerTarget((output as NSString).deletingPathExtension + ".png")
             do { try PlotFile.write(text, to: output) } catch { throw FileAccessError("cannot write \(output): \(readableReason(error))") }
             return
         }

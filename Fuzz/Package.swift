@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for every PrivAgg decoder. Its own package (depending on the root one by
+// path) so the sanitizer flags never touch the main build. Build and run with `make fuzz`
+// or `make fuzz-smoke` from the repository root; see README.md in this folder.
+import PackageDescription
+
+let package = Package(
+    name: "PrivAggFuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "PrivAgg", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "privagg-fuzz",
+            dependencies: [
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "Bignum", package: "PrivAgg"),
+                .product(name: "Paillier", package: "PrivAgg"),
+                .product(name: "PrivacyAccounting", package: "PrivAgg"),
+                .product(name: "SecureAggregation", package: "PrivAgg"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

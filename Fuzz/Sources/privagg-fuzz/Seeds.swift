@@ -1,0 +1,119 @@
+import Bignum
+import Foundation
+import Paillier
+import PrivacyAccounting
+import SecureAggregation
+import Sodium
+
+/// The seed corpus: small, valid examples of every format, made through the public API
+/// (`privagg-fuzz seeds Fuzz/Corpus` rewrites the committed folder). Deterministic where the
+/// API allows (keys from fixed seeds); ledger timestamps vary.
+enum Seeds {
+    static func write(to root: String) async throws {
+        try save(secAggMessages(), as: "secagg-messages", in: root)
+        try save(pheutilPublicKeys(), as: "pheutil-public-key", in: root)
+        try save(pheutilPrivateKeys(), as: "pheutil-private-key", in: root)
+        try save(pheutilCiphertexts(), as: "pheutil-ciphertext", in: root)
+        try save(await ledgers(), as: "ledger", in: root)
+        try save(privacyEvents(), as: "privacy-event", in: root)
+    }
+
+    private static func save(_ seeds: [(String, [UInt8])], as target: String, in root: String) throws {
+        let folder = URL(fileURLWithPath: root).appendingPathComponent(target)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, bytes) in seeds {
+            try Data(bytes).write(to: folder.appendingPathComponent(name))
+        }
+        print("\(target): \(seeds.count) seeds")
+    }
+
+    static func secAggMessages() throws -> [(String, [UInt8])] {
+        var generator = ChaChaRandom(seed: 0x5EED)
+        func publicKey() throws -> X25519.PublicKey {
+            let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            return try X25519.PrivateKey(rawRepresentation: raw).publicKey
+        }
+        let a = try publicKey(), b = try publicKey()
+        let signature = [UInt8](repeating: 7, count: 64)
+        let advertise = AdvertiseKeys(round: 9, sender: 4, encryptionKey: a, maskingKey: b, signature: signature)
+        let unsigned = AdvertiseKeys(round: 9, sender: 5, encryptionKey: b, maskingKey: a, signature: nil)
+        let share = EncryptedShare(peer: 3, ciphertext: [UInt8](repeating: 1, count: EncryptedShare.ciphertextByteCount))
+        let revealed = RevealedShare(owner: 2, values: [1, 2, 3, 4, 5])
+        let messages: [any SecAggMessage] = [
+            advertise, unsigned,
+            KeyDirectory(round: 9, recipient: 1, threshold: 2, entries: [advertise, unsigned]),
+            ShareKeys(round: 9, sender: 1, shares: [share, share]),
+            ForwardedShares(round: 9, recipient: 1, shares: [share]),
+            MaskedInput(round: 9, sender: 1, vector: try ModularVector([1, 2, 3, 1 << 25], bitWidth: 26)),
+            MaskedInput(round: 9, sender: 1, vector: try ModularVector(words: [.max, 0, 5])),
+            ConsistencyCheckRequest(round: 9, recipient: 1, survivors: [1, 2, 5]),
+            ConsistencyCheckResponse(round: 9, sender: 1, signature: signature),
+            ConsistencyCheckResponse(round: 9, sender: 1, signature: nil),
+            UnmaskingRequest(round: 9, recipient: 1, selfMaskOwners: [1, 2], keyOwners: [3],
+                             signatures: [SurvivorSignature(client: 1, signature: signature)]),
+            UnmaskingResponse(round: 9, sender: 1, selfMaskShares: [revealed], keyShares: [revealed, revealed]),
+        ]
+        return messages.enumerated().map { index, message in
+            ("\(index)-\(type(of: message).kind)", message.serialized())
+        }
+    }
+
+    static func pheutilPublicKeys() throws -> [(String, [UInt8])] {
+        [("public-512", [UInt8](try Paillier.Pheutil.write(PheutilTargets.key.publicKey, comment: "fuzz seed")))]
+    }
+
+    static func pheutilPrivateKeys() throws -> [(String, [UInt8])] {
+        [("private-512", [UInt8](try Paillier.Pheutil.write(PheutilTargets.key, comment: "fuzz seed")))]
+    }
+
+    static func pheutilCiphertexts() throws -> [(String, [UInt8])] {
+        let publicKey = PheutilTargets.key.publicKey
+        var seeds: [(String, [UInt8])] = []
+        for (index, value) in [0.0, 1.0, -2.5, 12345.678, 1e-20, -3e30].enumerated() {
+            let number = try Paillier.EncryptedNumber(encrypting: Paillier.EncodedNumber(value, publicKey: publicKey))
+            seeds.append(("ciphertext-\(index)", [UInt8](try Paillier.Pheutil.write(number))))
+        }
+        return seeds
+    }
+
+    static func ledgers() async throws -> [(String, [UInt8])] {
+        let folder = NSTemporaryDirectory() + "/privagg-fuzz-seeds-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }  // scratch space only
+        var seeds: [(String, [UInt8])] = []
+        for (index, relation) in RDPAccountant.NeighboringRelation.allCases.enumerated() {
+            let path = folder + "/\(index).ledger"
+            let ledger = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 10, delta: 1e-5), neighboringRelation: relation)
+            // Poisson sampling has no bound under replace-one: plain mechanisms there.
+            let sampled = relation == .replaceOne
+                ? PrivacyEvent.gaussian(noiseMultiplier: 3) : .poissonSampled(rate: 0.1, event: .gaussian(noiseMultiplier: 3))
+            try await ledger.spend(sampled, label: "round 1")
+            try await ledger.spend(.selfComposed(relation == .replaceOne ? .laplace(scale: 50, sensitivity: 1)
+                                                 : .poissonSampled(rate: 0.01, event: .gaussian(noiseMultiplier: 1.1)), count: 100))
+            try await ledger.spend(.discreteGaussian(sigma: 20, sensitivity: 1), label: "count, \"quoted\"")
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            seeds.append(("ledger-\(relation.rawValue)", bytes))
+            // The same ledger with its last record torn part-way.
+            seeds.append(("ledger-\(relation.rawValue)-torn", Array(bytes.dropLast(7))))
+        }
+        let empty = folder + "/empty.ledger"
+        _ = try PrivacyLedger(creatingAt: empty, budget: .init(epsilon: 1, delta: 1e-6))
+        seeds.append(("ledger-header-only", [UInt8](try Data(contentsOf: URL(fileURLWithPath: empty)))))
+        return seeds
+    }
+
+    static func privacyEvents() throws -> [(String, [UInt8])] {
+        let events: [PrivacyEvent] = [
+            .noOp, .nonPrivate, .gaussian(noiseMultiplier: 1.1), .laplace(scale: 2, sensitivity: 1),
+            .discreteLaplace(scale: 3, sensitivity: 2), .discreteGaussian(sigma: 5, sensitivity: 1),
+            .randomizedResponse(noiseParameter: 0.25, buckets: 4), .zeroConcentrated(rho: 0.5),
+            .poissonSampled(rate: 0.01, event: .gaussian(noiseMultiplier: 4)),
+            .sampledWithoutReplacement(sourceSize: 1000, sampleSize: 10, event: .gaussian(noiseMultiplier: 2)),
+            .composed([.gaussian(noiseMultiplier: 3), .laplace(scale: 1, sensitivity: 1)]),
+            .selfComposed(.poissonSampled(rate: 0.1, event: .gaussian(noiseMultiplier: 3)), count: 300),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try events.map { ($0.typeName, [UInt8](try encoder.encode($0))) }
+    }
+}
