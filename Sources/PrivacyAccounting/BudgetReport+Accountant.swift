@@ -2,8 +2,9 @@ import Foundation
 
 extension BudgetReport {
     /// ε after each committed spend of a ledger, recomputed through any accountant (e.g. the
-    /// PLD accountant, whose ε is tighter than the RDP accountant the ledger enforces its
-    /// budget with). The ledger's neighbouring relation is used; `accountant` must be fresh.
+    /// PLD accountant on a ledger whose budget the RDP accountant governs, or the other way
+    /// round). The ledger's neighbouring relation is used; `accountant` must be fresh. The
+    /// report names both the accountant used and the one that governs the ledger's budget.
     ///
     /// - Parameters:
     ///   - contents: The ledger's header and committed entries.
@@ -25,13 +26,10 @@ extension BudgetReport {
             let guarantee = try accountant.epsilon(delta: contents.header.delta)
             points.append(Point(step: entry.sequence, epsilon: guarantee.epsilon, optimalOrder: guarantee.optimalOrder))
         }
-        var header = contents
-        header.entries = []
-        try self.init(ledger: header, title: title)
+        self.init(ledgerHeaderOf: contents, title: title)
         series = [Series(label: "spent", points: points)]
-        labels = contents.entries.map { $0.label ?? $0.event.description }
-        accountantDescription = type(of: accountant).name == PLDAccountant.name
-            ? "PLD accountant, upper estimate; the ledger enforces its budget with the RDP accountant"
-            : "RDP accountant, tight conversion"
+        let name = type(of: accountant).name
+        self.accountant = AccountantKind(rawValue: name)
+        if self.accountant == nil { otherAccountantName = name }
     }
 }

@@ -57,8 +57,27 @@ public struct BudgetReport: Hashable, Sendable, Codable {
     public var budgetEpsilon: Double?
     /// What the x axis counts ("steps" or "spends").
     public var stepName: String
-    /// Which accountant computed the ε values, as named in the Markdown text.
-    public var accountantDescription = "RDP accountant, tight conversion"
+    /// Which accountant computed the ε values and, for a ledger, which one governs its budget,
+    /// as named in the Markdown text (derived from the coded fields, so it survives JSON).
+    public var accountantDescription: String {
+        let method = switch accountant {
+        case .pld: "PLD accountant, upper estimate"
+        case .rdp: "RDP accountant, tight conversion"
+        case nil: otherAccountantName.map { "\($0) accountant" } ?? "RDP accountant, tight conversion"
+        }
+        guard let governingAccountant else { return method }
+        return accountant == governingAccountant
+            ? "\(method); it governs this ledger's budget"
+            : "\(method); the ledger enforces its budget with the \(governingAccountant.rawValue.uppercased()) accountant"
+    }
+    /// For a ledger's report: the accountant that computed the ε values (`"rdp"` or `"pld"`);
+    /// nil for reports of events (always RDP) and for accountants PrivAgg does not ship.
+    public var accountant: AccountantKind?
+    /// The name of an accountant PrivAgg does not ship that computed the values (not in JSON).
+    var otherAccountantName: String?
+    /// For a ledger's report: the accountant recorded in its header, which checks every spend
+    /// against the budget (it may differ from ``accountant`` when recomputed with another).
+    public var governingAccountant: AccountantKind?
     /// The curves.
     public var series: [Series]
     /// Per-point descriptions (a ledger's spend labels), shown by the tabular formats.
@@ -75,6 +94,8 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         case stepName = "step_name"
         case tornRecordDropped = "torn_record_dropped"
         case tornRecordBytes = "torn_record_bytes"
+        case accountant
+        case governingAccountant = "governing_accountant"
     }
 
     /// ε against steps for each `(label, event)` where `event` is ONE step, at `points` evenly
@@ -107,23 +128,30 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         }
     }
 
-    /// ε after each committed spend of a ledger (recomputed by composing the spends).
+    /// ε after each committed spend of a ledger, recomputed by composing the spends with the
+    /// accountant that governs the ledger (recorded in its header: RDP for ledgers written
+    /// before headers named one).
+    ///
+    /// - Parameters:
+    ///   - contents: The ledger's header and committed entries.
+    ///   - title: The report's title.
+    /// - Throws: the accountant's errors (e.g. an event it cannot account for, named).
     public init(ledger contents: LedgerFile.Contents, title: String = "Privacy ledger") throws {
-        var accountant = try RDPAccountant(neighboringRelation: contents.header.neighboringRelation)
-        var points = [Point]()
-        for entry in contents.entries {
-            try accountant.compose(entry.event)
-            let guarantee = try accountant.epsilon(delta: contents.header.delta)
-            points.append(Point(step: entry.sequence, epsilon: guarantee.epsilon, optimalOrder: guarantee.optimalOrder))
-        }
+        let governing = try contents.header.accountant.makeAccountant(neighboringRelation: contents.header.neighboringRelation)
+        try self.init(ledger: contents, title: title, accountant: governing)
+    }
+
+    /// The parts of a ledger's report that do not depend on the accountant; no points yet.
+    init(ledgerHeaderOf contents: LedgerFile.Contents, title: String) {
         self.title = title
         delta = contents.header.delta
         budgetEpsilon = contents.header.epsilon
         stepName = "spends"
-        series = [Series(label: "spent", points: points)]
+        series = [Series(label: "spent", points: [])]
         labels = contents.entries.map { $0.label ?? $0.event.description }
         tornRecordDropped = contents.hadTornRecord
         tornRecordBytes = contents.tornByteCount
+        governingAccountant = contents.header.accountant
     }
 
     /// The sentence every format of a ledger report carries when a torn record was dropped.

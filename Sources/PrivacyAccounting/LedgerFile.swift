@@ -16,10 +16,16 @@ import Darwin
 /// checksum or JSON check is corruption and throws: history is never silently dropped.
 public enum LedgerFile {
     /// The header record.
-    public struct Header: Codable, Hashable, Sendable {
+    ///
+    /// Versions: 1 (budget and relation; the RDP accountant governs) and 2 (the same plus
+    /// `"accountant"`, naming the accountant that governs the budget). RDP ledgers are still
+    /// written as version 1, byte for byte what earlier PrivAgg wrote, so every reader old or
+    /// new enforces them alike; a PLD ledger is version 2, which readers without PLD refuse
+    /// ("not a version-1 ledger header") instead of enforcing its budget another way.
+    public struct Header: Hashable, Sendable {
         /// Always "header".
         public var kind = "header"
-        /// Format version (1).
+        /// Format version: 1 for RDP ledgers, 2 for any other accountant.
         public var version = 1
         /// ε of the budget.
         public var epsilon: Double
@@ -27,10 +33,33 @@ public enum LedgerFile {
         public var delta: Double
         /// The neighbouring relation every spend is accounted under.
         public var neighboringRelation: RDPAccountant.NeighboringRelation
+        /// The accountant that governs the budget (RDP for version-1 headers).
+        public var accountant: AccountantKind = .rdp
+
+        /// A header of the version `accountant` needs (1 for RDP, else 2).
+        ///
+        /// - Parameters:
+        ///   - epsilon: ε of the budget.
+        ///   - delta: δ of the budget.
+        ///   - neighboringRelation: The relation every spend is accounted under.
+        ///   - accountant: The accountant that governs the budget (default RDP).
+        public init(epsilon: Double, delta: Double, neighboringRelation: RDPAccountant.NeighboringRelation, accountant: AccountantKind = .rdp) {
+            self.epsilon = epsilon
+            self.delta = delta
+            self.neighboringRelation = neighboringRelation
+            self.accountant = accountant
+            version = accountant == .rdp ? 1 : 2
+        }
 
         enum CodingKeys: String, CodingKey {
-            case kind, version, epsilon, delta
+            case kind, version, epsilon, delta, accountant
             case neighboringRelation = "neighboring_relation"
+        }
+
+        /// Why a header's version or accountant cannot be used (read turns it into
+        /// ``PrivacyAccountingError/corruptLedger(path:offset:reason:)``).
+        struct Problem: Error, CustomStringConvertible {
+            let description: String
         }
     }
 
@@ -112,9 +141,18 @@ public enum LedgerFile {
                 // Duplicate keys would decode to the first value here and the last elsewhere.
                 try StrictJSON.validate(json)
                 if header == nil {
-                    let parsed = try decoder.decode(Header.self, from: Data(json))
-                    guard parsed.kind == "header", parsed.version == 1 else {
-                        throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "not a version-1 ledger header")
+                    let parsed: Header
+                    do {
+                        parsed = try decoder.decode(Header.self, from: Data(json))
+                    } catch let problem as Header.Problem {
+                        throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: problem.description)
+                    }
+                    guard parsed.kind == "header" else {
+                        throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "not a ledger header")
+                    }
+                    // Version 1 is RDP; version 2 names its accountant (the decoder checked both).
+                    guard parsed.version == 1 ? parsed.accountant == .rdp : parsed.version == 2 else {
+                        throw PrivacyAccountingError.corruptLedger(path: path, offset: offset, reason: "not a version-1 or version-2 ledger header")
                     }
                     // A CRC proves the bytes are as written, not that the budget is sane.
                     guard parsed.epsilon.isFinite, parsed.epsilon >= 0, parsed.delta.isFinite, parsed.delta > 0, parsed.delta < 1 else {
@@ -258,9 +296,16 @@ public enum LedgerFile {
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0, let newline = buffer[0..<count].firstIndex(of: 0x0A),
               let json = try? parseLine(buffer[0..<newline], path: path, offset: 0),
-              let header = try? JSONDecoder().decode(Header.self, from: Data(json))
+              // Only the kind: a header whose version or accountant this build does not know is
+              // still a ledger, and must not be written over.
+              let header = try? JSONDecoder().decode(RecordKind.self, from: Data(json))
         else { return false }
         return header.kind == "header"
+    }
+
+    /// The `"kind"` of a record, all ``isLedger(path:)`` needs to know.
+    private struct RecordKind: Decodable {
+        let kind: String
     }
 
     /// An exclusive advisory lock (`flock`) on a ledger file, held while a ``PrivacyLedger`` is
@@ -330,5 +375,48 @@ public enum LedgerFile {
             fsync(fd)
             close(fd)
         }
+    }
+}
+
+extension LedgerFile.Header: Codable {
+    /// Reads a header of version 1 (no `"accountant"`: RDP) or 2 (`"accountant"` required and
+    /// known). Anything else fails closed: a budget must never be enforced by an accountant
+    /// other than the one it was set for.
+    ///
+    /// - Throws: ``LedgerFile/Header/Problem`` for an unknown version or a missing, unexpected
+    ///   or unknown accountant; `DecodingError` for malformed fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        version = try container.decode(Int.self, forKey: .version)
+        epsilon = try container.decode(Double.self, forKey: .epsilon)
+        delta = try container.decode(Double.self, forKey: .delta)
+        neighboringRelation = try container.decode(RDPAccountant.NeighboringRelation.self, forKey: .neighboringRelation)
+        let name = try container.decodeIfPresent(String.self, forKey: .accountant)
+        switch version {
+        case 1:
+            guard name == nil else { throw Problem(description: "a version-1 ledger header has no accountant field, found \"\(name!)\"") }
+            accountant = .rdp
+        case 2:
+            guard let name else { throw Problem(description: "a version-2 ledger header must name its accountant") }
+            guard let known = AccountantKind(rawValue: name) else {
+                throw Problem(description: "unknown accountant \"\(name)\" in the ledger header (known: "
+                    + AccountantKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            accountant = known
+        default:
+            throw Problem(description: "ledger header version \(version) is not supported (1 or 2)")
+        }
+    }
+
+    /// Writes the header; the accountant only in version 2 (version 1 is RDP by definition).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(version, forKey: .version)
+        try container.encode(epsilon, forKey: .epsilon)
+        try container.encode(delta, forKey: .delta)
+        try container.encode(neighboringRelation, forKey: .neighboringRelation)
+        if version != 1 { try container.encode(accountant.rawValue, forKey: .accountant) }
     }
 }

@@ -32,7 +32,7 @@ final class ScratchFolder: Sendable {
         let after = try await ledger!.spend(Self.step, label: "epoch 2")
         let entries = await ledger!.entries
         // While the first ledger is open, its file is locked against a second one.
-        #expect(accountingError { _ = try PrivacyLedger(openingAt: path) }?.caseName == "ledgerIO")
+        #expect(accountingError { _ = try PrivacyLedger(openingAt: path) }?.caseName == "ledgerInUse")
         ledger = nil
         let reopened = try PrivacyLedger(openingAt: path)
         #expect(await reopened.entries == entries)
@@ -171,7 +171,7 @@ final class ScratchFolder: Sendable {
         let winner = try #require(winners.first)
         try await winner.spend(.gaussian(noiseMultiplier: 10), label: "only")
         // The file at the path is the locked one: a second opener is refused, the spend is there.
-        #expect(accountingError { _ = try PrivacyLedger(openingAt: path) }?.caseName == "ledgerIO")
+        #expect(accountingError { _ = try PrivacyLedger(openingAt: path) }?.caseName == "ledgerInUse")
         #expect(try LedgerFile.read(path: path).entries.map(\.label) == ["only"])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
         #expect(leftovers == ["raced.ledger"])

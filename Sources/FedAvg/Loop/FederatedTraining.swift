@@ -144,7 +144,8 @@ public enum FederatedTraining {
         return TrainingRun(
             rounds: records, model: model, siteEvaluations: clients.map { $0.evaluate(model) }, stopReason: stopReason,
             epsilon: epsilon, privacy: privacy, budget: configuration.budget, aggregator: aggregator.name,
-            ledgerPaths: ledgers.all.map(\.path), clientLevelEpsilon: clientEpsilon)
+            ledgerPaths: ledgers.all.map(\.path), clientLevelEpsilon: clientEpsilon,
+            accountant: privacy == .none ? nil : configuration.accountant)
     }
 
     /// The most clients a private run takes: each keeps its privacy ledger open and locked
@@ -285,13 +286,15 @@ public enum FederatedTraining {
         do {
             for client in clients {
                 let (ledger, isNew) = try openOrCreateLedger(
-                    at: directory + "/\(client.name).ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
+                    at: directory + "/\(client.name).ledger", budget: budget, accountant: configuration.accountant,
+                    reopen: configuration.reopensExistingLedgers)
                 ledgers.sites.append(ledger)
                 if isNew { created.append(ledger) }
             }
             if central {
                 let (ledger, isNew) = try openOrCreateLedger(
-                    at: directory + "/server.ledger", budget: budget, reopen: configuration.reopensExistingLedgers)
+                    at: directory + "/server.ledger", budget: budget, accountant: configuration.accountant,
+                    reopen: configuration.reopensExistingLedgers)
                 ledgers.server = ledger
                 if isNew { created.append(ledger) }
             }
@@ -337,15 +340,18 @@ public enum FederatedTraining {
     }
 
     /// A ledger left by an earlier run is reopened, so its spends count against this run:
-    /// a budget is per data set, not per run. Its budget must be the one asked for.
+    /// a budget is per data set, not per run. Its budget and its accountant must be the ones
+    /// asked for (a budget set for one accountant is not silently enforced by another).
     /// Returns the ledger and whether this call created it; with `reopen` false an existing
     /// ledger is an error (the creation's `EEXIST`).
-    private static func openOrCreateLedger(at path: String, budget: PrivacyLedger.Budget, reopen: Bool) throws -> (PrivacyLedger, Bool) {
+    private static func openOrCreateLedger(
+        at path: String, budget: PrivacyLedger.Budget, accountant: AccountantKind, reopen: Bool
+    ) throws -> (PrivacyLedger, Bool) {
         let ledger: PrivacyLedger
         do {
             // Creating is atomic and never overwrites: if another run created the file first,
             // this one opens it (refused while that run still holds the lock).
-            return (try PrivacyLedger(creatingAt: path, budget: budget), true)
+            return (try PrivacyLedger(creatingAt: path, budget: budget, accountant: accountant), true)
         } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST && reopen {
             ledger = try PrivacyLedger(openingAt: path)
         }
@@ -353,6 +359,11 @@ public enum FederatedTraining {
             throw FedAvgError.invalidParameter(
                 name: "budget",
                 reason: "the existing ledger \(path) has budget ε = \(ledger.budget.epsilon), δ = \(ledger.budget.delta); this run asks for ε = \(budget.epsilon), δ = \(budget.delta) (use another ledger folder)")
+        }
+        guard ledger.accountantKind == accountant else {
+            throw FedAvgError.invalidParameter(
+                name: "accountant",
+                reason: "the existing ledger \(path) enforces its budget with the \(ledger.accountantKind.rawValue) accountant; this run asks for \(accountant.rawValue) (use --accountant \(ledger.accountantKind.rawValue) or another ledger folder)")
         }
         return (ledger, false)
     }

@@ -20,6 +20,11 @@ public struct TrainingConfiguration: Sendable {
     /// self-contained simulation such as the demo needs, so it never spends from a ledger
     /// another run started.
     public var reopensExistingLedgers = true
+    /// The accountant that governs the budget of every ledger the run creates (recorded in
+    /// their headers): each round's ε and the check that stops training before a round would
+    /// exceed the budget go through it. A reopened ledger must have been created with the
+    /// same accountant. Default RDP.
+    public var accountant: AccountantKind = .rdp
     /// The model trained (logistic regression unless asked otherwise).
     public var model: ModelArchitecture
     /// L2 penalty of the model's weights.

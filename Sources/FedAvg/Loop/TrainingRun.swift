@@ -24,6 +24,8 @@ public struct TrainingRun: Sendable {
     public var ledgerPaths: [String]
     /// Client-level ε of the central mode (the server's ledger); nil in the other modes.
     public var clientLevelEpsilon: Double? = nil
+    /// The accountant that governs the run's ledgers (nil for a run without privacy).
+    public var accountant: AccountantKind? = nil
 
     /// Whether the budget stopped the run before its first round: nothing was trained.
     public var trainedNothing: Bool { rounds.isEmpty && stopReason != nil }

@@ -91,6 +91,9 @@ public struct ExperimentReport: Sendable, Codable {
     public var delta: Double?
     /// ε budget (nil without privacy).
     public var epsilonBudget: Double?
+    /// The accountant that computed ε and governs the ledgers' budgets, `"rdp"` or `"pld"`
+    /// (nil without privacy, and in reports written before runs recorded it).
+    public var accountant: String?
     /// The aggregator of the run.
     public var aggregator: String
     /// The privacy mode.
@@ -125,6 +128,7 @@ public struct ExperimentReport: Sendable, Codable {
         case goalMet = "goal_met"
         case ledgers
         case clientLevelEpsilon = "client_level_epsilon"
+        case accountant
     }
 
     /// Encodes every field; a non-finite ε (no privacy) is written as null, since JSON has
@@ -137,6 +141,7 @@ public struct ExperimentReport: Sendable, Codable {
         try container.encodeIfPresent(delta, forKey: .delta)
         try container.encodeIfPresent(clientLevelEpsilon, forKey: .clientLevelEpsilon)
         try container.encodeIfPresent(epsilonBudget, forKey: .epsilonBudget)
+        try container.encodeIfPresent(accountant, forKey: .accountant)
         try container.encode(aggregator, forKey: .aggregator)
         try container.encode(privacy, forKey: .privacy)
         try container.encodeIfPresent(stopReason, forKey: .stopReason)
@@ -159,6 +164,7 @@ public struct ExperimentReport: Sendable, Codable {
         delta = try container.decodeIfPresent(Double.self, forKey: .delta)
         clientLevelEpsilon = try container.decodeIfPresent(Double.self, forKey: .clientLevelEpsilon)
         epsilonBudget = try container.decodeIfPresent(Double.self, forKey: .epsilonBudget)
+        accountant = try container.decodeIfPresent(String.self, forKey: .accountant)
         aggregator = try container.decode(String.self, forKey: .aggregator)
         privacy = try container.decode(String.self, forKey: .privacy)
         stopReason = try container.decodeIfPresent(String.self, forKey: .stopReason)
@@ -183,6 +189,7 @@ public struct ExperimentReport: Sendable, Codable {
         clientLevelEpsilon = run.clientLevelEpsilon
         delta = run.budget?.delta
         epsilonBudget = run.budget?.epsilon
+        accountant = run.accountant?.rawValue
         aggregator = run.aggregator
         privacy = run.privacy.name
         stopReason = run.stopReason

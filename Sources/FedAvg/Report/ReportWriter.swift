@@ -62,14 +62,19 @@ public enum ReportWriter {
         ).svg()
     }
 
-    private static func epsilonExplanation(_ privacy: String) -> String {
+    /// How the report names the accountant that computed ε.
+    static func accountantName(_ accountant: String?) -> String {
+        accountant == "pld" ? "privacy-loss-distribution (PLD) accountant's upper estimate" : "Rényi-DP accountant"
+    }
+
+    private static func epsilonExplanation(_ privacy: String, accountant: String?) -> String {
         switch privacy {
         case "dp-sgd":
-            return "is the record-level privacy loss of every site's DP-SGD, from the Rényi-DP accountant (Poisson-subsampled Gaussian), at the stated δ; each site keeps its own ledger, and training stops before a round that would exceed the budget."
+            return "is the record-level privacy loss of every site's DP-SGD, from the \(accountantName(accountant)) (Poisson-subsampled Gaussian), at the stated δ; each site keeps its own ledger, and training stops before a round that would exceed the budget."
         case "central":
-            return "is the record-level privacy loss of central DP-FedAvg at each site: a round in which a site is sampled costs its ledger a Gaussian of noise multiplier σ/2 (one record can move the site's clipped update by up to 2S; the server's noise is sized for S), and a round in which it sends zeros costs nothing. The client-level ε (client sampling, update clipping, server noise) is kept in the server's ledger. Both from the Rényi-DP accountant; training stops before a round that a site's or the server's ledger cannot pay for."
+            return "is the record-level privacy loss of central DP-FedAvg at each site: a round in which a site is sampled costs its ledger a Gaussian of noise multiplier σ/2 (one record can move the site's clipped update by up to 2S; the server's noise is sized for S), and a round in which it sends zeros costs nothing. The client-level ε (client sampling, update clipping, server noise) is kept in the server's ledger. Both from the \(accountantName(accountant)); training stops before a round that a site's or the server's ledger cannot pay for."
         case "local":
-            return "is the record-level privacy loss of local DP (each client noises its own clipped update with σ·2S, which hides one record as well as the whole update), composed over rounds in each site's ledger; training stops before a round that would exceed the budget."
+            return "is the record-level privacy loss of local DP (each client noises its own clipped update with σ·2S, which hides one record as well as the whole update), composed over rounds in each site's ledger by the \(accountantName(accountant)); training stops before a round that would exceed the budget."
         default:
             return "is unbounded (∞, null in report.json): this run has no differential privacy."
         }
@@ -97,6 +102,7 @@ public enum ReportWriter {
         if let baseline = report.baselineAccuracy { text += "| non-private baseline accuracy | \(pct(baseline)) |\n" }
         if let budget = report.epsilonBudget, let delta = report.delta {
             text += "| ε spent (per site, record level) | \(num(report.epsilon)) of a budget of \(num(budget, 2)) at δ = \(delta) |\n"
+            if let accountant = report.accountant { text += "| accountant (governs every ledger's budget) | \(accountant) |\n" }
             if let client = report.clientLevelEpsilon {
                 text += "| ε spent (client level, server ledger) | \(num(client)) of a budget of \(num(budget, 2)) at δ = \(delta) |\n"
             }
@@ -136,7 +142,7 @@ public enum ReportWriter {
         ## How to read this report
 
         - **accuracy** is measured on each site's held-out test records (a stratified 20% split per site); the overall figure pools the sites' correct counts.
-        - **ε** \(epsilonExplanation(report.privacy))
+        - **ε** \(epsilonExplanation(report.privacy, accountant: report.accountant))
         - **bytes** are what one client sends and receives per round (model broadcast included in download); **crypto seconds** are the time spent in quantization, masking, key agreement, encryption and unmasking.
         - Records never leave their site: model updates (and, in non-private runs, standardization statistics) are the only things a site sends, and they go through the aggregator.
         - What ε assumes and does not cover: features come from public per-attribute ranges, record by record (private runs do not standardize from the records' statistics, which would tie every record to all others); the sites' record counts are treated as public, as Opacus and TF Privacy treat the expected batch size q·n; the per-site test accuracies reported here for evaluation are not covered, nor is the baseline without privacy (demo), trained on the same records for comparison.

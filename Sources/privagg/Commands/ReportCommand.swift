@@ -21,8 +21,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
-    @Option(help: "Recompute ε with this accountant: rdp (default, what the ledger enforces) or pld (tighter).")
-    var accountant: AccountantKind = .rdp
+    @Option(help: "Recompute ε with this accountant, rdp or pld (default: the one that governs the ledger's budget, named in its header; the report says which governs).")
+    var accountant: AccountantKind?
 
     func validate() throws {
         var isDirectory: ObjCBool = false
@@ -40,9 +40,12 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let contents = try LedgerFile.read(path: ledger)
         let title = "Privacy ledger \((ledger as NSString).lastPathComponent)"
-        let report = accountant == .pld
-            ? try BudgetReport(ledger: contents, title: title, accountant: try PLDAccountant(neighboringRelation: contents.header.neighboringRelation))
-            : try BudgetReport(ledger: contents, title: title)
+        let report = if let accountant {
+            try BudgetReport(
+                ledger: contents, title: title, accountant: try accountant.makeAccountant(neighboringRelation: contents.header.neighboringRelation))
+        } else {
+            try BudgetReport(ledger: contents, title: title)
+        }
         // Said in every format: Markdown and SVG in the text, JSON in its fields, and on
         // stderr for all (CSV has no place for a note without breaking its readers).
         if let note = report.tornRecordNote { printError("warning: \(ledger): \(note)") }

@@ -19,7 +19,8 @@ struct TrainCommand: AsyncParsableCommand {
             different modes on one --ledger-dir share one budget per site (central also keeps the server's \
             client-level server.ledger); --privacy none, which no ledger can be charged for, is refused on a \
             ledger folder that tracks one of its sites. Training stops before a round that would exceed --epsilon-budget at \
-            --delta; if not even the first round fits, the report is still written and the exit status is 3. \
+            --delta by --accountant (rdp, the default, or pld: its upper estimate), which the ledgers record and keep \
+            enforcing (a reopened ledger must name the same accountant); if not even the first round fits, the report is still written and the exit status is 3. \
             A private run keeps every client's ledger open and locked, so it takes at most 1000 clients. \
             The ledger folder is printed on stderr when the run starts. Models: logistic (L2-regularized \
             logistic regression) or mlp (one hidden layer of --hidden-units tanh units, initial weights from \
@@ -55,6 +56,11 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("delta"), parsing: .unconditional, help: "δ at which ε is measured (default 1e-5).")
     var deltaOption: Double?
     var delta: Double { deltaOption ?? 1e-5 }
+    @Option(name: .customLong("accountant"), help: ArgumentHelp(
+        "Accountant of the ledgers' budgets: rdp or pld (default rdp).",
+        discussion: "pld (privacy loss distributions, upper estimate) is tighter, so the same budget pays for more rounds."))
+    var accountantOption: AccountantKind?
+    var accountant: AccountantKind { accountantOption ?? .rdp }
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Seed of all randomness, for a reproducible run (default: sampling, noise and keys from the CSPRNG; split from seed 7).",
         discussion: "Whoever knows the seed can regenerate the noise and the sampling, so ε holds only while it stays secret."))
@@ -163,7 +169,8 @@ struct TrainCommand: AsyncParsableCommand {
         if model != .mlp, hiddenUnitsOption != nil { throw ValidationError("--hidden-units applies to --model mlp only") }
         if privacy == .none {
             let given = [("--noise-multiplier", noiseMultiplierOption != nil), ("--clip-norm", clipNormOption != nil),
-                         ("--epsilon-budget", epsilonBudgetOption != nil), ("--delta", deltaOption != nil)]
+                         ("--epsilon-budget", epsilonBudgetOption != nil), ("--delta", deltaOption != nil),
+                         ("--accountant", accountantOption != nil)]
             if let (flag, _) = given.first(where: { $0.1 }) { throw ValidationError("\(flag) has no effect with --privacy none") }
         }
         if privacy != .central, clientRateOption != nil { throw ValidationError("--client-rate applies to --privacy central only") }
@@ -223,6 +230,7 @@ struct TrainCommand: AsyncParsableCommand {
             localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
             privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), ledgerDirectory: ledgerFolder,
             model: model == .mlp ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, seed: seed)
+        settings.accountant = accountant
         let interrupt = try resumeOptions.configure(&settings, settings: checkpointSettings, output: output)
         let display = format == .text ? ProgressDisplay() : nil
         let total = rounds, isPrivate = mode != .none
@@ -250,7 +258,7 @@ struct TrainCommand: AsyncParsableCommand {
         var lines = [String(format: "Final accuracy %.3f after %d rounds (%@, %@).", report.finalAccuracy, report.rounds.count,
                             report.privacy as NSString, report.aggregator as NSString)]
         if let budget = report.epsilonBudget {
-            lines.append(String(format: "ε spent %.3f of %@ at δ = %@ (record level, largest over the sites).", report.epsilon, formatInput(budget) as NSString, formatInput(delta) as NSString))
+            lines.append(String(format: "ε spent %.3f of %@ at δ = %@ (record level, largest over the sites; %@ accountant).", report.epsilon, formatInput(budget) as NSString, formatInput(delta) as NSString, (report.accountant ?? accountant.rawValue).uppercased() as NSString))
             if let client = report.clientLevelEpsilon {
                 lines.append(String(format: "Client-level ε %.3f of %@ (server ledger).", client, formatInput(budget) as NSString))
             }
@@ -277,7 +285,7 @@ struct TrainCommand: AsyncParsableCommand {
             "model=\(model.rawValue)", "hidden-units=\(hiddenUnits)", "aggregator=\(aggregator.rawValue)", "privacy=\(privacy.rawValue)",
             "epsilon-budget=\(epsilonBudget)", "delta=\(delta)", "seed=\(seed.map(String.init) ?? "")", "local-steps=\(localSteps)",
             "sampling-rate=\(samplingRate)", "learning-rate=\(learningRate)", "noise-multiplier=\(noiseMultiplier)", "clip-norm=\(clipNorm)",
-            "client-rate=\(clientRate)", "threshold=\(threshold.map(String.init) ?? "")", "dimension=\(dimension)", "records-per-client=\(recordsPerClient)", "label-skew=\(labelSkew)",
+            "client-rate=\(clientRate)", "accountant=\(accountant.rawValue)", "threshold=\(threshold.map(String.init) ?? "")", "dimension=\(dimension)", "records-per-client=\(recordsPerClient)", "label-skew=\(labelSkew)",
         ].joined(separator: " ")
     }
 }
