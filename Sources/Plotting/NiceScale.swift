@@ -58,10 +58,13 @@ public enum NiceScale {
             high = min(high, limits.upperBound)
             if high <= low { low = limits.lowerBound; high = limits.upperBound }
         }
+        // Values near ±Double.greatestFiniteMagnitude (a fuzzed ledger) must not give infinite
+        // ticks: an overflowing span keeps the bare bounds, and a tick that overflows is dropped.
+        guard low.isFinite, high.isFinite, (high - low).isFinite else { return (low...max(high, low), [low, max(high, low)]) }
         let step = step(for: high - low, targetIntervals: targetIntervals)
         let first = (low / step + 1e-9).rounded(.down), last = (high / step - 1e-9).rounded(.up)
-        let ticks = stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }
-        let lower = ticks.first ?? low, upper = max(ticks.last ?? high, lower + step)
+        let ticks = stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }.filter(\.isFinite)
+        let lower = ticks.first ?? low, upper = min(max(ticks.last ?? high, lower + step), .greatestFiniteMagnitude)
         return (lower...upper, ticks.count >= 2 ? ticks : [lower, upper])
     }
 
@@ -72,6 +75,7 @@ public enum NiceScale {
     ///   - step: the axis step.
     /// - Returns: the label.
     public static func label(_ value: Double, step: Double) -> String {
+        guard step.isFinite, step > 0, value.isFinite else { return String(format: "%g", value) }
         let decimals = max(0, Int((-log10(step)).rounded(.up)))
         if abs(value) >= 1e6 || (abs(value) < 1e-4 && value != 0) { return String(format: "%g", value) }
         return String(format: "%.\(min(decimals, 8))f", value)
@@ -79,6 +83,7 @@ public enum NiceScale {
 
     /// Removes floating-point dust from a multiple of `step` (0.30000000000000004 → 0.3).
     static func clean(_ value: Double, step: Double) -> Double {
+        guard step.isFinite, step > 0, value.isFinite else { return value }
         let decimals = max(0, Int((-log10(step)).rounded(.up)) + 2)
         let scale = pow(10, Double(min(decimals, 15)))
         let result = (value * scale).rounded() / scale

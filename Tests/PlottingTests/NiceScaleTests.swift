@@ -134,3 +134,17 @@ import Testing
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 }
+
+@Suite struct ExtremeValuePlotTests {
+    /// A fuzzed ledger can hold ε near the largest Double: the plot stays finite and parses.
+    @Test func hugeValuesGiveFiniteCoordinates() {
+        for values in [[0, 1.7e308], [1e300, 1.7e308], [-1.7e308, 1.7e308], [5e-324, 1e-323]] {
+            let plot = Plot(
+                title: "ε", xTitle: "spends", yTitle: "ε", series: [.init(name: "s", points: values.enumerated().map { .init(x: Double($0.offset), y: $0.element) })],
+                references: [.init(value: 1.7e308, label: "budget")], yLimits: 0...Double.greatestFiniteMagnitude)
+            let svg = plot.svg()
+            #expect(!svg.contains("nan") && !svg.contains("inf"), "\(values)")
+            #expect(XMLParser(data: Data(svg.utf8)).parse())
+        }
+    }
+}
