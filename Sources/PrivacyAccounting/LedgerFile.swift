@@ -383,7 +383,7 @@ extension LedgerFile.Header: Codable {
     /// known). Anything else fails closed: a budget must never be enforced by an accountant
     /// other than the one it was set for.
     ///
-    /// - Throws: ``LedgerFile/Header/Problem`` for an unknown version or a missing, unexpected
+    /// - Throws: `LedgerFile.Header.Problem` for an unknown version or a missing, unexpected
     ///   or unknown accountant; `DecodingError` for malformed fields.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
