@@ -147,9 +147,11 @@ public enum ReportWriter {
         - Records never leave their site: model updates (and, in non-private runs, standardization statistics) are the only things a site sends, and they go through the aggregator.
         - What ε assumes and does not cover: features come from public per-attribute ranges, record by record (private runs do not standardize from the records' statistics, which would tie every record to all others); the sites' record counts are treated as public, as Opacus and TF Privacy treat the expected batch size q·n; the per-site test accuracies reported here for evaluation are not covered, nor is the baseline without privacy (demo), trained on the same records for comparison.
 
-        Data: UCI Heart Disease (Janosi, Steinbrunn, Pfisterer, Detrano; donor D. W. Aha, 1988), CC BY 4.0, doi:10.24432/C52P4X.
-
         """
+        // The attribution belongs to the bundled data only, not to a user's own CSV files.
+        if s.dataset == "heart-disease" {
+            text += "\nData: UCI Heart Disease (Janosi, Steinbrunn, Pfisterer, Detrano; donor D. W. Aha, 1988), CC BY 4.0, doi:10.24432/C52P4X.\n"
+        }
         return text
     }
 }
