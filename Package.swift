@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `make docs`: DocC archives of the library modules (a build-time plugin only; nothing links it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries: the only targets that speak C.
@@ -33,6 +35,9 @@ let package = Package(
         // Strict input checks every reader shares: bounded file reads and a duplicate-key-refusing
         // JSON pre-check. No dependencies, so every layer can use it.
         .target(name: "StrictInput"),
+        // Charts in one style for every report (SVG, PNG through rsvg-convert when present).
+        // Not a product and free of dependencies: report writers of the layers above use it.
+        .target(name: "Plotting"),
 
         // Safe Swift layers over the C libraries.
         .target(name: "Sodium", dependencies: ["CSodium"]),
@@ -41,7 +46,7 @@ let package = Package(
         // Paillier homomorphic encryption over Bignum (no C imports).
         .target(name: "Paillier", dependencies: ["Bignum", "Sodium", "StrictInput"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
-        .target(name: "PrivacyAccounting", dependencies: ["StrictInput"]),
+        .target(name: "PrivacyAccounting", dependencies: ["StrictInput", "Plotting"]),
         // Exact, floating-point-safe noise mechanisms; each knows its privacy event.
         .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
@@ -50,21 +55,27 @@ let package = Package(
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"],
+            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "Plotting", "StrictInput"],
             resources: [.copy("Resources/uci-heart-disease")]
         ),
+
+        // Experiment grids over seeds: runs, resumable results, summary tables and plots. Not a
+        // product: the CLI's `experiment` command is its interface.
+        .target(name: "Experiments", dependencies: ["FedAvg", "PrivacyAccounting", "Plotting", "StrictInput"]),
 
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
-                "StrictInput",
+                "StrictInput", "Plotting", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "FedAvg"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
         .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),

@@ -31,6 +31,7 @@ extension Paillier {
         /// Draws `h`, computes `h_s` and its window table (about `ℓ/w · 2^w` products mod n²).
         ///
         /// - Parameters:
+        ///   - publicKey: the key encrypted to.
         ///   - exponentBits: ℓ; nil for `defaultExponentBits(keyBits:)`. Must be at least 2λ.
         ///   - windowBits: table window `w` (memory `ℓ/w · (2^w − 1)` residues of 2k bits).
         public init(publicKey: PublicKey, exponentBits: Int? = nil, windowBits: Int = 8) throws(PaillierError) {

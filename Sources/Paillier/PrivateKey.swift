@@ -69,8 +69,10 @@ extension Paillier {
 
         /// Generates a key pair with `n` of exactly `bits` bits (default 3072) from libsodium's CSPRNG.
         ///
-        /// - Parameter allowInsecureForTests: permit `bits < 2048` (down to 128); such keys
-        ///   are breakable and exist only to keep tests fast.
+        /// - Parameters:
+        ///   - bits: size of `n` in bits (even).
+        ///   - allowInsecureForTests: permit `bits < 2048` (down to 128); such keys
+        ///     are breakable and exist only to keep tests fast.
         /// - Throws: `keyTooSmall`, or `invalidKeySize` for an odd size.
         public static func generate(bits: Int = Paillier.defaultKeyBits, allowInsecureForTests: Bool = false) throws(PaillierError) -> PrivateKey {
             var generator = SecureRandom()

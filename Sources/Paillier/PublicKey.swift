@@ -20,7 +20,9 @@ extension Paillier {
 
         /// A public key for modulus `n`.
         ///
-        /// - Parameter allowInsecureForTests: accept moduli below 2048 bits (down to 128).
+        /// - Parameters:
+        ///   - n: the modulus (odd, positive).
+        ///   - allowInsecureForTests: accept moduli below 2048 bits (down to 128).
         /// - Throws: `keyTooSmall`, or `invalidKey` for an even or non-positive `n`.
         public init(n: BigInt, allowInsecureForTests: Bool = false) throws(PaillierError) {
             guard n.signum > 0, n.isOdd else { throw .invalidKey("modulus must be positive and odd") }

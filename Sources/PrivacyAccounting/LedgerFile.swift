@@ -229,7 +229,7 @@ public enum LedgerFile {
     /// Deletes the temporary files that killed creations of the ledger at `path` left behind
     /// (`<ledger>.tmp-<pid>-<random>`; a kill between writing the temporary file and
     /// unlinking it leaves one forever). Only stale ones go: a file whose creator process is
-    /// gone (`kill(pid, 0)` fails with `ESRCH`), or one older than ``staleTemporaryAge``.
+    /// gone (`kill(pid, 0)` fails with `ESRCH`), or one older than `staleTemporaryAge`.
     /// The file of a creator still running is kept: deleting it would make that creator's
     /// `link` fail. (A creator on another host sharing the folder has a pid this host does not
     /// know; removing its file makes its creation fail with an error, never replaces or
@@ -383,7 +383,7 @@ extension LedgerFile.Header: Codable {
     /// known). Anything else fails closed: a budget must never be enforced by an accountant
     /// other than the one it was set for.
     ///
-    /// - Throws: ``LedgerFile/Header/Problem`` for an unknown version or a missing, unexpected
+    /// - Throws: `LedgerFile.Header.Problem` for an unknown version or a missing, unexpected
     ///   or unknown accountant; `DecodingError` for malformed fields.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

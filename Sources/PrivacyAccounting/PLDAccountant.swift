@@ -9,7 +9,7 @@ import Foundation
 ///   curve of each mechanism: the Gaussian and Laplace mechanisms and their Poisson-sampled
 ///   forms (closed forms in the noise CDF), the discrete Laplace, discrete Gaussian and
 ///   randomized response (exact probability mass functions).
-/// - Composition: convolution, and self-composition by one real FFT (``RealFFT``) with the
+/// - Composition: convolution, and self-composition by one real FFT (`RealFFT`) with the
 ///   spectrum raised to the count; tails holding at most 1e-15 of the mass are cut and
 ///   that mass moved to an infinite loss.
 /// - Relations: add/remove-one answers for both directions (remove and add; they differ

@@ -7,7 +7,7 @@ extension PrivacyEvent {
     /// duplicate could mean one event here and another elsewhere), nesting at most 64 deep.
     ///
     /// - Parameter data: UTF-8 JSON as `JSONEncoder` writes a `PrivacyEvent`.
-    /// - Throws: ``StrictInput/StrictJSONError`` for text the pre-check refuses, or the
+    /// - Throws: `StrictJSONError` for text the pre-check refuses, or the
     ///   decoder's `DecodingError` for a well-formed document that is not a valid event.
     public init(strictJSON data: Data) throws {
         try StrictJSON.validate(data)

@@ -58,7 +58,7 @@ public actor PrivacyLedger {
     ///   - path: Where the ledger file is created.
     ///   - budget: The (ε, δ) budget.
     ///   - neighboringRelation: The relation every spend is accounted under.
-    ///   - accountant: The accountant that checks every spend against the budget, recorded
+    ///   - kind: The accountant that checks every spend against the budget, recorded
     ///     in the header (default RDP; PLD checks with its upper estimate).
     /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for a bad budget,
     ///   ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` on I/O failure (`EEXIST`

@@ -11,6 +11,7 @@ struct PrivAgg: AsyncParsableCommand {
             VersionCommand.self,
             DemoCommand.self,
             TrainCommand.self,
+            ExperimentCommand.self,
             BudgetCommand.self,
             ComposeCommand.self,
             CalibrateCommand.self,

@@ -8,6 +8,7 @@ public protocol Aggregator: Sendable {
     /// The element-wise sum of `contributions` (one per client, equal lengths).
     ///
     /// - Parameters:
+    ///   - contributions: one vector per client, of equal lengths.
     ///   - bound: a public bound with |entry| ≤ bound for every entry; quantizing aggregators
     ///     clip to it and size their grid with it.
     ///   - round: the round number, bound into any keys the protocol derives.

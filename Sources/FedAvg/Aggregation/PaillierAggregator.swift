@@ -2,7 +2,7 @@ import Paillier
 import Sodium
 
 /// Sums the clients' vectors under Paillier encryption with BatchCrypt-style packing
-/// (``Paillier/PackingScheme``): each client quantizes its vector to signed integers,
+/// (`Paillier.PackingScheme`): each client quantizes its vector to signed integers,
 /// packs many per plaintext (with headroom for n addends, so slots never carry) and
 /// encrypts; the server multiplies ciphertexts and never holds the private key. The clients
 /// share the key pair (as in cross-silo deployments such as FATE and BatchCrypt) and each

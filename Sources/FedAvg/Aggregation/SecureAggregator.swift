@@ -16,7 +16,7 @@ public struct SecureAggregator: Aggregator {
     public enum Variant: Sendable, Equatable {
         /// Every pair of clients shares a mask (the original protocol).
         case complete
-        /// A random k-regular graph with k and t from ``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:authenticated:securityBits:correctnessBits:)``
+        /// A random k-regular graph with k and t from `SecAggPlusParameters.recommended(clientCount:dropoutFraction:corruptFraction:authenticated:securityBits:correctnessBits:)`
         /// (the complete graph with threshold ⌊n/2⌋ + 1 when n is too small for a sparse graph).
         case sparse(dropoutFraction: Double, corruptFraction: Double)
     }

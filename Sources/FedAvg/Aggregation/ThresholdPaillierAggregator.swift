@@ -3,7 +3,7 @@ import Paillier
 import Sodium
 
 /// ``PaillierAggregator``'s threshold mode (`paillier-threshold`): no single party holds the
-/// private key. A trusted dealer splits it among the sites (``Paillier/ThresholdDealer``),
+/// private key. A trusted dealer splits it among the sites (`Paillier.ThresholdDealer`),
 /// so that any `threshold` of them decrypt together and fewer learn nothing.
 ///
 /// One round, simulated in process:

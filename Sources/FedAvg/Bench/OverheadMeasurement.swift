@@ -33,8 +33,14 @@ public enum OverheadMeasurement {
     /// Runs `rounds` aggregations of `clients` random vectors of `dimension` entries in
     /// [−1, 1] through each aggregator and reports the mean cost per round.
     ///
-    /// - Parameter progress: called before each timed round with the aggregator's name and
-    ///   the round number, so long runs can show where they are.
+    /// - Parameters:
+    ///   - aggregators: the aggregators timed, in order.
+    ///   - clients: number of clients.
+    ///   - dimension: entries per vector.
+    ///   - rounds: timed rounds per aggregator.
+    ///   - seed: seed of the random vectors.
+    ///   - progress: called before each timed round with the aggregator's name and
+    ///     the round number, so long runs can show where they are.
     /// - Throws: ``FedAvgError`` for bad shapes or failed aggregations.
     public static func measure(
         aggregators: [any Aggregator], clients: Int, dimension: Int, rounds: Int = 1, seed: UInt64 = 1,

@@ -43,42 +43,21 @@ public enum HeartDisease {
     static func preparedSites(
         sites: [HeartDiseaseSite], seed: UInt64, testFraction: Double, directory: URL?, preprocessing: Preprocessing
     ) throws -> [(site: HeartDiseaseSite, training: LocalDataset, test: LocalDataset)] {
-        guard testFraction > 0, testFraction < 1 else {
-            throw FedAvgError.invalidParameter(name: "testFraction", reason: "must be in (0, 1), got \(testFraction)")
-        }
         guard !sites.isEmpty else { throw FedAvgError.invalidParameter(name: "sites", reason: "at least one site is needed") }
-        return try sites.map { site in
-            let records = try HeartDiseaseFile.load(site, directory: directory)
-            // Each site's split depends only on the seed and the site, not on which others take part.
-            let index = HeartDiseaseSite.allCases.firstIndex(of: site) ?? 0
-            var generator = ChaChaRandom(seed: seed &+ 0x5157_0000 &+ UInt64(index))
-            let split = StratifiedSplit.indices(labels: records.labels, testFraction: testFraction, using: &generator)
-            let training = records.subset(split.train), test = records.subset(split.test)
-            switch preprocessing {
-            case .siteImputation:
-                let imputation = Imputation(training: training, indicatorColumns: HeartDiseaseFile.optionalAttributes)
-                return (site, imputation.apply(to: training), imputation.apply(to: test))
-            case .publicRanges:
-                let imputation = Imputation(
-                    fillValues: [Double](repeating: 0, count: training.dimension), indicatorColumns: HeartDiseaseFile.optionalAttributes)
-                return (site, imputation.apply(to: scaledToPublicRanges(training)), imputation.apply(to: scaledToPublicRanges(test)))
-            }
+        let schema = try HeartDiseaseFile.schema()
+        // Each site's split depends only on the seed and the site, not on which others take part.
+        let loaded = try sites.map { site in
+            (index: HeartDiseaseSite.allCases.firstIndex(of: site) ?? 0, name: site.rawValue, records: try HeartDiseaseFile.load(site, directory: directory))
+        }
+        return try zip(sites, CSVDataset.prepare(loaded, schema: schema, seed: seed, testFraction: testFraction, preprocessing: preprocessing)).map {
+            ($0, $1.training, $1.test)
         }
     }
 
     /// Every attribute clamped to ``HeartDiseaseFile/publicRanges`` and mapped onto [−1, 1];
     /// missing values stay missing.
     static func scaledToPublicRanges(_ data: LocalDataset) -> LocalDataset {
-        var scaled = data
-        let ranges = HeartDiseaseFile.publicRanges
-        for index in scaled.features.indices {
-            let value = scaled.features[index]
-            guard !value.isNaN else { continue }
-            let range = ranges[index % data.dimension]
-            let clamped = min(max(value, range.lowerBound), range.upperBound)
-            scaled.features[index] = 2 * (clamped - range.lowerBound) / (range.upperBound - range.lowerBound) - 1
-        }
-        return scaled
+        CSVDataset.scaledToPublicRanges(data, ranges: HeartDiseaseFile.publicRanges)
     }
 
     /// Names of the features after imputation: the 13 attributes, then one `<name>_missing`

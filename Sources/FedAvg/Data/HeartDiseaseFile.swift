@@ -25,6 +25,20 @@ enum HeartDiseaseFile {
         Bundle.module.url(forResource: "uci-heart-disease", withExtension: nil)
     }
 
+    /// The committed schema of the processed files (`schema.json` beside them): the same
+    /// CSV path as anyone's own data, so the bundled data is one instance of it. Its ranges,
+    /// optional attributes and markers are the constants above (a test keeps them equal).
+    static func schema(directory: URL? = nil) throws -> CSVSchema {
+        guard let folder = directory ?? Self.directory else {
+            throw FedAvgError.malformedData(file: "schema.json", line: 0, reason: "the vendored data folder is missing from the bundle")
+        }
+        do {
+            return try CSVSchema.load(from: folder.appendingPathComponent("schema.json").path)
+        } catch {
+            throw FedAvgError.malformedData(file: "schema.json", line: 0, reason: error.description)
+        }
+    }
+
     /// Reads one site's records; features keep NaN for missing values, the label is `num > 0`.
     static func load(_ site: HeartDiseaseSite, directory: URL? = nil) throws -> LocalDataset {
         guard let folder = directory ?? Self.directory else {
@@ -34,32 +48,31 @@ enum HeartDiseaseFile {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw FedAvgError.malformedData(file: site.fileName, line: 0, reason: "cannot read \(url.path)")
         }
-        return try parse(text, file: site.fileName)
+        return try parse(text, file: site.fileName, schema: schema(directory: Self.directory))
     }
 
-    /// Parses the text of one processed file.
-    static func parse(_ text: String, file: String) throws -> LocalDataset {
-        var features: [Double] = [], labels: [Double] = []
-        for (offset, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
-            guard fields.count == 14 else {
-                throw FedAvgError.malformedData(file: file, line: offset + 1, reason: "expected 14 fields, found \(fields.count)")
-            }
-            for (column, field) in fields.prefix(13).enumerated() {
-                let trimmed = field.trimmingCharacters(in: .whitespaces)
-                if trimmed == "?" { features.append(.nan); continue }
-                guard let value = Double(trimmed), value.isFinite else {
-                    throw FedAvgError.malformedData(file: file, line: offset + 1, reason: "column \(attributeNames[column]) is not a number: \(trimmed)")
-                }
-                // A serum cholesterol of 0 is the files' other spelling of "not measured".
-                features.append(column == 4 && value == 0 ? .nan : value)
-            }
-            guard let target = Double(fields[13].trimmingCharacters(in: .whitespaces)) else {
-                throw FedAvgError.malformedData(file: file, line: offset + 1, reason: "target num is not a number")
-            }
-            labels.append(target > 0 ? 1 : 0)
+    /// Parses the text of one processed file through the CSV path; a bad row is a
+    /// ``FedAvgError/malformedData(file:line:reason:)`` with the line and column.
+    static func parse(_ text: String, file: String, schema: CSVSchema? = nil) throws -> LocalDataset {
+        let schema = try schema ?? Self.schema()
+        do {
+            return try CSVDataset.parse(text, file: file, schema: schema)[0].records
+        } catch {
+            throw FedAvgError.malformedData(file: file, line: error.line, reason: error.description)
         }
-        return LocalDataset(features: features, labels: labels, dimension: 13)
+    }
+}
+
+extension DataFileError {
+    /// The line a row error refers to (0 for file-level errors).
+    var line: Int {
+        switch self {
+        case .wrongFieldCount(_, let line, _, _), .badQuoting(_, let line, _), .notANumber(_, let line, _, _, _),
+             .outOfRange(_, let line, _, _, _, _), .unknownCategory(_, let line, _, _, _), .missingValue(_, let line, _, _),
+             .missingLabel(_, let line, _):
+            return line
+        case .duplicateHeader, .missingColumn, .undeclaredColumn: return 1
+        case .invalidSchema, .unreadable, .emptyFile, .noRecords, .missingPublicRanges: return 0
+        }
     }
 }

@@ -68,9 +68,11 @@ public enum Demo {
 
     /// Runs the demo and returns its report (write it with ``ReportWriter``).
     ///
-    /// - Parameter progress: called with the phase and, during training, each round's record.
+    /// - Parameters:
+    ///   - configuration: the demo's settings.
+    ///   - progress: called with the phase and, during training, each round's record.
     /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` named `ledgerDirectory` if
-    ///   that folder already holds ledgers; other ``FedAvgError`` or ``PrivacyAccountingError``.
+    ///   that folder already holds ledgers; other ``FedAvgError`` or `PrivacyAccountingError`.
     public static func run(
         _ configuration: Configuration = Configuration(),
         progress: (@Sendable (Phase, RoundRecord?) -> Void)? = nil

@@ -23,7 +23,7 @@ public enum FederatedTraining {
     ///
     /// One person's records, one budget: every private mode charges each site's own ledger
     /// (`<site>.ledger`) with a record-level event before the site's update leaves it
-    /// (``PrivacyMode/siteEvent(localTraining:)``), so DP-SGD, local and central runs on one
+    /// (`PrivacyMode.siteEvent(localTraining:)`), so DP-SGD, local and central runs on one
     /// ledger folder all spend from the same per-site budgets. The central mode also keeps
     /// the server's client-level ledger (`server.ledger`). Every ledger is held open and
     /// locked for the whole run, one file descriptor each, so a private run takes at most
@@ -31,9 +31,11 @@ public enum FederatedTraining {
     ///
     /// - Parameters:
     ///   - clients: standardized clients with equal feature counts.
+    ///   - configuration: rounds, local training, privacy mode, budget, ledger folder, model, seed.
+    ///   - aggregator: how the clients' updates are summed.
     ///   - progress: called after every round.
     /// - Throws: ``FedAvgError`` for bad configurations or failed aggregations;
-    ///   ``PrivacyAccountingError`` for ledger failures.
+    ///   `PrivacyAccountingError` for ledger failures.
     public static func run(
         clients: [SiteClient], configuration: TrainingConfiguration, aggregator: any Aggregator,
         progress: (@Sendable (RoundRecord) -> Void)? = nil
@@ -61,10 +63,26 @@ public enum FederatedTraining {
         var sampler = randomness.generator { $0 ^ 0xC11E_4715 }
         var initializer = randomness.generator { $0 ^ 0x4D0D_E115 }
         var model = try configuration.model.makeModel(featureCount: first.featureCount, l2Penalty: configuration.l2Penalty, using: &initializer)
+        if let checkpoint = configuration.resumeFrom {
+            guard checkpoint.version == TrainingCheckpoint.currentVersion, checkpoint.architecture == configuration.model,
+                  checkpoint.featureCount == first.featureCount, checkpoint.parameters.count == model.parameters.count,
+                  checkpoint.parameters.allSatisfy(\.isFinite), checkpoint.rounds.count == checkpoint.completedRounds else {
+                throw FedAvgError.invalidParameter(name: "resumeFrom", reason: "the checkpoint does not fit this run's model and data")
+            }
+            guard checkpoint.settings == configuration.checkpointSettings else {
+                throw FedAvgError.invalidParameter(
+                    name: "resumeFrom", reason: "the checkpoint was written by a run with other settings (\(checkpoint.settings))")
+            }
+            guard checkpoint.completedRounds < configuration.rounds else {
+                throw FedAvgError.invalidParameter(
+                    name: "resumeFrom", reason: "the checkpoint already holds \(checkpoint.completedRounds) of \(configuration.rounds) rounds")
+            }
+            model.setParameters(checkpoint.parameters)
+        }
         let ledgers = try openLedgers(for: clients, configuration: configuration)
         let siteEvent = privacy.siteEvent(localTraining: local)
         let serverEvent = privacy.serverEvent
-        var records: [RoundRecord] = []
+        var records: [RoundRecord] = configuration.resumeFrom?.rounds ?? []
         var stopReason: String?
         // Without differential privacy there is no finite guarantee: ε is infinite, not 0.
         // A reopened ledger may already hold spends from earlier runs.
@@ -72,7 +90,7 @@ public enum FederatedTraining {
         var clientEpsilon = await ledgers.server?.spent.epsilon
         let clock = ContinuousClock()
 
-        for round in 1...configuration.rounds {
+        for round in (records.count + 1)...configuration.rounds {
             let started = clock.now
             // Every site must be able to pay for the round before it starts (any site may be
             // sampled), and so must the server's client-level ledger.
@@ -115,7 +133,13 @@ public enum FederatedTraining {
                 serverCryptoSeconds: update.outcome?.serverCryptoSeconds ?? 0,
                 wallSeconds: (clock.now - started).seconds, aggregationErrorBound: update.outcome?.errorBound ?? 0)
             records.append(record)
+            // Saved before the progress report, so whatever the caller shows has a checkpoint.
+            try configuration.saveCheckpoint?(TrainingCheckpoint(settings: configuration.checkpointSettings, model: model, rounds: records))
             progress?(record)
+            if round < configuration.rounds, configuration.shouldStop?() == true {
+                stopReason = "interrupted after round \(round) of \(configuration.rounds)"
+                break
+            }
         }
         return TrainingRun(
             rounds: records, model: model, siteEvaluations: clients.map { $0.evaluate(model) }, stopReason: stopReason,

@@ -38,6 +38,15 @@ public struct TrainingConfiguration: Sendable {
     /// (predictable to whoever knows it); nil gives every stream a fresh key from libsodium's
     /// CSPRNG (what a deployment should do).
     public var seed: UInt64?
+    /// A checkpoint to continue from (its model and rounds; the ledgers are reopened as
+    /// usual), or nil to start afresh.
+    public var resumeFrom: TrainingCheckpoint? = nil
+    /// The settings description stored in every checkpoint (compared on resume).
+    public var checkpointSettings = ""
+    /// Called after every round with the run's state, to save it (e.g. atomically to a file).
+    public var saveCheckpoint: (@Sendable (TrainingCheckpoint) throws -> Void)? = nil
+    /// Asked after every round; true stops the run there (e.g. after Ctrl-C), with a stop reason.
+    public var shouldStop: (@Sendable () -> Bool)? = nil
 
     /// A configuration.
     public init(

@@ -1,20 +1,25 @@
 import Foundation
+import Plotting
 
 /// Writes an ``ExperimentReport`` as `report.json`, `report.md`, `accuracy.svg` and `epsilon.svg`.
 public enum ReportWriter {
     /// The files written, relative to the output folder.
     public static let fileNames = ["report.md", "report.json", "accuracy.svg", "epsilon.svg"]
 
-    /// Creates `directory` if needed and writes the four files into it.
+    /// Creates `directory` if needed and writes the four files into it, plus a PNG beside
+    /// each SVG when `rsvg-convert` is on the PATH.
     ///
-    /// - Throws: Foundation's file errors.
+    /// - Parameters:
+    ///   - report: the run's report.
+    ///   - directory: the output folder.
+    /// - Throws: Foundation's file errors; `PlotFile.Failure` if `rsvg-convert` fails.
     public static func write(_ report: ExperimentReport, to directory: String) throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(json(report).utf8).write(to: folder.appendingPathComponent("report.json"), options: .atomic)
         try Data(markdown(report).utf8).write(to: folder.appendingPathComponent("report.md"), options: .atomic)
-        try Data(accuracyPlot(report).utf8).write(to: folder.appendingPathComponent("accuracy.svg"), options: .atomic)
-        try Data(epsilonPlot(report).utf8).write(to: folder.appendingPathComponent("epsilon.svg"), options: .atomic)
+        try PlotFile.write(accuracyPlot(report), to: folder.appendingPathComponent("accuracy.svg").path)
+        try PlotFile.write(epsilonPlot(report), to: folder.appendingPathComponent("epsilon.svg").path)
     }
 
     /// Pretty, key-sorted JSON.
@@ -27,27 +32,34 @@ public enum ReportWriter {
 
     /// The SVG of test accuracy per round (run and baseline).
     static func accuracyPlot(_ report: ExperimentReport) -> String {
-        var series = [SVGLinePlot.Series(
-            name: "\(report.privacy) + \(report.aggregator)", points: report.rounds.map { (Double($0.round), $0.accuracy) }, color: "#1f77b4")]
+        var series = [Plot.Series(
+            name: "\(report.privacy) + \(report.aggregator)", points: report.rounds.map { .init(x: Double($0.round), y: $0.accuracy) },
+            mark: .lineAndDots)]
         if let baseline = report.baselineRounds {
-            series.append(.init(name: "baseline (no privacy)", points: baseline.map { (Double($0.round), $0.accuracy) }, color: "#888"))
+            series.append(.init(
+                name: "baseline (no privacy)", points: baseline.map { .init(x: Double($0.round), y: $0.accuracy) }, color: "#777777",
+                dashed: true))
         }
-        return SVGLinePlot(
-            title: "Test accuracy per round", xLabel: "round", yLabel: "accuracy", series: series,
-            reference: report.accuracyGoal.map { ($0, "goal \($0)") }
-        ).render()
+        return Plot(
+            title: "Test accuracy per round", xTitle: "round", yTitle: "test accuracy (share of test records)", series: series,
+            references: report.accuracyGoal.map { [.init(value: $0, label: "goal \($0)")] } ?? [], yLimits: 0...1,
+            notes: report.rounds.isEmpty ? ["no round was trained"] : []
+        ).svg()
     }
 
     /// The SVG of ε spent per round, with the budget.
     static func epsilonPlot(_ report: ExperimentReport) -> String {
         let finite = report.rounds.filter { $0.epsilon.isFinite }
-        return SVGLinePlot(
-            title: finite.count < report.rounds.count ? "No differential privacy: ε is unbounded"
-                : "Privacy spent per round" + (report.delta.map { String(format: " (δ = %g)", $0) } ?? ""),
-            xLabel: "round", yLabel: "ε",
-            series: [.init(name: "ε spent (\(report.privacy))", points: finite.map { (Double($0.round), $0.epsilon) }, color: "#d62728")],
-            reference: report.epsilonBudget.map { ($0, String(format: "budget ε = %g", $0)) }
-        ).render()
+        let unbounded = finite.count < report.rounds.count
+        return Plot(
+            title: unbounded ? "No differential privacy: ε is unbounded" : "Privacy spent per round",
+            subtitle: report.delta.map { String(format: "ε at δ = %g (Rényi DP accountant)", $0) },
+            xTitle: "round", yTitle: "ε spent (largest ledger)",
+            series: [.init(name: "ε spent (\(report.privacy))", points: finite.map { .init(x: Double($0.round), y: $0.epsilon) }, mark: .lineAndDots)],
+            references: report.epsilonBudget.map { [.init(value: $0, label: String(format: "budget ε = %g", $0))] } ?? [],
+            yLimits: 0...Double.greatestFiniteMagnitude,
+            notes: unbounded ? ["ε = ∞ in every round"] : []
+        ).svg()
     }
 
     /// How the report names the accountant that computed ε.
@@ -135,9 +147,11 @@ public enum ReportWriter {
         - Records never leave their site: model updates (and, in non-private runs, standardization statistics) are the only things a site sends, and they go through the aggregator.
         - What ε assumes and does not cover: features come from public per-attribute ranges, record by record (private runs do not standardize from the records' statistics, which would tie every record to all others); the sites' record counts are treated as public, as Opacus and TF Privacy treat the expected batch size q·n; the per-site test accuracies reported here for evaluation are not covered, nor is the baseline without privacy (demo), trained on the same records for comparison.
 
-        Data: UCI Heart Disease (Janosi, Steinbrunn, Pfisterer, Detrano; donor D. W. Aha, 1988), CC BY 4.0, doi:10.24432/C52P4X.
-
         """
+        // The attribution belongs to the bundled data only, not to a user's own CSV files.
+        if s.dataset == "heart-disease" {
+            text += "\nData: UCI Heart Disease (Janosi, Steinbrunn, Pfisterer, Detrano; donor D. W. Aha, 1988), CC BY 4.0, doi:10.24432/C52P4X.\n"
+        }
         return text
     }
 }

@@ -11,7 +11,7 @@ public enum PrivacyMode: Sendable, Equatable {
     /// probability `clientSamplingRate`, each update is clipped to L2 norm S, and the server
     /// adds Gaussian noise σ·Δ to the sum (Δ = S plus the aggregator's quantization). The
     /// server's ledger keeps the client-level guarantee; each sampled site's own ledger is
-    /// charged the record-level event of ``siteEvent(localTraining:)`` (σ/2), which is what
+    /// charged the record-level event of `siteEvent(localTraining:)` (σ/2), which is what
     /// its records' budget, shared with every other mode, pays.
     case central(clipNorm: Double, noiseMultiplier: Double, clientSamplingRate: Double)
     /// Local DP: each client clips its update to L2 norm S and adds Gaussian noise σ·2S

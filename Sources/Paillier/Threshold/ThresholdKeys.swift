@@ -149,7 +149,7 @@ extension Paillier {
     /// polynomial f of degree t − 1 over Z_{nm} (f(0) = d), hands party i the share
     /// s_i = f(i), and publishes a random square v and `v_i = v^(Δ s_i)`. The dealer learns
     /// everything and must forget it: this type keeps nothing, and every intermediate
-    /// (primes, m, d, coefficients) is a ``BigInt`` whose limbs are wiped on release.
+    /// (primes, m, d, coefficients) is a `BigInt` whose limbs are wiped on release.
     public enum ThresholdDealer {
         /// Generates a threshold key with `n` of exactly `bits` bits.
         ///

@@ -20,7 +20,7 @@ import StrictInput
 ///   `privagg-x25519-public-key` with `public`).
 ///
 /// The sealed box: an ephemeral X25519 key pair, the shared secret with the recipient's
-/// key, a 32-byte key from ``KDF`` (domain `PrivAgg.ThresholdPaillier.share-seal.v1`, bound
+/// key, a 32-byte key from `KDF` (domain `PrivAgg.ThresholdPaillier.share-seal.v1`, bound
 /// to both public keys and a digest of the file's header), then XChaCha20-Poly1305 with the
 /// header digest as associated data. Editing any header field (party, threshold, keys) or
 /// moving the sealed share into another file makes it fail to open. The plaintext is the
@@ -93,7 +93,9 @@ public enum ThresholdShareFile {
 
     /// Reads a threshold public key from a public-key file or from the public part of a key-share file.
     ///
-    /// - Parameter allowInsecureForTests: accept moduli below 2048 bits.
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - allowInsecureForTests: accept moduli below 2048 bits.
     /// - Throws: `ThresholdPaillierError.malformedFile`, `.wrongFileFormat`, `.unsupportedVersion`,
     ///   `.invalidKey`, `.invalidParameters`, or `.paillier` for the embedded public key.
     public static func readPublicKey(_ data: Data, allowInsecureForTests: Bool = false) throws(ThresholdPaillierError) -> Paillier.ThresholdPublicKey {
@@ -132,7 +134,9 @@ public enum ThresholdShareFile {
 
     /// A key share file with the share in the clear: for tests only.
     ///
-    /// - Parameter allowInsecureForTests: must be true.
+    /// - Parameters:
+    ///   - share: the key share.
+    ///   - allowInsecureForTests: must be true.
     /// - Throws: `ThresholdPaillierError.unsealedShareRefused` without it.
     public static func writeUnsealed(_ share: Paillier.KeyShare, allowInsecureForTests: Bool) throws(ThresholdPaillierError) -> Data {
         guard allowInsecureForTests else { throw .unsealedShareRefused }

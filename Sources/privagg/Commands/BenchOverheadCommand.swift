@@ -25,8 +25,11 @@ struct BenchOverheadCommand: ParsableCommand {
     var bitWidth: Int = 32
     @Option(name: .long, parsing: .unconditional, help: "Seed of the inputs and protocol keys.")
     var seed: UInt64 = 1
+    @Option(name: .long, parsing: .unconditional, help: "Repeat the benchmark R times and report each figure's median and min–max (1...100).")
+    var repetitions: Int = 1
 
     func validate() throws {
+        guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be in 1...100, got \(repetitions)") }
         guard clients >= 2 else { throw ValidationError("--clients must be at least 2, got \(clients)") }
         guard (1...10_000_000).contains(dimension) else { throw ValidationError("--dimension must be in 1...10000000, got \(dimension)") }
         guard clients <= 100_000 else { throw ValidationError("--clients must be at most 100000, got \(clients)") }
@@ -39,14 +42,12 @@ struct BenchOverheadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let aggregators = try [AggregatorChoice.plain, .secaggPlus, .paillier].map { try AggregatorFactory.make($0, seed: seed, bitWidth: bitWidth) }
-        // Progress goes to stderr so that stdout stays the report (JSON or table) alone.
-        let total = rounds
-        let rows = try OverheadMeasurement.measure(
-            aggregators: aggregators, clients: clients, dimension: dimension, rounds: rounds, seed: seed
-        ) { name, round in
-            FileHandle.standardError.write(Data("timing \(name), round \(round)/\(total)…\n".utf8))
+        if repetitions > 1 {
+            let summary = try RepeatedBenchmark.run(repetitions: repetitions) { try measure() }
+            try emit(format == .json ? jsonString(summary) : summary.text, to: nil)
+            return
         }
+        let rows = try measure()
         if format == .json {
             try emit(jsonString(rows), to: nil)
             return
@@ -59,5 +60,17 @@ struct BenchOverheadCommand: ParsableCommand {
                            row.clientSecondsPerRound, row.serverSecondsPerRound, row.uploadBytesPerClient, row.downloadBytesPerClient)
         }
         try emit(text, to: nil)
+    }
+
+    /// One measurement of every aggregator.
+    private func measure() throws -> [OverheadRow] {
+        let aggregators = try [AggregatorChoice.plain, .secaggPlus, .paillier].map { try AggregatorFactory.make($0, seed: seed, bitWidth: bitWidth) }
+        // Progress goes to stderr so that stdout stays the report (JSON or table) alone.
+        let total = rounds
+        return try OverheadMeasurement.measure(
+            aggregators: aggregators, clients: clients, dimension: dimension, rounds: rounds, seed: seed
+        ) { name, round in
+            FileHandle.standardError.write(Data("timing \(name), round \(round)/\(total)…\n".utf8))
+        }
     }
 }

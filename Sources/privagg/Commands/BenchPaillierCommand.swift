@@ -30,7 +30,11 @@ struct BenchPaillierCommand: ParsableCommand {
 
     @OptionGroup var keyOptions: PaillierKeyOptions
 
+    @Option(name: .long, parsing: .unconditional, help: "Repeat the benchmark R times and report each figure's median and min–max (1...100).")
+    var repetitions: Int = 1
+
     func validate() throws {
+        guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be in 1...100, got \(repetitions)") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         if keysize < Paillier.minimumSecureKeyBits, !keyOptions.insecureForTests {
             throw ValidationError("--keysize \(keysize) is below 2048 bits; add --insecure-for-tests")
@@ -46,6 +50,7 @@ struct BenchPaillierCommand: ParsableCommand {
         guard (2...62).contains(valueBits) else { throw ValidationError("--value-bits must be in 2...62, got \(valueBits)") }
         guard (1...(1 << 20)).contains(maxAddends) else { throw ValidationError("--max-addends must be in 1...1048576, got \(maxAddends)") }
         try BenchThreshold.validate(threshold: threshold, parties: parties)
+        if threshold != nil, repetitions > 1 { throw ValidationError("--repetitions applies to the standard benchmark, not to --threshold") }
     }
 
     func run() throws {
@@ -54,6 +59,15 @@ struct BenchPaillierCommand: ParsableCommand {
                                           format: format, insecure: keyOptions.insecureForTests)
         }
         try PaillierFiles.reportingErrors {
+            if repetitions > 1 {
+                let summary = try RepeatedBenchmark.run(repetitions: repetitions) {
+                    try Paillier.benchmark(
+                        keyBits: keysize, valueBits: valueBits, maxAddends: maxAddends, scale: scale,
+                        allowInsecureForTests: keyOptions.insecureForTests)
+                }
+                try emit(format == "json" ? jsonString(summary) : summary.text, to: nil)
+                return
+            }
             let report = try Paillier.benchmark(
                 keyBits: keysize, valueBits: valueBits, maxAddends: maxAddends, scale: scale,
                 allowInsecureForTests: keyOptions.insecureForTests)

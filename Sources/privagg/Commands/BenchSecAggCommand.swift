@@ -55,7 +55,11 @@ struct BenchSecAggCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed for a reproducible run (inputs, keys, graph, dropouts).")
     var seed: UInt64?
 
+    @Option(name: .long, parsing: .unconditional, help: "Repeat the benchmark R times and report each figure's median and min–max (1...100).")
+    var repetitions: Int = 1
+
     func validate() throws {
+        guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be in 1...100, got \(repetitions)") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got '\(format)'") }
         guard clients >= 3 else { throw ValidationError("--clients must be at least 3, got \(clients)") }
         let maximumClients = sizeOnly ? Self.maximumClientsSizeOnly : Self.maximumClients
@@ -110,6 +114,16 @@ struct BenchSecAggCommand: ParsableCommand {
         request.seed = seed
         let report: SecAggBenchReport
         do {
+            if repetitions > 1 {
+                // Every repetition must verify its sum, or its timings describe a broken run.
+                let summary = try RepeatedBenchmark.run(repetitions: repetitions) { () throws -> SecAggBenchReport in
+                    let single = SecAggBenchReport(try SecAggBenchmark.run(request))
+                    if single.sumVerified == false { throw ExitCode.failure }
+                    return single
+                }
+                try emit(format == "json" ? jsonString(summary) : summary.text, to: nil)
+                return
+            }
             report = SecAggBenchReport(try SecAggBenchmark.run(request))
         } catch {
             printError("privagg bench secagg: \(error)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Plotting
 import PrivacyAccounting
 
 /// `privagg report LEDGER`: what a privacy ledger has spent, as Markdown, JSON, CSV or SVG.
@@ -54,6 +55,13 @@ struct ReportCommand: ParsableCommand {
         case .json: text = try report.json()
         case .csv: text = report.csv()
         case .svg: text = report.svg()
+        }
+        if format == .svg, let output {
+            // The SVG, and a PNG beside it when rsvg-convert is installed; neither may replace a ledger.
+            try refuseLedgerTarget(output)
+            try refuseLedgerTarget((output as NSString).deletingPathExtension + ".png")
+            do { try PlotFile.write(text, to: output) } catch { throw FileAccessError("cannot write \(output): \(readableReason(error))") }
+            return
         }
         try emit(text, to: output)
     }

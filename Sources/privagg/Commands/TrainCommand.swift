@@ -31,8 +31,10 @@ struct TrainCommand: AsyncParsableCommand {
     /// Exit status of a run whose budget allowed no round at all.
     static let nothingTrainedStatus: Int32 = 3
 
-    @Option(name: .long, help: "Data: heart-disease or synthetic.")
+    @Option(name: .long, help: "Data: heart-disease, synthetic or csv (with --data).")
     var dataset: DatasetChoice = .heartDisease
+    @OptionGroup var csvData: CSVDataOptions
+    @OptionGroup var resumeOptions: TrainResumeOptions
     @Option(name: .long, parsing: .unconditional, help: "Number of clients (heart-disease: 1...4; synthetic: up to 1000 with privacy, 100000 without).")
     var clients: Int?
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
@@ -98,6 +100,8 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         try refuseIrrelevantOptions()
+        try csvData.validate(dataset: dataset)
+        try resumeOptions.validate(output: output)
         if let clients {
             guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
             if dataset == .heartDisease, clients > HeartDiseaseSite.allCases.count {
@@ -170,11 +174,11 @@ struct TrainCommand: AsyncParsableCommand {
             if let (flag, _) = given.first(where: { $0.1 }) { throw ValidationError("\(flag) has no effect with --privacy none") }
         }
         if privacy != .central, clientRateOption != nil { throw ValidationError("--client-rate applies to --privacy central only") }
-        if dataset == .heartDisease {
+        if dataset != .synthetic {
             let given = [("--dimension", dimensionOption != nil), ("--records-per-client", recordsPerClientOption != nil),
                          ("--label-skew", labelSkewOption != nil)]
             if let (flag, _) = given.first(where: { $0.1 }) {
-                throw ValidationError("\(flag) applies to --dataset synthetic only (heart-disease has its own records and features)")
+                throw ValidationError("\(flag) applies to --dataset synthetic only (\(dataset.rawValue) has its own records and features)")
             }
         }
     }
@@ -198,6 +202,8 @@ struct TrainCommand: AsyncParsableCommand {
         case .synthetic:
             participants = try SyntheticData.clients(
                 count: clients ?? 10, dimension: dimension, recordsPerClient: recordsPerClient, labelSkew: labelSkew, seed: splitSeed)
+        case .csv:
+            participants = try csvData.clients(seed: splitSeed, isPrivate: privacy != .none, limit: clients)
         }
         // Before the sites exchange anything (standardization below): a non-private run may
         // not touch records whose budget a ledger in the folder tracks.
@@ -225,6 +231,7 @@ struct TrainCommand: AsyncParsableCommand {
             privacy: mode, budget: mode == .none ? nil : .init(epsilon: epsilonBudget, delta: delta), ledgerDirectory: ledgerFolder,
             model: model == .mlp ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, seed: seed)
         settings.accountant = accountant
+        let interrupt = try resumeOptions.configure(&settings, settings: checkpointSettings, output: output)
         let display = format == .text ? ProgressDisplay() : nil
         let total = rounds, isPrivate = mode != .none
         let run = try await FederatedTraining.run(clients: participants, configuration: settings, aggregator: chosen) { record in
@@ -245,6 +252,7 @@ struct TrainCommand: AsyncParsableCommand {
         if format == .json {
             FileHandle.standardOutput.write(Data(try ReportWriter.json(report).utf8))
             if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
+            if interrupt.isSet { throw ExitCode(TrainResumeOptions.interruptedStatus) }
             return
         }
         var lines = [String(format: "Final accuracy %.3f after %d rounds (%@, %@).", report.finalAccuracy, report.rounds.count,
@@ -266,5 +274,18 @@ struct TrainCommand: AsyncParsableCommand {
         if let output { lines.append("Report written to \(output)/.") }
         try emit(lines.joined(separator: "\n"), to: nil)
         if failure != nil { throw ExitCode(Self.nothingTrainedStatus) }
+        if interrupt.isSet { throw ExitCode(TrainResumeOptions.interruptedStatus) }
+    }
+
+    /// Every option that shapes the run except --rounds (a resumed run may go further) and
+    /// the output ones: a checkpoint is only continued by the run that wrote it.
+    var checkpointSettings: String {
+        [
+            "dataset=\(dataset.rawValue)", "data=\(csvData.data ?? "")", "schema=\(csvData.schema ?? "")", "clients=\(clients.map(String.init) ?? "")",
+            "model=\(model.rawValue)", "hidden-units=\(hiddenUnits)", "aggregator=\(aggregator.rawValue)", "privacy=\(privacy.rawValue)",
+            "epsilon-budget=\(epsilonBudget)", "delta=\(delta)", "seed=\(seed.map(String.init) ?? "")", "local-steps=\(localSteps)",
+            "sampling-rate=\(samplingRate)", "learning-rate=\(learningRate)", "noise-multiplier=\(noiseMultiplier)", "clip-norm=\(clipNorm)",
+            "client-rate=\(clientRate)", "accountant=\(accountant.rawValue)", "threshold=\(threshold.map(String.init) ?? "")", "dimension=\(dimension)", "records-per-client=\(recordsPerClient)", "label-skew=\(labelSkew)",
+        ].joined(separator: " ")
     }
 }

@@ -4,6 +4,8 @@ import ArgumentParser
 enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
     case heartDisease = "heart-disease"
     case synthetic
+    /// Your own CSV files (`--data`, `--schema`).
+    case csv
 }
 
 /// `--aggregator` values.
