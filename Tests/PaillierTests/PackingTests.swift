@@ -12,8 +12,8 @@ struct PackingTests {
         #expect(one.slotBits == 8 && one.slotsPerPlaintext == 3070 / 8)
         let odd = try Paillier.PackingScheme(publicKey: TestKeys.small.publicKey, valueBits: 12, maxAddends: 1025)
         #expect(odd.slotBits == 23 && odd.maxMagnitude == 2047)
-        #expect(throws: PaillierError.self) { try Paillier.PackingScheme(publicKey: TestKeys.small.publicKey, valueBits: 1, maxAddends: 2) }
-        #expect(throws: PaillierError.self) { try Paillier.PackingScheme(publicKey: TestKeys.small.publicKey, valueBits: 62, maxAddends: 1 << 20) }
+        #expect(thrownCase(PaillierError.self) { try Paillier.PackingScheme(publicKey: TestKeys.small.publicKey, valueBits: 1, maxAddends: 2) } == "packing")
+        #expect(thrownCase(PaillierError.self) { try Paillier.PackingScheme(publicKey: TestKeys.small.publicKey, valueBits: 62, maxAddends: 1 << 20) } == "packing")
     }
 
     @Test func plainPackingRoundTripsNegativesAndExtremes() throws {
@@ -25,8 +25,8 @@ struct PackingTests {
         #expect(packed.count == scheme.plaintextCount(forValues: values.count))
         #expect(packed.allSatisfy { $0 < TestKeys.small.publicKey.n })
         #expect(try scheme.unpack(packed, count: values.count) == values)
-        #expect(throws: PaillierError.self) { try scheme.pack([bound + 1]) }
-        #expect(throws: PaillierError.self) { try scheme.unpack(packed, count: values.count + scheme.slotsPerPlaintext) }
+        #expect(thrownCase(PaillierError.self) { try scheme.pack([bound + 1]) } == "packing")
+        #expect(thrownCase(PaillierError.self) { try scheme.unpack(packed, count: values.count + scheme.slotsPerPlaintext) } == "packing")
     }
 
     @Test func maximumDeclaredAddendsOfExtremeValuesSumExactly() throws {
@@ -51,7 +51,7 @@ struct PackingTests {
         let expected = (0..<count).map { column in vectors.reduce(0) { $0 + $1[column] } }
         #expect(try total.decrypt(with: key) == expected)
         #expect(expected[0] == addends * bound && expected[1] == -addends * bound)
-        #expect(throws: PaillierError.self) { try Paillier.PackedCiphertext.sum([total, encrypted[0]]) }
+        #expect(thrownCase(PaillierError.self) { try Paillier.PackedCiphertext.sum([total, encrypted[0]]) } == "packing")
     }
 
     @Test func packedVectorsAddAt2048And3072Bits() throws {
@@ -72,8 +72,8 @@ struct PackingTests {
         var packed = try scheme.pack([1, 2, 3])
         // Slot 1 at its maximum for 4 addends plus one: 4·254 + 1 needs no carry but exceeds the bound.
         packed[0] = packed[0] + (BigInt(4 * 254 + 1 - 129) << scheme.slotBits)
-        #expect(throws: PaillierError.self) { try scheme.unpack(packed, count: 3, addends: 4) }
-        #expect(throws: PaillierError.self) { try scheme.unpack([BigInt(1) << (3 * scheme.slotBits)], count: 3) }
-        #expect(throws: PaillierError.self) { try scheme.unpack(packed, count: 3, addends: 5) }
+        #expect(thrownCase(PaillierError.self) { try scheme.unpack(packed, count: 3, addends: 4) } == "overflow")
+        #expect(thrownCase(PaillierError.self) { try scheme.unpack([BigInt(1) << (3 * scheme.slotBits)], count: 3) } == "overflow")
+        #expect(thrownCase(PaillierError.self) { try scheme.unpack(packed, count: 3, addends: 5) } == "packing")
     }
 }

@@ -166,7 +166,7 @@ struct ThresholdPaillierTests {
         #expect(packed.ciphertexts.count > 1)
         let packedShares = try [shares[3], shares[1], shares[2]].map { try $0.partialDecrypt(packed) }
         #expect(try key.decrypt(packed, shares: packedShares) == zip(first, second).map { $0 + $1 })
-        #expect(throws: ThresholdPaillierError.self) { try key.decrypt(packed, shares: Array(packedShares.prefix(2))) }
+        #expect(throws: ThresholdPaillierError.notEnoughShares(valid: 2, required: 3, rejected: [])) { try key.decrypt(packed, shares: Array(packedShares.prefix(2))) }
     }
 
     @Test func parametersAndKeySharesAreValidated() throws {
