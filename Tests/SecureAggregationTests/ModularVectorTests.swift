@@ -21,14 +21,14 @@ struct ModularVectorTests {
 
     @Test func valuesOutsideTheRingAreRejected() {
         #expect(throws: SecAggError.valueOutOfRange(index: 1, bitWidth: 4)) { try ModularVector([3, 16], bitWidth: 4) }
-        #expect(throws: SecAggError.self) { try ModularVector(zeros: 3, bitWidth: 0) }
-        #expect(throws: SecAggError.self) { try ModularVector(zeros: 3, bitWidth: 65) }
-        #expect(throws: SecAggError.self) { try ModularVector(words: [1], bitWidth: 40) }
+        #expect(thrownCase(SecAggError.self) { try ModularVector(zeros: 3, bitWidth: 0) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try ModularVector(zeros: 3, bitWidth: 65) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try ModularVector(words: [1], bitWidth: 40) } == "invalidParameter")
     }
 
     @Test func paddingBitsMustBeZero() {
-        #expect(throws: SecAggError.self) { try ModularVector(packed: [0xFF][...], count: 1, bitWidth: 4) }
-        #expect(throws: SecAggError.self) { try ModularVector(packed: [0x0F, 0][...], count: 1, bitWidth: 4) }
+        #expect(thrownCase(SecAggError.self) { try ModularVector(packed: [0xFF][...], count: 1, bitWidth: 4) } == "malformedMessage")
+        #expect(thrownCase(SecAggError.self) { try ModularVector(packed: [0x0F, 0][...], count: 1, bitWidth: 4) } == "malformedMessage")
     }
 
     @Test func arithmeticWrapsModuloTwoToTheB() throws {
@@ -37,8 +37,8 @@ struct ModularVectorTests {
         #expect(a.values == [4, 7])
         try a.subtract(ModularVector([5, 8], bitWidth: 8))
         #expect(a.values == [255, 255])
-        #expect(throws: SecAggError.self) { try a.add(ModularVector([1, 2], bitWidth: 9)) }
-        #expect(throws: SecAggError.self) { try a.add(ModularVector([1], bitWidth: 8)) }
+        #expect(thrownCase(SecAggError.self) { try a.add(ModularVector([1, 2], bitWidth: 9)) } == "shapeMismatch")
+        #expect(thrownCase(SecAggError.self) { try a.add(ModularVector([1], bitWidth: 8)) } == "shapeMismatch")
     }
 
     @Test(arguments: [12, 32, 48, 64])

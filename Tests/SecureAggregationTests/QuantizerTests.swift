@@ -53,14 +53,14 @@ struct QuantizerTests {
     }
 
     @Test func invalidParametersAreTyped() {
-        #expect(throws: SecAggError.self) { try Quantizer(clippingBound: 0, clientCount: 2) }
-        #expect(throws: SecAggError.self) { try Quantizer(clippingBound: .infinity, clientCount: 2) }
-        #expect(throws: SecAggError.self) { try Quantizer(clippingBound: 1, bitWidth: 4, clientCount: 16) }
-        #expect(throws: SecAggError.self) { try Quantizer(clippingBound: 1, clientCount: 0) }
+        #expect(thrownCase(SecAggError.self) { try Quantizer(clippingBound: 0, clientCount: 2) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try Quantizer(clippingBound: .infinity, clientCount: 2) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try Quantizer(clippingBound: 1, bitWidth: 4, clientCount: 16) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try Quantizer(clippingBound: 1, clientCount: 0) } == "invalidParameter")
         var generator = ChaChaRandom(seed: 1)
-        #expect(throws: SecAggError.self) { try Quantizer(clippingBound: 1, clientCount: 2).quantize([.nan], using: &generator) }
-        #expect(throws: SecAggError.self) {
+        #expect(thrownCase(SecAggError.self) { try Quantizer(clippingBound: 1, clientCount: 2).quantize([.nan], using: &generator) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) {
             try Quantizer(clippingBound: 1, clientCount: 2).dequantizeSum(ModularVector(zeros: 1), contributors: 3)
-        }
+        } == "invalidParameter")
     }
 }

@@ -29,10 +29,10 @@ struct SecAggPlusGraphTests {
 
     @Test func invalidGraphsAreRejected() {
         var generator = ChaChaRandom(seed: 3)
-        #expect(throws: SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 2, 3], degree: 3, using: &generator) }
-        #expect(throws: SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 2, 3, 4, 5], degree: 3, using: &generator) }
-        #expect(throws: SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 1, 2, 3], degree: 2, using: &generator) }
-        #expect(throws: SecAggError.self) { try SecAggPlusGraph(clientIDs: [1], degree: 0, using: &generator) }
+        #expect(thrownCase(SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 2, 3], degree: 3, using: &generator) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 2, 3, 4, 5], degree: 3, using: &generator) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try SecAggPlusGraph(clientIDs: [1, 1, 2, 3], degree: 2, using: &generator) } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try SecAggPlusGraph(clientIDs: [1], degree: 0, using: &generator) } == "invalidParameter")
     }
 
     /// The rule's degree grows like log n and meets its own conditions.
@@ -57,10 +57,10 @@ struct SecAggPlusGraphTests {
         let parameters = try SecAggPlusParameters.recommended(
             clientCount: 20, dropoutFraction: 0.05, corruptFraction: 0.05, securityBits: 10, correctnessBits: 5)
         #expect(parameters.degree <= 19)
-        #expect(throws: SecAggError.self) {
+        #expect(thrownCase(SecAggError.self) {
             try SecAggPlusParameters.recommended(clientCount: 10, dropoutFraction: 0.3, corruptFraction: 0.3)
-        }
-        #expect(throws: SecAggError.self) { try SecAggPlusParameters.recommended(clientCount: 10, dropoutFraction: 1.5, corruptFraction: 0) }
+        } == "invalidParameter")
+        #expect(thrownCase(SecAggError.self) { try SecAggPlusParameters.recommended(clientCount: 10, dropoutFraction: 1.5, corruptFraction: 0) } == "invalidParameter")
     }
 
     /// Against an active server, corrupt holders can answer for both of two survivor lists,
