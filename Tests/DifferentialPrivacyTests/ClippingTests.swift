@@ -50,8 +50,8 @@ import Testing
         var values = [1.0, bad, 2.0]
         #expect(throws: DifferentialPrivacyError.nonFiniteValue(index: 1)) { try Clipping.clip(&values, norm: .l2, bound: 1) }
         #expect(values[0] == 1 && values[2] == 2)
-        #expect(throws: DifferentialPrivacyError.self) { try Clipping.clipped([1], norm: .l1, bound: 0) }
-        #expect(throws: DifferentialPrivacyError.self) { try Clipping.clipped([1], norm: .perCoordinate, bound: .infinity) }
+        #expect(thrownPrivacyError { try Clipping.clipped([1], norm: .l1, bound: 0) }?.invalidParameterName == "bound")
+        #expect(thrownPrivacyError { try Clipping.clipped([1], norm: .perCoordinate, bound: .infinity) }?.invalidParameterName == "bound")
     }
 }
 
@@ -68,9 +68,9 @@ import Testing
     }
 
     @Test func badInputThrows() {
-        #expect(throws: DifferentialPrivacyError.self) { try Sensitivity.sumOfClippedVectors(clipNorm: 0, neighbouring: .addRemove) }
-        #expect(throws: DifferentialPrivacyError.self) { try Sensitivity.meanOfClippedVectors(clipNorm: 1, count: 0, neighbouring: .addRemove) }
-        #expect(throws: DifferentialPrivacyError.self) { try Sensitivity.sumOfBoundedScalars(lower: 2, upper: 1, neighbouring: .addRemove) }
-        #expect(throws: DifferentialPrivacyError.self) { try Sensitivity.contributionBounded(partitions: 0, perPartition: 1, neighbouring: .addRemove) }
+        #expect(thrownPrivacyError { try Sensitivity.sumOfClippedVectors(clipNorm: 0, neighbouring: .addRemove) }?.invalidParameterName == "clipNorm")
+        #expect(thrownPrivacyError { try Sensitivity.meanOfClippedVectors(clipNorm: 1, count: 0, neighbouring: .addRemove) }?.invalidParameterName == "count")
+        #expect(thrownPrivacyError { try Sensitivity.sumOfBoundedScalars(lower: 2, upper: 1, neighbouring: .addRemove) }?.invalidParameterName == "bounds")
+        #expect(thrownPrivacyError { try Sensitivity.contributionBounded(partitions: 0, perPartition: 1, neighbouring: .addRemove) }?.invalidParameterName == "partitions")
     }
 }

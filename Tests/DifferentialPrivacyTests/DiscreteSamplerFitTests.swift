@@ -117,10 +117,10 @@ import Testing
     }
 
     @Test func badParametersThrow() {
-        #expect(throws: DifferentialPrivacyError.self) { try DiscreteGaussianSampler(sigma: 0) }
-        #expect(throws: DifferentialPrivacyError.self) { try DiscreteGaussianSampler(sigma: .nan) }
-        #expect(throws: DifferentialPrivacyError.self) { try DiscreteGaussianSampler(sigma: 1e9) }
-        #expect(throws: DifferentialPrivacyError.self) { try DiscreteLaplaceSampler(scale: -1) }
-        #expect(throws: DifferentialPrivacyError.self) { try DiscreteLaplaceSampler(scaleNumerator: 0) }
+        #expect(thrownPrivacyError { try DiscreteGaussianSampler(sigma: 0) }?.invalidParameterName == "sigma")
+        #expect(thrownPrivacyError { try DiscreteGaussianSampler(sigma: .nan) }?.invalidParameterName == "sigma")
+        #expect(thrownPrivacyError { try DiscreteGaussianSampler(sigma: 1e9) }?.invalidParameterName == "sigma")
+        #expect(thrownPrivacyError { try DiscreteLaplaceSampler(scale: -1) }?.invalidParameterName == "scale")
+        #expect(thrownPrivacyError { try DiscreteLaplaceSampler(scaleNumerator: 0) }?.invalidParameterName == "scale")
     }
 }

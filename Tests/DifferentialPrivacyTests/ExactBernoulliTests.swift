@@ -30,7 +30,7 @@ import Testing
 
     @Test func invalidProbabilityThrows() {
         var rng = ChaChaRandom(seed: 1)
-        #expect(throws: DifferentialPrivacyError.self) { try ExactBernoulli.checkedSample(numerator: 3, denominator: 2, using: &rng) }
-        #expect(throws: DifferentialPrivacyError.self) { try ExactBernoulli.checkedSampleExpMinus(numerator: 1, denominator: 0, using: &rng) }
+        #expect(thrownPrivacyError { try ExactBernoulli.checkedSample(numerator: 3, denominator: 2, using: &rng) }?.invalidParameterName == "p")
+        #expect(thrownPrivacyError { try ExactBernoulli.checkedSampleExpMinus(numerator: 1, denominator: 0, using: &rng) }?.invalidParameterName == "gamma")
     }
 }

@@ -47,12 +47,12 @@ import Testing
         let x = try mechanism.release([1.0, 2.0, 3.0], using: &a)
         #expect(try x == mechanism.release([1.0, 2.0, 3.0], using: &b))
         for v in x { #expect((v / mechanism.granularity).rounded() == v / mechanism.granularity) }
-        #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: .infinity) }
-        #expect(throws: DifferentialPrivacyError.self) { try GaussianMechanism(sigma: 1e-320) }
-        #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1e-310) }
-        #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1e305) }
+        #expect(thrownPrivacyError { try GaussianMechanism(sigma: .infinity) }?.invalidParameterName == "sigma")
+        #expect(thrownPrivacyError { try GaussianMechanism(sigma: 1e-320) }?.invalidParameterName == "sigma")
+        #expect(thrownPrivacyError { try LaplaceMechanism(scale: 1e-310) }?.invalidParameterName == "scale")
+        #expect(thrownPrivacyError { try LaplaceMechanism(scale: 1e305) }?.invalidParameterName == "scale")
         #expect(try GaussianMechanism(sigma: 1e-300).sigma > 0)
-        #expect(throws: DifferentialPrivacyError.self) { try LaplaceMechanism(scale: 1, sensitivity: 0) }
+        #expect(thrownPrivacyError { try LaplaceMechanism(scale: 1, sensitivity: 0) }?.invalidParameterName == "sensitivity")
     }
 
     /// Long vectors from SecureRandom read a freshly keyed ChaCha20 stream: fresh noise on

@@ -50,9 +50,9 @@ import Testing
         #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 0, range: 0...2)) { try exact.release(-1, using: &rng) }
         #expect(throws: DifferentialPrivacyError.valueOutOfRange(index: 1, range: 0...2)) { try exact.release([2, 5, 0], using: &rng) }
         #expect(try (0..<3).contains(exact.release(2, using: &rng)))
-        #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(epsilon: 1, buckets: 1) }
-        #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(epsilon: .nan, buckets: 3) }
-        #expect(throws: DifferentialPrivacyError.self) { try RandomizedResponse(noiseNumerator: 3, noiseDenominator: 2, buckets: 3) }
+        #expect(thrownPrivacyError { try RandomizedResponse(epsilon: 1, buckets: 1) }?.invalidParameterName == "buckets")
+        #expect(thrownPrivacyError { try RandomizedResponse(epsilon: .nan, buckets: 3) }?.invalidParameterName == "epsilon")
+        #expect(thrownPrivacyError { try RandomizedResponse(noiseNumerator: 3, noiseDenominator: 2, buckets: 3) }?.invalidParameterName == "noise")
     }
 
     /// Permute-and-flip: P(r) = p_r · Σ_{S ⊆ others} |S|!(n−1−|S|)!/n! · Π_{s∈S}(1 − p_s),
@@ -96,9 +96,9 @@ import Testing
         #expect(try accountant.epsilon(delta: 1e-6).epsilon > 0)
         #expect(try ExponentialMechanism(epsilon: 0.1).epsilon <= 0.1)
         var rng = ChaChaRandom(seed: 4)
-        #expect(throws: DifferentialPrivacyError.self) { try mechanism.select(scores: [], using: &rng) }
+        #expect(thrownPrivacyError { try mechanism.select(scores: [], using: &rng) }?.invalidParameterName == "scores")
         #expect(try mechanism.select(scores: [.min, .max], using: &rng) == 1)
-        #expect(throws: DifferentialPrivacyError.self) { try ExponentialMechanism(epsilon: 0) }
-        #expect(throws: DifferentialPrivacyError.self) { try ExponentialMechanism(epsilon: 1, sensitivity: 0) }
+        #expect(thrownPrivacyError { try ExponentialMechanism(epsilon: 0) }?.invalidParameterName == "epsilon")
+        #expect(thrownPrivacyError { try ExponentialMechanism(epsilon: 1, sensitivity: 0) }?.invalidParameterName == "sensitivity")
     }
 }
