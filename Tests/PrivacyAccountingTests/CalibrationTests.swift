@@ -26,13 +26,13 @@ import Testing
     }
 
     @Test func invalidTargetsThrow() {
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "target_epsilon", reason: "must be finite and > 0, got nan")) {
             try Calibration.noiseMultiplier(targetEpsilon: .nan, delta: 1e-5, samplingRate: 0.01, steps: 10)
         }
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "delta", reason: "must be in (0, 1), got 1.0")) {
             try Calibration.noiseMultiplier(targetEpsilon: 1, delta: 1, samplingRate: 0.01, steps: 10)
         }
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "sampling_rate", reason: "must be in [0, 1], got 1.5")) {
             try Calibration.noiseMultiplier(targetEpsilon: 1, delta: 1e-5, samplingRate: 1.5, steps: 10)
         }
     }
@@ -41,16 +41,16 @@ import Testing
     /// with an ε far from the target (1e300 used to return σ = 1e-6 at ε = 1.8e14).
     @Test(arguments: [1e300, 1e-300])
     func unreachableTargetsThrow(target: Double) {
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(accountingError {
             try Calibration.noiseMultiplier(targetEpsilon: target, delta: 1e-5, samplingRate: 0.01, steps: 1000)
-        }
+        }?.caseName == "calibrationFailed")
     }
 
     @Test func hugeStepLimitsAreRefusedNotOverflowed() {
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "maximum_steps", reason: "must be in 1...2^62, got \(Int.max)")) {
             try Calibration.steps(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.01, noiseMultiplier: 1, maximumSteps: .max)
         }
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "maximum_steps", reason: "must be in 1...2^62, got 0")) {
             try Calibration.steps(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.01, noiseMultiplier: 1, maximumSteps: 0)
         }
     }

@@ -68,6 +68,6 @@ import Testing
         }
         // A fractional sensitivity is rounded up: neighbouring integer values can differ by ⌈Δ⌉.
         #expect(try accountant.curve(of: .discreteLaplace(scale: 2, sensitivity: 1.5)) == accountant.curve(of: .discreteLaplace(scale: 2, sensitivity: 2)))
-        #expect(throws: PrivacyAccountingError.self) { try PrivacyEvent.discreteLaplace(scale: 0, sensitivity: 1).validate() }
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "scale", reason: "must be finite and > 0, got 0.0")) { try PrivacyEvent.discreteLaplace(scale: 0, sensitivity: 1).validate() }
     }
 }

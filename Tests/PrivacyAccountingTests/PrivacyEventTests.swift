@@ -45,7 +45,7 @@ import Testing
         #expect(throws: PrivacyAccountingError.invalidParameter(name: "noise_multiplier", reason: "must be finite and > 0, got nan")) {
             try PrivacyEvent.gaussian(noiseMultiplier: .nan).validate()
         }
-        #expect(throws: PrivacyAccountingError.self) {
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "scale", reason: "must be finite and > 0, got 0.0")) {
             try PrivacyEvent.composed([.noOp, .laplace(scale: 0, sensitivity: 1)]).validate()
         }
         #expect(throws: Never.self) { try Self.sample.validate() }
@@ -56,6 +56,6 @@ import Testing
         guard case .randomizedResponse(let p, let k) = event else { Issue.record("wrong case"); return }
         let truthful = 1 - p + p / Double(k), other = p / Double(k)
         #expect(abs(log(truthful / other) - 1) < 1e-12)
-        #expect(throws: PrivacyAccountingError.self) { try PrivacyEvent.randomizedResponse(epsilon: 0, buckets: 2) }
+        #expect(throws: PrivacyAccountingError.invalidParameter(name: "epsilon", reason: "must be finite and > 0, got 0.0")) { try PrivacyEvent.randomizedResponse(epsilon: 0, buckets: 2) }
     }
 }
