@@ -39,7 +39,7 @@ struct AggregatorAgreementTests {
     }
 
     @Test func paillierRefusesShortKeysUnlessForTests() {
-        #expect(throws: FedAvgError.self) { try PaillierAggregator(keyBits: 1024) }
+        #expect(thrownError(FedAvgError.self) { try PaillierAggregator(keyBits: 1024) }?.parameterName == "keyBits")
     }
 
     @Test func sparseGraphIsUsedForManyClients() throws {
@@ -77,8 +77,8 @@ struct AggregatorAgreementTests {
     }
 
     @Test func mismatchedShapesAreRejected() {
-        #expect(throws: FedAvgError.self) { try PlainAggregator().sum([[1, 2], [3]], bound: 1, round: 1) }
-        #expect(throws: FedAvgError.self) { try PlainAggregator().sum([], bound: 1, round: 1) }
-        #expect(throws: FedAvgError.self) { try SecureAggregator().sum([[0.5]], bound: 1, round: 1) }
+        #expect(thrownError(FedAvgError.self) { try PlainAggregator().sum([[1, 2], [3]], bound: 1, round: 1) }?.aggregationFailure == "contributions differ in length or are empty")
+        #expect(thrownError(FedAvgError.self) { try PlainAggregator().sum([], bound: 1, round: 1) }?.aggregationFailure == "no contributions")
+        #expect(thrownError(FedAvgError.self) { try SecureAggregator().sum([[0.5]], bound: 1, round: 1) }?.aggregationFailure == "secure aggregation needs at least 2 clients, got 1")
     }
 }

@@ -48,6 +48,6 @@ struct FederatedStandardizationTests {
     }
 
     @Test func badStatisticsLayoutIsATypedError() {
-        #expect(throws: FedAvgError.self) { try Standardization(summedStatistics: [1, 2]) }
+        #expect(thrownError(FedAvgError.self) { try Standardization(summedStatistics: [1, 2]) }?.parameterName == "statistics")
     }
 }

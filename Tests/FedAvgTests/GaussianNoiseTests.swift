@@ -58,9 +58,9 @@ struct GaussianNoiseTests {
         var vector: [Double] = [7, -1.5, 0.1]
         try GaussianNoise(noiseMultiplier: 0, clipNorm: 1, dimension: 3).addNoise(to: &vector, using: &generator)
         #expect(vector == [7, -1.5, 0.1])
-        #expect(throws: FedAvgError.self) { try GaussianNoise(noiseMultiplier: -1, clipNorm: 1, dimension: 3) }
-        #expect(throws: FedAvgError.self) { try GaussianNoise(noiseMultiplier: .nan, clipNorm: 1, dimension: 3) }
-        #expect(throws: FedAvgError.self) { try GaussianNoise(noiseMultiplier: 1, clipNorm: 0, dimension: 3) }
-        #expect(throws: FedAvgError.self) { try GaussianNoise(noiseMultiplier: 1, clipNorm: .infinity, dimension: 3) }
+        #expect(thrownError(FedAvgError.self) { try GaussianNoise(noiseMultiplier: -1, clipNorm: 1, dimension: 3) }?.parameterName == "noiseMultiplier")
+        #expect(thrownError(FedAvgError.self) { try GaussianNoise(noiseMultiplier: .nan, clipNorm: 1, dimension: 3) }?.parameterName == "noiseMultiplier")
+        #expect(thrownError(FedAvgError.self) { try GaussianNoise(noiseMultiplier: 1, clipNorm: 0, dimension: 3) }?.parameterName == "clipNorm")
+        #expect(thrownError(FedAvgError.self) { try GaussianNoise(noiseMultiplier: 1, clipNorm: .infinity, dimension: 3) }?.parameterName == "clipNorm")
     }
 }

@@ -72,7 +72,7 @@ struct HeartDiseaseLoaderTests {
     }
 
     @Test func malformedLinesAreTypedErrors() {
-        #expect(throws: FedAvgError.self) { try HeartDiseaseFile.parse("1,2,3\n", file: "bad") }
-        #expect(throws: FedAvgError.self) { try HeartDiseaseFile.parse("63,1,x,145,233,1,2,150,0,2.3,3,0,6,0\n", file: "bad") }
+        #expect(thrownError(FedAvgError.self) { try HeartDiseaseFile.parse("1,2,3\n", file: "bad") }?.malformedDataLocation == "bad:1")
+        #expect(thrownError(FedAvgError.self) { try HeartDiseaseFile.parse("63,1,x,145,233,1,2,150,0,2.3,3,0,6,0\n", file: "bad") }?.malformedDataLocation == "bad:1")
     }
 }

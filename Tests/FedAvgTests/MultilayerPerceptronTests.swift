@@ -44,9 +44,9 @@ final class MultilayerPerceptronTests: Sendable {
         let second = try MultilayerPerceptron(featureCount: 5, hiddenUnits: 3, using: &b)
         #expect(first == second)
         #expect(Set(first.parameters[0..<15]).count == 15)
-        #expect(throws: FedAvgError.self) { try MultilayerPerceptron(featureCount: 5, hiddenUnits: 0, using: &a) }
-        #expect(throws: FedAvgError.self) { try MultilayerPerceptron(featureCount: 0, hiddenUnits: 3, using: &a) }
-        #expect(throws: FedAvgError.self) { try MultilayerPerceptron(featureCount: 5, hiddenUnits: 3, l2Penalty: .nan, using: &a) }
+        #expect(thrownError(FedAvgError.self) { try MultilayerPerceptron(featureCount: 5, hiddenUnits: 0, using: &a) }?.parameterName == "hiddenUnits")
+        #expect(thrownError(FedAvgError.self) { try MultilayerPerceptron(featureCount: 0, hiddenUnits: 3, using: &a) }?.parameterName == "featureCount")
+        #expect(thrownError(FedAvgError.self) { try MultilayerPerceptron(featureCount: 5, hiddenUnits: 3, l2Penalty: .nan, using: &a) }?.parameterName == "l2Penalty")
     }
 
     @Test func federatedTrainingWithDPSGDReachesTheDemoGoal() async throws {
@@ -73,9 +73,9 @@ final class MultilayerPerceptronTests: Sendable {
             rounds: 2, localTraining: try LocalTraining(steps: 2, samplingRate: 0.1, learningRate: 0.5),
             privacy: .dpSGD(clipNorm: 1, noiseMultiplier: 3), budget: .init(epsilon: 3, delta: 1e-5), ledgerDirectory: folder,
             model: .multilayerPerceptron(hiddenUnits: 0), seed: 7)
-        await #expect(throws: FedAvgError.self) {
+        #expect(await thrownError(FedAvgError.self) {
             try await ledgers.run(clients: clients, configuration: configuration, aggregator: PlainAggregator())
-        }
+        }?.parameterName == "hiddenUnits")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty ?? true)
     }
 }

@@ -32,7 +32,7 @@ struct SyntheticDataTests {
     }
 
     @Test func badParametersAreTypedErrors() {
-        #expect(throws: FedAvgError.self) { try SyntheticData.clients(count: 0, dimension: 3, seed: 1) }
-        #expect(throws: FedAvgError.self) { try SyntheticData.clients(count: 2, dimension: 3, labelSkew: 0, seed: 1) }
+        #expect(thrownError(FedAvgError.self) { try SyntheticData.clients(count: 0, dimension: 3, seed: 1) }?.parameterName == "clients")
+        #expect(thrownError(FedAvgError.self) { try SyntheticData.clients(count: 2, dimension: 3, labelSkew: 0, seed: 1) }?.parameterName == "labelSkew")
     }
 }

@@ -80,6 +80,6 @@ struct ThresholdPaillierAggregatorTests {
         #expect(throws: FedAvgError.invalidParameter(name: "droppedSites", reason: "sites are numbered 1...5")) {
             try ThresholdPaillierAggregator(keySet: Self.keySet, droppedSites: [6])
         }
-        #expect(throws: FedAvgError.self) { try ThresholdPaillierAggregator(keyBits: 1024, sites: 3, threshold: 2) }
+        #expect(thrownError(FedAvgError.self) { try ThresholdPaillierAggregator(keyBits: 1024, sites: 3, threshold: 2) }?.parameterName == "threshold key")
     }
 }

@@ -108,9 +108,9 @@ final class TrainingLoopTests: Sendable {
     @Test func privateRunWithoutBudgetIsRejected() async throws {
         var configuration = try dpConfiguration(rounds: 1, budget: 3, seed: 1)
         configuration.budget = nil
-        await #expect(throws: FedAvgError.self) {
+        #expect(await thrownError(FedAvgError.self) {
             try await ledgers.run(clients: try standardizedClients(), configuration: configuration, aggregator: PlainAggregator())
-        }
+        }?.parameterName == "budget")
     }
 
     @Test func roundRecordsCarryCosts() async throws {
