@@ -57,6 +57,11 @@ struct EncodingTests {
         #expect(String(decoding: data, as: UTF8.self) == "[\"\(value.description)\"]")
         #expect(try JSONDecoder().decode([BigInt].self, from: data) == [value])
         #expect(try JSONDecoder().decode([BigInt].self, from: Data("[42]".utf8)) == [42])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([BigInt].self, from: Data("[\"4x2\"]".utf8)) }
+        let error = #expect(throws: DecodingError.self) { try JSONDecoder().decode([BigInt].self, from: Data("[\"4x2\"]".utf8)) }
+        guard case .dataCorrupted(let context)? = error else {
+            Issue.record("expected dataCorrupted, got \(String(describing: error))")
+            return
+        }
+        #expect(context.debugDescription == "'4x2' is not a decimal integer")
     }
 }

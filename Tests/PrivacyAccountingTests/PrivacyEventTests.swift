@@ -29,15 +29,21 @@ import Testing
     }
 
     @Test func decodingRejectsUnknownTypesAndInvalidParameters() {
+        // Each document with the start of the dataCorrupted description that names its fault.
         let bad = [
-            #"{"type":"gaussian","noise_multiplier":-1}"#,
-            #"{"type":"poisson_sampled","sampling_rate":1.5,"event":{"type":"gaussian","noise_multiplier":1}}"#,
-            #"{"type":"sampled_without_replacement","source_size":5,"sample_size":6,"event":{"type":"no_op"}}"#,
-            #"{"type":"self_composed","count":-2,"event":{"type":"no_op"}}"#,
-            #"{"type":"teleport"}"#,
+            (#"{"type":"gaussian","noise_multiplier":-1}"#, "invalid noise_multiplier:"),
+            (#"{"type":"poisson_sampled","sampling_rate":1.5,"event":{"type":"gaussian","noise_multiplier":1}}"#, "invalid sampling_rate:"),
+            (#"{"type":"sampled_without_replacement","source_size":5,"sample_size":6,"event":{"type":"no_op"}}"#, "invalid sample_size:"),
+            (#"{"type":"self_composed","count":-2,"event":{"type":"no_op"}}"#, "invalid count:"),
+            (#"{"type":"teleport"}"#, #"unknown privacy event type "teleport""#),
         ]
-        for text in bad {
-            #expect(throws: DecodingError.self) { try JSONDecoder().decode(PrivacyEvent.self, from: Data(text.utf8)) }
+        for (text, fault) in bad {
+            let error = #expect(throws: DecodingError.self) { try JSONDecoder().decode(PrivacyEvent.self, from: Data(text.utf8)) }
+            guard case .dataCorrupted(let context)? = error else {
+                Issue.record("expected dataCorrupted for \(text), got \(String(describing: error))")
+                continue
+            }
+            #expect(context.debugDescription.hasPrefix(fault), "\(context.debugDescription)")
         }
     }
 
