@@ -1,3 +1,4 @@
+import DifferentialPrivacy
 import Foundation
 import PrivacyAccounting
 import Sodium
@@ -79,8 +80,12 @@ public enum FederatedTraining {
             }
             model.setParameters(checkpoint.parameters)
         }
+        // The distributed mode's pipeline needs the model's dimension; set up (and a plain or
+        // Paillier aggregator refused) before any ledger exists.
+        let distributed = try distributedSetup(privacy: privacy, aggregator: aggregator, clients: clients.count, dimension: model.parameters.count)
+        let aggregator: any Aggregator = distributed?.aggregator ?? aggregator
         let ledgers = try openLedgers(for: clients, configuration: configuration)
-        let siteEvent = privacy.siteEvent(localTraining: local)
+        let siteEvent = distributed?.siteEvent ?? privacy.siteEvent(localTraining: local)
         let serverEvent = privacy.serverEvent
         var records: [RoundRecord] = configuration.resumeFrom?.rounds ?? []
         var stopReason: String?
@@ -122,7 +127,7 @@ public enum FederatedTraining {
             let evaluations = clients.map { $0.evaluate(model) }
             let testCount = Double(max(evaluations.reduce(0) { $0 + $1.count }, 1))
             let modelBytes = Double(8 * model.parameters.count)
-            let record = RoundRecord(
+            var record = RoundRecord(
                 round: round, accuracy: Double(evaluations.reduce(0) { $0 + $1.correct }) / testCount,
                 siteAccuracies: Dictionary(uniqueKeysWithValues: evaluations.map { ($0.site, $0.accuracy) }),
                 loss: evaluations.reduce(0) { $0 + $1.loss } / testCount, epsilon: epsilon,
@@ -132,6 +137,11 @@ public enum FederatedTraining {
                 clientCryptoSeconds: update.outcome?.clientCryptoSeconds ?? 0,
                 serverCryptoSeconds: update.outcome?.serverCryptoSeconds ?? 0,
                 wallSeconds: (clock.now - started).seconds, aggregationErrorBound: update.outcome?.errorBound ?? 0)
+            if let distributed, let delta = configuration.budget?.delta {
+                // This run's rounds only (a reopened ledger's earlier spends are not in it).
+                record.centralGaussianEpsilon = try configuration.accountant.makeAccountant()
+                    .composing(distributed.centralComparison, count: round).epsilon(delta: delta).epsilon
+            }
             records.append(record)
             // Saved before the progress report, so whatever the caller shows has a checkpoint.
             try configuration.saveCheckpoint?(TrainingCheckpoint(settings: configuration.checkpointSettings, model: model, rounds: records))
@@ -203,6 +213,11 @@ public enum FederatedTraining {
                 clipNorm(&delta, to: clip)
                 clipCoordinates(&delta, to: configuration.updateBound)
                 contributions.append(delta + [0])
+            case .distributed(_, _, let clip, _):
+                // Unweighted and without a weight column: the pipeline encodes exactly the
+                // model's entries (and clips them in L2 itself, after the rotation).
+                clipNorm(&delta, to: clip)
+                contributions.append(delta)
             }
         }
         var sum = [Double](repeating: 0, count: dimension + 1)
@@ -210,7 +225,7 @@ public enum FederatedTraining {
         if !contributions.isEmpty {
             let bound: Double
             switch configuration.privacy {
-            case .central, .local: bound = configuration.updateBound
+            case .central, .local, .distributed: bound = configuration.updateBound
             case .none, .dpSGD: bound = configuration.updateBound * Double(configuration.maximumClientRecords)
             }
             let result = try aggregator.sum(contributions, bound: bound, round: UInt64(round))
@@ -227,6 +242,10 @@ public enum FederatedTraining {
             let denominator = rate * Double(clients.count)
             return (noisy.map { $0 / denominator }, outcome)
         }
+        if case .distributed = configuration.privacy {
+            // Every client sends in every round: the mean over the (public) client count.
+            return ((0..<dimension).map { sum[$0] / Double(clients.count) }, outcome)
+        }
         if case .local = configuration.privacy {
             // Unweighted: the mean over the (public) number of participants.
             let count = Double(max(participants.count, 1))
@@ -235,6 +254,90 @@ public enum FederatedTraining {
         let totalWeight = sum[dimension]
         guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }
         return ((0..<dimension).map { sum[$0] / totalWeight }, outcome)
+    }
+
+    /// What the distributed mode runs with.
+    struct DistributedSetup {
+        /// The pipeline over the caller's secure aggregation protocol.
+        let aggregator: DistributedDPAggregator
+        /// The record-level event each site's ledger is charged per round.
+        let siteEvent: PrivacyEvent
+        /// The record-level event of a central Gaussian with the same total noise.
+        let centralComparison: PrivacyEvent
+    }
+
+    /// Sets up the distributed mode (nil in the other modes).
+    ///
+    /// Parameters: each client adds σ = z·S/√t (z the mode's noise multiplier, S its clip,
+    /// t the protocol's threshold), so the t clients whose inputs the unmasked sum is
+    /// guaranteed to hold carry z·S between them; the grid step γ is TFF's heuristic
+    /// (`DistributedDP.gamma(setting:localStddev:)`): k standard deviations of the noisy,
+    /// quantized sum of all n clients fill 2^bits, or coarser where the exact samplers'
+    /// ranges end (σ ≤ 2^10 grid units, μ ≤ 2^14: the Poisson sampler's time grows with μ).
+    ///
+    /// Site event: the pipeline's round event for t clients (`DistributedDPAggregator.roundEvent(clients:)`)
+    /// with its L2 and L1 sensitivities doubled. The round event bounds one client's rounded
+    /// vector by Δ₂ (conditional rounding enforces it on every release) and Δ₁; a record
+    /// added, removed or replaced changes the site's update arbitrarily within the clip, so
+    /// the two rounded vectors, each within those norms, differ by at most 2Δ₂ and 2Δ₁ (the
+    /// same reasoning as the central mode's σ/2 in `PrivacyMode.siteEvent(localTraining:)`).
+    /// The other sites' encodings do not depend on this site's records, the rounding draws
+    /// are data-independent (joint quasi-convexity of Rényi divergence covers the mixture),
+    /// and the broadcast model is post-processing of earlier rounds.
+    ///
+    /// Comparison: a Gaussian of multiplier √t·σ/S (the same total noise, σ the noise the
+    /// samplers actually draw), halved for one record as in the central mode.
+    ///
+    /// - Throws: ``FedAvgError/invalidParameter(name:reason:)`` named `aggregator` for an
+    ///   aggregator other than SecAgg or SecAgg+, or named `bits` when the bit width cannot
+    ///   hold the sum (the parameter choice's own error in the reason).
+    static func distributedSetup(privacy: PrivacyMode, aggregator: any Aggregator, clients: Int, dimension: Int) throws -> DistributedSetup? {
+        guard case .distributed(let mechanism, let bits, let clip, let multiplier) = privacy else { return nil }
+        guard let secure = aggregator as? SecureAggregator else {
+            throw FedAvgError.invalidParameter(
+                name: "aggregator",
+                reason: "the distributed mode needs secure aggregation (secagg or secagg+): each client adds only a share of the noise, so any aggregator that lets the server see single updates (\(aggregator.name)) would release them almost unprotected")
+        }
+        guard clients >= 2 else {
+            throw FedAvgError.invalidParameter(name: "clients", reason: "the distributed mode needs at least 2 clients, got \(clients)")
+        }
+        let threshold = secure.threshold(clients: clients)
+        let setting = DistributedDPSetting(
+            mechanism: mechanism, bits: bits, clients: clients, minimumClients: threshold, dimension: dimension, clip: clip,
+            delta: 1e-5, rounds: 1, clientRate: 1)
+        let sigma = multiplier * clip / Double(threshold).squareRoot()
+        do {
+            // The exact samplers take at most σ = 2^10 grid units (DDG, at 1/1024 resolution);
+            // the Poisson sampler behind Skellam takes μ ≤ 2^20 but its time is linear in μ,
+            // so Skellam stops at μ = 2^14 (σ ≈ 181 grid units). Where the bits would allow a
+            // finer grid (few clients, many bits), the grid stops there: the sum then fits the
+            // range with room to spare, and more bits change nothing.
+            let largestGridDeviation = 0.999 * (mechanism == .discreteGaussian ? 1024 : (2 * 16_384.0).squareRoot())
+            let scale = min(1 / (try DistributedDP.gamma(setting: setting, localStddev: sigma)), largestGridDeviation / sigma)
+            let localNoise = mechanism == .discreteGaussian ? sigma * scale : (sigma * scale) * (sigma * scale) / 2
+            let pipeline = try DistributedDPPipeline(
+                mechanism: mechanism, bits: bits, dimension: dimension, clip: clip, scale: scale, beta: setting.beta, localNoise: localNoise)
+            let distributed = try DistributedDPAggregator(variant: secure.variant, pipeline: pipeline, seed: secure.seed)
+            let siteEvent: PrivacyEvent
+            switch try distributed.roundEvent(clients: clients) {
+            case .distributedDiscreteGaussian(let local, let count, let padded, let l1, let l2):
+                siteEvent = .distributedDiscreteGaussian(localSigma: local, clients: count, dimension: padded, l1Sensitivity: 2 * l1, l2Sensitivity: 2 * l2)
+            case .distributedSkellam(let mu, let count, let l1, let l2):
+                siteEvent = .distributedSkellam(localMu: mu, clients: count, l1Sensitivity: 2 * l1, l2Sensitivity: 2 * l2)
+            case let other:
+                preconditionFailure("a distributed pipeline's round event is distributed, got \(other)")
+            }
+            // The samplers round σ and μ to multiples of 1/1024: compare with what they draw.
+            let drawn = (mechanism == .discreteGaussian ? pipeline.localNoise : (2 * pipeline.localNoise).squareRoot()) / scale
+            let central = Double(threshold).squareRoot() * drawn / clip
+            return DistributedSetup(aggregator: distributed, siteEvent: siteEvent, centralComparison: .gaussian(noiseMultiplier: central / 2))
+        } catch let error as DistributedDPError {
+            throw FedAvgError.invalidParameter(name: "bits", reason: error.description)
+        } catch let error as DistributedDPPipelineError {
+            throw FedAvgError.invalidParameter(name: "bits", reason: error.description)
+        } catch let error as PrivacyAccountingError {
+            throw FedAvgError.invalidParameter(name: "noiseMultiplier", reason: error.description)
+        }
     }
 
     /// The L2 sensitivity of the aggregated sum to one client in the central mode: its clipped

@@ -28,6 +28,10 @@ public struct RoundRecord: Sendable, Codable, Equatable {
     public var wallSeconds: Double
     /// Per-entry bound on the aggregation's error.
     public var aggregationErrorBound: Double
+    /// In the distributed mode: the record-level ε after this many rounds of a central
+    /// Gaussian with the same total noise as the guaranteed clients' shares (what the
+    /// distributed mechanism would give without rounding and discrete noise); nil otherwise.
+    public var centralGaussianEpsilon: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case round, accuracy, loss, epsilon, participants
@@ -39,6 +43,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         case cryptoSeconds = "crypto_seconds"
         case wallSeconds = "wall_seconds"
         case aggregationErrorBound = "aggregation_error_bound"
+        case centralGaussianEpsilon = "central_gaussian_epsilon"
     }
 
     /// Encodes every stored field plus the derived `crypto_seconds`.
@@ -58,6 +63,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         try container.encode(cryptoSeconds, forKey: .cryptoSeconds)
         try container.encode(wallSeconds, forKey: .wallSeconds)
         try container.encode(aggregationErrorBound, forKey: .aggregationErrorBound)
+        try container.encodeIfPresent(centralGaussianEpsilon, forKey: .centralGaussianEpsilon)
     }
 
     /// A record (used by the training loop).
@@ -95,5 +101,6 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         serverCryptoSeconds = try container.decode(Double.self, forKey: .serverCryptoSeconds)
         wallSeconds = try container.decode(Double.self, forKey: .wallSeconds)
         aggregationErrorBound = try container.decode(Double.self, forKey: .aggregationErrorBound)
+        centralGaussianEpsilon = try container.decodeIfPresent(Double.self, forKey: .centralGaussianEpsilon)
     }
 }

@@ -116,6 +116,9 @@ public struct ExperimentReport: Sendable, Codable {
     public var goalMet: Bool?
     /// The privacy ledger files of the run (empty without privacy), for `privagg report`.
     public var ledgers: [String]
+    /// Distributed mode: the record-level ε a central Gaussian with the same total noise
+    /// would have after the run's rounds (the last round's figure); nil otherwise.
+    public var centralGaussianEpsilon: Double? { rounds.last?.centralGaussianEpsilon }
 
     enum CodingKeys: String, CodingKey {
         case epsilon, delta, aggregator, privacy, settings, sites, rounds, overhead
@@ -129,6 +132,7 @@ public struct ExperimentReport: Sendable, Codable {
         case ledgers
         case clientLevelEpsilon = "client_level_epsilon"
         case accountant
+        case centralGaussianEpsilon = "central_gaussian_epsilon"
     }
 
     /// Encodes every field; a non-finite ε (no privacy) is written as null, since JSON has
@@ -153,6 +157,7 @@ public struct ExperimentReport: Sendable, Codable {
         try container.encodeIfPresent(accuracyGoal, forKey: .accuracyGoal)
         try container.encodeIfPresent(goalMet, forKey: .goalMet)
         try container.encode(ledgers, forKey: .ledgers)
+        try container.encodeIfPresent(centralGaussianEpsilon, forKey: .centralGaussianEpsilon)
     }
 
     /// Decodes a report written by ``encode(to:)`` (null ε reads as infinity).

@@ -75,6 +75,8 @@ public enum ReportWriter {
             return "is the record-level privacy loss of central DP-FedAvg at each site: a round in which a site is sampled costs its ledger a Gaussian of noise multiplier σ/2 (one record can move the site's clipped update by up to 2S; the server's noise is sized for S), and a round in which it sends zeros costs nothing. The client-level ε (client sampling, update clipping, server noise) is kept in the server's ledger. Both from the \(accountantName(accountant)); training stops before a round that a site's or the server's ledger cannot pay for."
         case "local":
             return "is the record-level privacy loss of local DP (each client noises its own clipped update with σ·2S, which hides one record as well as the whole update), composed over rounds in each site's ledger by the \(accountantName(accountant)); training stops before a round that would exceed the budget."
+        case let name where name.hasPrefix("distributed"):
+            return "is the record-level privacy loss of distributed DP under secure aggregation at each site: every round costs each site's ledger the distributed discrete Gaussian or Skellam event with the sensitivities after rotation, scaling and conditional rounding doubled (one record can move the site's clipped update by up to 2S), counting only the noise of the protocol's threshold t of clients, whose inputs the unmasked sum is guaranteed to hold. Beside it, the ε of a central Gaussian with the same total noise (multiplier √t·σ/S, halved for one record). Both from the \(accountantName(accountant)); training stops before a round that would exceed the budget."
         default:
             return "is unbounded (∞, null in report.json): this run has no differential privacy."
         }
@@ -106,6 +108,9 @@ public enum ReportWriter {
             if let client = report.clientLevelEpsilon {
                 text += "| ε spent (client level, server ledger) | \(num(client)) of a budget of \(num(budget, 2)) at δ = \(delta) |\n"
             }
+            if let central = report.centralGaussianEpsilon {
+                text += "| ε of a central Gaussian with the same total noise (this run's rounds) | \(num(central)) at δ = \(delta) |\n"
+            }
         }
         if let goal = report.accuracyGoal, let met = report.goalMet {
             text += "| goal: accuracy ≥ \(goal) within the budget | \(met ? "met" : "NOT met") |\n"
@@ -122,10 +127,13 @@ public enum ReportWriter {
             text += hasBaseline ? " \(site.baselineAccuracy.map(pct) ?? "–") |\n" : "\n"
         }
         text += "\n## Rounds\n\n![accuracy](accuracy.svg)\n\n![epsilon](epsilon.svg)\n\n"
-        text += "| round | accuracy | loss | ε | upload B/client | download B/client | crypto s (client + server) | wall s |\n"
-        text += "|---|---|---|---|---|---|---|---|\n"
+        let distributed = report.centralGaussianEpsilon != nil
+        text += "| round | accuracy | loss | ε |\(distributed ? " central-Gaussian ε |" : "") upload B/client | download B/client | crypto s (client + server) | wall s |\n"
+        text += "|---|---|---|---|\(distributed ? "---|" : "")---|---|---|---|\n"
         for record in report.rounds {
-            text += "| \(record.round) | \(pct(record.accuracy)) | \(num(record.loss)) | \(record.epsilon.isFinite ? num(record.epsilon) : "∞") | \(Int(record.uploadBytes)) | "
+            text += "| \(record.round) | \(pct(record.accuracy)) | \(num(record.loss)) | \(record.epsilon.isFinite ? num(record.epsilon) : "∞") |"
+            if distributed { text += " \(record.centralGaussianEpsilon.map { num($0) } ?? "–") |" }
+            text += " \(Int(record.uploadBytes)) | "
             text += "\(Int(record.downloadBytes)) | \(num(record.clientCryptoSeconds, 4)) + \(num(record.serverCryptoSeconds, 4)) | \(num(record.wallSeconds, 3)) |\n"
         }
         if !report.overhead.isEmpty {

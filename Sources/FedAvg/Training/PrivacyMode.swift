@@ -20,6 +20,17 @@ public enum PrivacyMode: Sendable, Equatable {
     /// unweighted, since its record count is its own data too; each site's spend is kept in
     /// its own ledger.
     case local(clipNorm: Double, noiseMultiplier: Double)
+    /// Distributed DP under secure aggregation (Kairouz et al. 2021; Agarwal et al. 2021):
+    /// every client clips its update to L2 norm S, encodes it with a
+    /// `DistributedDPPipeline` (rotation, scaling, conditional stochastic rounding, its
+    /// share of discrete Gaussian or Skellam noise, reduction into Z_{2^bits}), and SecAgg or
+    /// SecAgg+ reveals only the sum. `noiseMultiplier` z is the central-equivalent multiplier
+    /// of the noise the sum is guaranteed to carry: each client adds σ = z·S/√t, t the
+    /// protocol's threshold, so the t guaranteed clients' noise adds up to z·S. The grid step
+    /// is TFF's heuristic for `bits` (k standard deviations of the sum fill the modular range).
+    /// Every site takes part in every round; each site's ledger is charged the record-level
+    /// event before its update leaves it (see `FederatedTraining`).
+    case distributed(mechanism: DistributedMechanism, bits: Int, clipNorm: Double, noiseMultiplier: Double)
 
     /// A short name (`none`, `dp-sgd`, `central`, `local`).
     public var name: String {
@@ -28,6 +39,8 @@ public enum PrivacyMode: Sendable, Equatable {
         case .dpSGD: return "dp-sgd"
         case .central: return "central"
         case .local: return "local"
+        case .distributed(let mechanism, let bits, _, _):
+            return "distributed-\(mechanism == .discreteGaussian ? "ddg" : "skellam")-\(bits)bit"
         }
     }
 
@@ -47,6 +60,8 @@ public enum PrivacyMode: Sendable, Equatable {
     /// it (every round in the DP-SGD and local modes; in the central mode only the rounds in
     /// which the site is sampled): a bound on what the round reveals about one of its records.
     ///
+    /// - Distributed: not from here (it depends on the model's dimension and the protocol's
+    ///   threshold); `FederatedTraining.distributedSetup` builds it. This returns `.noOp`.
     /// - DP-SGD: `steps` Poisson-subsampled Gaussian steps (rate q, multiplier σ).
     /// - Local: a Gaussian with multiplier σ. The client adds noise σ·2S to its update
     ///   clipped to S; one record more, less or changed moves that update by at most 2S.
@@ -76,6 +91,7 @@ public enum PrivacyMode: Sendable, Equatable {
             return .dpSGD(samplingRate: localTraining.samplingRate, noiseMultiplier: sigma, steps: localTraining.steps)
         case .central(_, let sigma, _): return .gaussian(noiseMultiplier: sigma / 2)
         case .local(_, let sigma): return .gaussian(noiseMultiplier: sigma)
+        case .distributed: return .noOp
         }
     }
 
@@ -98,6 +114,10 @@ public enum PrivacyMode: Sendable, Equatable {
         switch self {
         case .none: return
         case .dpSGD(let clip, let sigma), .local(let clip, let sigma): try check(clip, sigma)
+        case .distributed(_, let bits, let clip, let sigma):
+            try check(clip, sigma)
+            // 8 bits is the least secure aggregation takes; 62 the most the pipeline does.
+            guard (8...62).contains(bits) else { throw FedAvgError.invalidParameter(name: "bits", reason: "must be in 8…62, got \(bits)") }
         case .central(let clip, let sigma, let rate):
             try check(clip, sigma)
             guard rate > 0, rate <= 1 else {

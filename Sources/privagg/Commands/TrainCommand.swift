@@ -14,7 +14,11 @@ struct TrainCommand: AsyncParsableCommand {
             switzerland, va); synthetic generates --clients clients with --dimension features and Dirichlet \
             label skew --label-skew. Privacy modes: none; dp-sgd (record-level DP-SGD at every site, one ledger \
             per site); central (DP-FedAvg: client sampling at --client-rate, update clipping, server noise); \
-            local (each client clips and noises its own update). Every private mode charges each site's own \
+            local (each client clips and noises its own update); distributed (distributed DP under secure \
+            aggregation: each client clips its update, adds its share of discrete noise, --mechanism ddg or \
+            skellam, in a --bits bit ring, and --aggregator secagg or secagg+ reveals only the noisy sum; \
+            --noise-multiplier is the central-equivalent multiplier of the noise the protocol's threshold t of \
+            clients are guaranteed to add between them). Every private mode charges each site's own \
             ledger (SITE.ledger) with a record-level event before the site's update leaves it, so runs of \
             different modes on one --ledger-dir share one budget per site (central also keeps the server's \
             client-level server.ledger); --privacy none, which no ledger can be charged for, is refused on a \
@@ -48,8 +52,13 @@ struct TrainCommand: AsyncParsableCommand {
     var aggregator: AggregatorChoice = .secagg
     @Option(name: .long, parsing: .unconditional, help: "Sites needed to decrypt with --aggregator paillier-threshold, 2...clients (default: a majority).")
     var threshold: Int?
-    @Option(name: .long, help: "Privacy mode: none, dp-sgd, central or local.")
+    @Option(name: .long, help: "Privacy mode: none, dp-sgd, central, local or distributed.")
     var privacy: PrivacyChoice = .dpSGD
+    @Option(name: .customLong("mechanism"), help: "Noise of --privacy distributed: ddg (distributed discrete Gaussian) or skellam.")
+    var mechanismOption: DistributedMechanism?
+    @Option(name: .customLong("bits"), parsing: .unconditional, help: "Bits per coordinate of --privacy distributed's modular sum, 8...62 (default 16).")
+    var bitsOption: Int?
+    var bits: Int { bitsOption ?? 16 }
     @Option(name: .customLong("epsilon-budget"), parsing: .unconditional, help: "ε budget of every ledger (default 3).")
     var epsilonBudgetOption: Double?
     var epsilonBudget: Double { epsilonBudgetOption ?? 3 }
@@ -174,6 +183,16 @@ struct TrainCommand: AsyncParsableCommand {
             if let (flag, _) = given.first(where: { $0.1 }) { throw ValidationError("\(flag) has no effect with --privacy none") }
         }
         if privacy != .central, clientRateOption != nil { throw ValidationError("--client-rate applies to --privacy central only") }
+        if privacy == .distributed {
+            guard mechanismOption != nil else { throw ValidationError("--privacy distributed needs --mechanism ddg or skellam") }
+            guard [.secagg, .secaggPlus].contains(aggregator) else {
+                throw ValidationError("--privacy distributed needs --aggregator secagg or secagg+ (each client adds only a share of the noise; only secure aggregation keeps single updates hidden), got \(aggregator.rawValue)")
+            }
+            guard (8...62).contains(bits) else { throw ValidationError("--bits must be in 8...62, got \(bits)") }
+        } else {
+            if mechanismOption != nil { throw ValidationError("--mechanism applies to --privacy distributed only") }
+            if bitsOption != nil { throw ValidationError("--bits applies to --privacy distributed only") }
+        }
         if dataset != .synthetic {
             let given = [("--dimension", dimensionOption != nil), ("--records-per-client", recordsPerClientOption != nil),
                          ("--label-skew", labelSkewOption != nil)]
@@ -224,6 +243,9 @@ struct TrainCommand: AsyncParsableCommand {
         case .dpSGD: mode = .dpSGD(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
         case .central: mode = .central(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, clientSamplingRate: clientRate)
         case .local: mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        case .distributed:
+            // validate() makes sure the mechanism is given.
+            mode = .distributed(mechanism: mechanismOption ?? .discreteGaussian, bits: bits, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
         }
         var settings = TrainingConfiguration(
             rounds: rounds,
@@ -262,6 +284,9 @@ struct TrainCommand: AsyncParsableCommand {
             if let client = report.clientLevelEpsilon {
                 lines.append(String(format: "Client-level ε %.3f of %@ (server ledger).", client, formatInput(budget) as NSString))
             }
+            if let central = report.centralGaussianEpsilon {
+                lines.append(String(format: "A central Gaussian with the same total noise: ε %.3f over this run's rounds.", central))
+            }
         }
         if let reason = report.stopReason { lines.append(reason) }
         if let folder = report.ledgers.first.map({ ($0 as NSString).deletingLastPathComponent }) {
@@ -286,6 +311,6 @@ struct TrainCommand: AsyncParsableCommand {
             "epsilon-budget=\(epsilonBudget)", "delta=\(delta)", "seed=\(seed.map(String.init) ?? "")", "local-steps=\(localSteps)",
             "sampling-rate=\(samplingRate)", "learning-rate=\(learningRate)", "noise-multiplier=\(noiseMultiplier)", "clip-norm=\(clipNorm)",
             "client-rate=\(clientRate)", "accountant=\(accountant.rawValue)", "threshold=\(threshold.map(String.init) ?? "")", "dimension=\(dimension)", "records-per-client=\(recordsPerClient)", "label-skew=\(labelSkew)",
-        ].joined(separator: " ")
+        ].joined(separator: " ") + (privacy == .distributed ? " mechanism=\(mechanismOption?.rawValue ?? "") bits=\(bits)" : "")
     }
 }

@@ -20,7 +20,7 @@ enum AggregatorChoice: String, CaseIterable, ExpressibleByArgument {
 enum PrivacyChoice: String, CaseIterable, ExpressibleByArgument {
     case none
     case dpSGD = "dp-sgd"
-    case central, local
+    case central, local, distributed
 }
 
 /// `--model` values of `privagg train`.
