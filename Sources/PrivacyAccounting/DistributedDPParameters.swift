@@ -347,7 +347,10 @@ extension DistributedDP {
                 s.mechanism = mechanism
                 s.bits = b
                 s.k = mechanism == .discreteGaussian ? 4 : 3
-                guard let gamma = try? gamma(setting: s, localStddev: sigma) else { continue }
+                // Too few bits for this mechanism at this width leaves its cell empty (the table
+                // shows where each mechanism starts to fit); any other refusal is an error.
+                let gamma: Double
+                do { gamma = try Self.gamma(setting: s, localStddev: sigma) } catch DistributedDPError.tooFewBits { continue }
                 let eps = try epsilon(setting: s, gamma: gamma, localStddev: sigma).epsilon
                 if mechanism == .discreteGaussian {
                     row.discreteGaussianEpsilon = eps

@@ -278,8 +278,21 @@ public enum LedgerFile {
     }
 
     /// The ledger files (`*.ledger`) directly in `directory`, sorted; none if it does not exist.
-    public static func ledgers(in directory: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    ///
+    /// - Throws: ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` when the folder
+    ///   exists but cannot be listed: "no ledgers" must never stand for "could not look".
+    public static func ledgers(in directory: String) throws -> [String] {
+        guard let stream = opendir(directory) else {
+            let code = errno
+            if code == ENOENT { return [] }
+            throw PrivacyAccountingError.ledgerIO(path: directory, operation: "list the folder", errno: code)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            names.append(name)
+        }
         return names.filter { $0.hasSuffix(".ledger") }.sorted().map { (directory as NSString).appendingPathComponent($0) }
     }
 

@@ -6,7 +6,7 @@ import CSodium
 public struct SecureRandom: RandomNumberGenerator, Sendable {
     // Not read: a zero-sized generator passed `inout` through a generic function (key
     // generation) crashes ThreadSanitizer's access instrumentation with Swift 6.3.1 (a SEGV in
-    // __tsan::ExternalAccess on the placeholder address of an empty value); one byte of
+    // __tsan::ExternalAccess on the dummy address Swift gives a value with no storage); one byte of
     // storage gives it a real address, so `make sanitize` can run the whole suite.
     private let storage: UInt8 = 0
 

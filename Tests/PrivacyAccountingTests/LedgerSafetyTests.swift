@@ -113,7 +113,16 @@ import Darwin
         #expect(!LedgerFile.isLedger(path: other))
         #expect(!LedgerFile.isLedger(path: scratch.path("missing.ledger")))
         #expect(!LedgerFile.isLedger(path: "/dev/null"))
-        #expect(LedgerFile.ledgers(in: (path as NSString).deletingLastPathComponent) == [path])
+        #expect(try LedgerFile.ledgers(in: (path as NSString).deletingLastPathComponent) == [path])
+    }
+
+    /// "No ledgers here" must never stand for "could not look": a missing folder has none,
+    /// a path that cannot be listed is an error naming it.
+    @Test func listingLedgersFailsClosed() throws {
+        #expect(try LedgerFile.ledgers(in: scratch.path("missing-folder")) == [])
+        let file = scratch.path("not-a-folder")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(accountingError { _ = try LedgerFile.ledgers(in: file) }?.caseName == "ledgerIO")
     }
 }
 

@@ -66,7 +66,7 @@ final class LedgerCommandTests: Sendable {
         #expect(train.standardError.contains("ledger \(ledger) is in use"), "\(train.standardError)")
         #expect(try Self.bytes(ledger) == before)
         // The ledgers that train created were kept (they existed); nothing new was left behind.
-        #expect(LedgerFile.ledgers(in: output + "/ledgers").count == 4)
+        #expect(try LedgerFile.ledgers(in: output + "/ledgers").count == 4)
     }
 
     /// Reproduction 2 as reported: `train --output Y` still running, then `demo --output Y`

@@ -96,7 +96,7 @@ public enum Demo {
         // starting on the folder) is refused, never spent from.
         privateSettings.reopensExistingLedgers = false
         if let directory = configuration.ledgerDirectory {
-            let existing = LedgerFile.ledgers(in: directory)
+            let existing = try LedgerFile.ledgers(in: directory)
             guard existing.isEmpty else {
                 throw FedAvgError.invalidParameter(name: "ledgerDirectory", reason: describeExistingLedgers(existing, in: directory))
             }

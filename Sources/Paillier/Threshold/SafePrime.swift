@@ -69,19 +69,35 @@ enum SafePrime {
                 // half-size exponentiation. Like GMP's own primality test (and every prime
                 // generator), this uses the variable-time power on the candidate: timing
                 // during key generation on the dealer's machine, not on a decryption oracle.
-                guard (try? two.power(candidate - one, modulo: candidate)) == one else { continue }
+                guard passesFermatBaseTwo(candidate) else { continue }
                 let safe = candidate * two + one
-                guard (try? two.power(safe - one, modulo: safe)) == one else { continue }
+                guard passesFermatBaseTwo(safe) else { continue }
                 guard candidate.isProbablePrime(rounds: 32), safe.isProbablePrime(rounds: 32) else { continue }
                 return safe
             }
         }
     }
 
+    /// Whether 2^(n−1) ≡ 1 (mod n), for an odd n > 2 (a candidate, never a secret input).
+    static func passesFermatBaseTwo(_ n: BigInt) -> Bool {
+        // A positive exponent and a modulus above 2: `power` has nothing to refuse, so a throw
+        // here is a broken invariant, never a reason to skip (or accept) a candidate.
+        do { return try BigInt(2).power(n - 1, modulo: n) == 1 } catch {
+            preconditionFailure("2^(n−1) mod n cannot fail for n > 2: \(error)")
+        }
+    }
+
     /// `value mod modulus` for a small positive modulus.
     static func residue(_ value: BigInt, modulo modulus: Int) -> Int {
-        // A modulus below 2^16 and a non-negative value: the residue fits an Int.
-        ((try? value.modulo(BigInt(modulus)))?.intValue)!
+        // A positive modulus below 2^16: the residue exists and fits an Int.
+        do {
+            guard let residue = try value.modulo(BigInt(modulus)).intValue else {
+                preconditionFailure("a residue modulo \(modulus) fits an Int")
+            }
+            return residue
+        } catch {
+            preconditionFailure("a residue modulo the positive \(modulus) cannot fail: \(error)")
+        }
     }
 
     /// Whether `p` is a safe prime: p and (p − 1)/2 both probably prime.

@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let explicit = self.output {
             try prepareOutputFolder(explicit)
             let folder = (explicit as NSString).appendingPathComponent("ledgers")
-            let existing = LedgerFile.ledgers(in: folder)
+            let existing = try LedgerFile.ledgers(in: folder)
             guard existing.isEmpty else {
                 throw FileAccessError(
                     "--output \(explicit): \(Demo.describeExistingLedgers(existing, in: folder)); choose another --output, or omit it to get a fresh folder")
@@ -82,7 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
             let candidate = index == 1 ? defaultOutput : "\(defaultOutput)-\(index)"
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { continue }
-            guard LedgerFile.ledgers(in: (candidate as NSString).appendingPathComponent("ledgers")).isEmpty else { continue }
+            guard try LedgerFile.ledgers(in: (candidate as NSString).appendingPathComponent("ledgers")).isEmpty else { continue }
             try prepareOutputFolder(candidate)
             return candidate
         }
