@@ -2,10 +2,10 @@
 # Public API surface per library product: the number of public symbols in each library
 # module's symbol graph (synthesized members skipped, so a Codable conformance counts as one
 # conformance rather than its generated members). Builds the package in debug first.
-#   scripts/api-surface.sh            # table on stdout
+#   scripts/api-surface.sh [CHECKOUT]   # table on stdout; CHECKOUT defaults to this one
 # Not run in CI: used to quote before/after figures for structural changes (issue 14).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
 cd "$root"
 libraries=(Sodium Bignum PrivacyAccounting DifferentialPrivacy SecureAggregation Paillier FedAvg)
 out="$(swift package dump-symbol-graph --minimum-access-level public --skip-synthesized-members 2>&1 | tail -1)"
