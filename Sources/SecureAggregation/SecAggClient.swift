@@ -125,12 +125,14 @@ public struct SecAggClient: Sendable {
             let peer = holders[index]
             let plaintext = SharePair(sender: id, receiver: peer, selfMaskShare: selfMaskShares[index].values, keyShare: keyShares[index].values)
             let key = try SecAggKeys.shareKey(encryptionKey, entries[peer]!.encryptionKey, round: configuration.round, id, peer)
-            let nonce = randomBytes(AEAD.XChaCha20Poly1305.nonceByteCount, using: &random)
+            let nonceBytes = randomBytes(AEAD.XChaCha20Poly1305.nonceByteCount, using: &random)
             let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: id, receiver: peer)
             var encoded = plaintext.encoded()
             defer { SecureMemory.wipe(&encoded) }
             let ciphertext = try sodium { () throws(SodiumError) in
-                try AEAD.XChaCha20Poly1305.seal(encoded, key: key, nonce: nonce, associatedData: associatedData)
+                try AEAD.XChaCha20Poly1305.seal(
+                    encoded, using: key, nonce: .init(rawRepresentation: nonceBytes), authenticating: associatedData
+                ).combined
             }
             encrypted.append(EncryptedShare(peer: peer, ciphertext: ciphertext))
         }

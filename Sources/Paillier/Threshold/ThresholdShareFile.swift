@@ -118,7 +118,7 @@ public enum ThresholdShareFile {
             let key = try sealingKey(secret: ephemeral.sharedSecret(with: recipient), ephemeral: ephemeral.publicKey,
                                      recipient: recipient, header: header)
             sealed = try share.withSecretBytes { bytes throws(SodiumError) in
-                try AEAD.XChaCha20Poly1305.seal(bytes, key: key, associatedData: header)
+                try AEAD.XChaCha20Poly1305.seal(bytes, using: key, authenticating: header).combined
             }
         } catch let error as SodiumError {
             throw .malformedFile("cannot seal the share to the recipient's key: \(error)")
@@ -183,7 +183,7 @@ public enum ThresholdShareFile {
                 let ephemeral = try X25519.PublicKey(rawRepresentation: ephemeralBytes)
                 let key = try sealingKey(secret: recipient.sharedSecret(with: ephemeral), ephemeral: ephemeral,
                                          recipient: recipient.publicKey, header: header)
-                opened = try AEAD.XChaCha20Poly1305.open(sealed, key: key, associatedData: header)
+                opened = try AEAD.XChaCha20Poly1305.open(.init(combined: sealed), using: key, authenticating: header)
             } catch {
                 throw .sealedShareDoesNotOpen
             }
@@ -337,10 +337,10 @@ public enum ThresholdShareFile {
     }
 
     static func sealingKey(
-        secret: SecretBytes, ephemeral: X25519.PublicKey, recipient: X25519.PublicKey, header: [UInt8]
-    ) throws(SodiumError) -> SecretBytes {
-        try KDF.derive(from: secret, domain: sealDomain,
-                       info: ephemeral.rawRepresentation + recipient.rawRepresentation + header, length: AEAD.keyByteCount)
+        secret: X25519.SharedSecret, ephemeral: X25519.PublicKey, recipient: X25519.PublicKey, header: [UInt8]
+    ) throws(SodiumError) -> SymmetricKey {
+        try KDF.deriveKey(from: secret, domain: sealDomain,
+                          info: ephemeral.rawRepresentation + recipient.rawRepresentation + header)
     }
 
     static func bytes(_ text: String?, field: String, count: Int?) throws(ThresholdPaillierError) -> [UInt8] {
