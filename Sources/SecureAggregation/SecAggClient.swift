@@ -6,7 +6,12 @@ import Sodium
 /// reply; calls out of order, for another round or addressed to someone else throw and leave
 /// the state unchanged. The client never reveals both the self-mask share and the key share
 /// of the same peer: an unmasking request that would make it do so aborts the client.
-public struct SecAggClient: Sendable {
+///
+/// The client is non-copyable: a copy would carry the same keys, shares and seeded generator,
+/// so it could answer a second unmasking request (revealing the other share of a peer) and
+/// replay nonces and polynomial coefficients. Hold it in one place (a variable, or a class
+/// that owns it) and pass it `inout`.
+public struct SecAggClient: ~Copyable, Sendable {
     /// Where the client is in the protocol.
     public enum State: Sendable, Equatable {
         case created, advertisedKeys, sharedKeys, sentMaskedInput, confirmedSurvivors, finished, aborted
@@ -55,16 +60,21 @@ public struct SecAggClient: Sendable {
                 throw .invalidParameter("signing key of client \(id) does not match its registered identity")
             }
         }
+        var keyBytes = randomBytes(32 * 4, using: &generator)
+        defer { SecureMemory.wipe(&keyBytes) }
+        // Everything that can throw runs before the first stored property is set: a
+        // non-copyable value cannot be left partly initialized on a throwing path.
+        let encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
+        let maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
+        let random = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: keyBytes[96..<128]) }
         self.id = id
         self.configuration = configuration
         self.input = input
         self.signingKey = configuration.isAuthenticated ? signingKey : nil
-        var keyBytes = randomBytes(32 * 4, using: &generator)
-        defer { SecureMemory.wipe(&keyBytes) }
-        encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
-        maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
+        self.encryptionKey = encryptionKey
+        self.maskingKey = maskingKey
         selfMaskSeed = SecretBytes(keyBytes[64..<96])
-        random = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: keyBytes[96..<128]) }
+        self.random = random
     }
 
     // MARK: Stage 0

@@ -186,7 +186,7 @@ public enum SecAggSimulation {
         let replies = ConcurrentSlots<Result<[UInt8], SecAggError>>(count: messages.count)
         let clock = ContinuousClock()
         Parallel.forEach(messages.count) { index in
-            guard let message = messages[index], var record = clients[index] else { return }
+            guard let message = messages[index], let record = clients[index] else { return }
             let start = clock.now
             let result = Result { () throws(SecAggError) in try body(&record.client, message) }
             record.elapsed += clock.now - start
@@ -204,11 +204,16 @@ public enum SecAggSimulation {
         return routed
     }
 
-    struct ClientRecord: Sendable {
+    /// The one owner of a simulated client and its counters. A class because the client is
+    /// non-copyable and the slots hand out references; `@unchecked Sendable` because each
+    /// record is touched by exactly one worker per stage and the stages run one after another.
+    final class ClientRecord: @unchecked Sendable {
         var client: SecAggClient
         var elapsed = Duration.zero
         var uploaded = 0
         var downloaded = 0
+
+        init(client: consuming SecAggClient) { self.client = client }
     }
 }
 
