@@ -85,8 +85,8 @@ extension Paillier {
         guard let privateKey = key else { throw .invalidKeySize("key generation failed") }
         let publicKey = privateKey.publicKey
 
-        var built: FastEncryptor?
-        let table = try measure { () throws(PaillierError) in built = try FastEncryptor(publicKey: publicKey) }
+        var built: ShortExponentEncryptor?
+        let table = try measure { () throws(PaillierError) in built = try ShortExponentEncryptor(publicKey: publicKey) }
         guard let encryptor = built else { throw .invalidKeySize("table construction failed") }
 
         var plaintexts: [BigInt] = []

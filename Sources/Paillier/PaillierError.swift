@@ -24,6 +24,8 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     case exponentOutOfRange(Int)
     /// A ciphertext file whose key fingerprint is not the key's it is used with.
     case differentKey(String)
+    /// A homomorphic result about to be written without ``Paillier/EncryptedNumber/rerandomized()``.
+    case notRerandomized
 
     /// A human-readable description of the error.
     public var description: String {
@@ -43,6 +45,8 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
             let range = Paillier.EncodedNumber.exponentRange
             return "exponent \(exponent) is outside the supported range \(range.lowerBound)...\(range.upperBound)"
         case let .differentKey(detail): return "encrypted under a different key: \(detail)"
+        case .notRerandomized:
+            return "the ciphertext is a homomorphic result that was not re-randomized: it would be linkable to its inputs"
         }
     }
 }

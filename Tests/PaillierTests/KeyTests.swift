@@ -77,8 +77,8 @@ struct KeyTests {
     @Test func securityLevelsFollowNIST() {
         #expect(Paillier.securityLevel(keyBits: 2048) == 112)
         #expect(Paillier.securityLevel(keyBits: 3072) == 128)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 2048) == 448)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 3072) == 512)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 512) == 256)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 2048) == 448)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 3072) == 512)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 512) == 256)
     }
 }

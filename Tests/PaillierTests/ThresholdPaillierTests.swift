@@ -156,7 +156,7 @@ struct ThresholdPaillierTests {
         #expect(try key.decrypt(number, shares: numberShares).doubleValue() == -3.25)
 
         let scheme = try Paillier.PackingScheme(publicKey: key.publicKey, valueBits: 16, maxAddends: 8)
-        let encryptor = try Paillier.FastEncryptor(publicKey: key.publicKey)
+        let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key.publicKey)
         let first = (0..<40).map { $0 * 700 - 14_000 }
         let second = (0..<40).map { 32_000 - $0 * 3 }
         let packed = try Paillier.PackedCiphertext.sum([

@@ -7,7 +7,7 @@ extension Paillier {
     /// and combine them.
     ///
     /// ``publicKey`` is a normal ``PublicKey``: encrypt with it exactly as without a threshold
-    /// (standard or ``FastEncryptor`` encryption, encodings, packing, pheutil files). Only
+    /// (standard or ``ShortExponentEncryptor`` encryption, encodings, packing, pheutil files). Only
     /// decryption differs: it needs ``threshold`` of the ``parties`` ``KeyShare``s.
     public struct ThresholdPublicKey: Sendable, Hashable {
         /// The largest number of parties supported: Δ = parties! enters every exponent, and
