@@ -46,9 +46,9 @@ extension Paillier {
             let bits = exponentBits ?? Self.defaultExponentBits(keyBits: publicKey.bitWidth)
             let floor = min(2 * Paillier.securityLevel(keyBits: publicKey.bitWidth), (publicKey.bitWidth + 1) / 2)
             guard bits >= floor else {
-                throw .invalidKeySize("short exponent of \(bits) bits is below the \(floor)-bit floor")
+                throw .invalidParameter(name: "exponentBits", reason: "short exponent of \(bits) bits is below the \(floor)-bit floor")
             }
-            guard (1...12).contains(windowBits) else { throw .invalidKeySize("window must be 1...12 bits, got \(windowBits)") }
+            guard (1...12).contains(windowBits) else { throw .invalidParameter(name: "windowBits", reason: "window must be 1...12 bits, got \(windowBits)") }
             self.publicKey = publicKey
             self.exponentBits = bits
             let x = publicKey.randomUnit(using: &generator)
@@ -60,7 +60,7 @@ extension Paillier {
             do {
                 table = try FixedBasePower(base: hs, modulus: publicKey.nSquared, maxExponentBits: bits, windowBits: windowBits)
             } catch {
-                throw .invalidKeySize("\(error)")
+                throw .bignum(error)
             }
         }
 

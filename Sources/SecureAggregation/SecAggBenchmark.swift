@@ -17,7 +17,7 @@ public enum SecAggBenchmark {
     /// keystreams of `maskByteCount` bytes each: the median over `repetitions` runs on every
     /// core at once, as the simulated clients run.
     public static func rawKeystreamSeconds(maskByteCount: Int, masks: Int, repetitions: Int = 5) throws(SecAggError) -> Double {
-        guard maskByteCount > 0, masks > 0, repetitions > 0 else { throw .invalidParameter("keystream sizes must be positive") }
+        guard maskByteCount > 0, masks > 0, repetitions > 0 else { throw .invalidParameter(name: "maskByteCount", reason: "keystream sizes must be positive") }
         let workers = Parallel.workerCount
         let timings = ConcurrentSlots<[Double]>(count: workers)
         Parallel.forEach(workers) { worker in
@@ -56,8 +56,8 @@ public enum SecAggBenchmark {
     public static func messageSizes(
         clientCount n: Int, degree k: Int, dimension: Int, bitWidth: Int, authenticated: Bool, dropoutFraction: Double
     ) throws(SecAggError) -> MessageSizes {
-        guard n >= 2, (1...(n - 1)).contains(k) else { throw .invalidParameter("need 1 ≤ degree ≤ n − 1, got \(k) for \(n) clients") }
-        guard (0..<1).contains(dropoutFraction) else { throw .invalidParameter("dropout fraction must be in [0, 1)") }
+        guard n >= 2, (1...(n - 1)).contains(k) else { throw .invalidParameter(name: "degree", reason: "need 1 ≤ degree ≤ n − 1, got \(k) for \(n) clients") }
+        guard (0..<1).contains(dropoutFraction) else { throw .invalidParameter(name: "dropoutFraction", reason: "dropout fraction must be in [0, 1)") }
         let round: UInt64 = 1
         let key = X25519.PrivateKey().publicKey
         let signature: [UInt8]? = authenticated ? [UInt8](repeating: 0, count: SecAggKeys.signatureByteCount) : nil

@@ -55,9 +55,9 @@ public struct SecAggClient: ~Copyable, Sendable {
             throw .shapeMismatch("input \(input) does not match \(configuration.dimension) entries of \(configuration.bitWidth) bits")
         }
         if configuration.isAuthenticated {
-            guard let signingKey else { throw .invalidParameter("authenticated mode needs the client's signing key") }
+            guard let signingKey else { throw .invalidParameter(name: "signingKey", reason: "authenticated mode needs the client's signing key") }
             guard try configuration.identity(of: id) == signingKey.verifyingKey else {
-                throw .invalidParameter("signing key of client \(id) does not match its registered identity")
+                throw .invalidParameter(name: "signingKey", reason: "signing key of client \(id) does not match its registered identity")
             }
         }
         var keyBytes = randomBytes(32 * 4, using: &generator)
@@ -97,7 +97,7 @@ public struct SecAggClient: ~Copyable, Sendable {
         try expect(.advertisedKeys, "\(KeyDirectory.kind)")
         try checkHeader(round: message.round, recipient: message.recipient)
         guard message.threshold == configuration.threshold else {
-            throw .invalidParameter("the server asks for threshold \(message.threshold), the round's is \(configuration.threshold)")
+            throw .invalidParameter(name: "threshold", reason: "the server asks for threshold \(message.threshold), the round's is \(configuration.threshold)")
         }
         var entries: [UInt32: AdvertiseKeys] = [:]
         var seenKeys: Set<[UInt8]> = [encryptionKey.publicKey.rawRepresentation, maskingKey.publicKey.rawRepresentation]

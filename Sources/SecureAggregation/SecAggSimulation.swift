@@ -69,7 +69,7 @@ public enum SecAggSimulation {
         let clock = ContinuousClock()
         let started = clock.now
         let n = parameters.clientCount
-        guard n >= 2 else { throw .invalidParameter("a simulation needs at least 2 clients, got \(n)") }
+        guard n >= 2 else { throw .invalidParameter(name: "clients", reason: "a simulation needs at least 2 clients, got \(n)") }
         var secure = SecureRandom()
         // The simulated inputs come from a 64-bit seed (they are not secrets and the sum is
         // checked against them); keys, graph and shares come from the CSPRNG unless the

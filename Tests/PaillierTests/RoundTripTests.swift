@@ -75,6 +75,6 @@ struct RoundTripTests {
         #expect(thrownCase(PaillierError.self) { try key.publicKey.encrypt(-1) } == "plaintextOutOfRange")
         let foreign = try TestKeys.otherSmall.publicKey.encrypt(5)
         #expect(throws: PaillierError.keyMismatch) { try key.decrypt(foreign) }
-        #expect(thrownCase(PaillierError.self) { try Paillier.ShortExponentEncryptor(publicKey: key.publicKey, exponentBits: 40) } == "invalidKeySize")
+        #expect(thrownCase(PaillierError.self) { try Paillier.ShortExponentEncryptor(publicKey: key.publicKey, exponentBits: 40) } == "invalidParameter")
     }
 }

@@ -172,10 +172,10 @@ struct ThresholdPaillierTests {
     @Test func parametersAndKeySharesAreValidated() throws {
         var generator = ChaChaRandom(seed: UInt64(3))
         let (p, q) = ThresholdFixture.primes
-        #expect(throws: ThresholdPaillierError.invalidParameters("threshold must be 2...4, got 1")) {
+        #expect(throws: ThresholdPaillierError.invalidParameter(name: "threshold", reason: "threshold must be 2...4, got 1")) {
             try Paillier.ThresholdDealer.deal(p: p, q: q, parties: 4, threshold: 1, allowInsecureForTests: true, using: &generator)
         }
-        #expect(throws: ThresholdPaillierError.invalidParameters("threshold must be 2...4, got 5")) {
+        #expect(throws: ThresholdPaillierError.invalidParameter(name: "threshold", reason: "threshold must be 2...4, got 5")) {
             try Paillier.ThresholdDealer.deal(p: p, q: q, parties: 4, threshold: 5, allowInsecureForTests: true, using: &generator)
         }
         #expect(throws: ThresholdPaillierError.paillier(.keyTooSmall(bits: 512, minimum: 2048))) {

@@ -77,7 +77,7 @@ struct AdversarialMessageTests {
     /// Authenticated SecAgg+ without a published graph would let the server choose each
     /// client's neighbours unchecked: refused.
     @Test func authenticatedSparseRoundsMustPublishTheirGraph() throws {
-        #expect(throws: SecAggError.invalidParameter("authenticated SecAgg+ needs the neighbour graph in the round's configuration")) {
+        #expect(throws: SecAggError.invalidParameter(name: "graph", reason: "authenticated SecAgg+ needs the neighbour graph in the round's configuration")) {
             try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: true, publishGraph: false)
         }
         _ = try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: false, publishGraph: false)
@@ -173,7 +173,7 @@ struct AdversarialMessageTests {
         #expect(throws: SecAggError.malformedMessage("client \(entries[0].sender) advertises a key already in use")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 3, entries: entries))
         }
-        #expect(throws: SecAggError.invalidParameter("the server asks for threshold 2, the round's is 3")) {
+        #expect(throws: SecAggError.invalidParameter(name: "threshold", reason: "the server asks for threshold 2, the round's is 3")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 2, entries: directories[0].entries))
         }
     }

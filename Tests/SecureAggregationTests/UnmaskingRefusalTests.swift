@@ -149,10 +149,10 @@ struct AuthenticatedModeTests {
 
     @Test func clientsNeedTheirRegisteredKey() throws {
         let harness = try ProtocolHarness(clients: 3, threshold: 2, authenticated: true)
-        #expect(throws: SecAggError.invalidParameter("signing key of client 10 does not match its registered identity")) {
+        #expect(throws: SecAggError.invalidParameter(name: "signingKey", reason: "signing key of client 10 does not match its registered identity")) {
             try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6), signingKey: Ed25519.SigningKey())
         }
-        #expect(throws: SecAggError.invalidParameter("authenticated mode needs the client's signing key")) {
+        #expect(throws: SecAggError.invalidParameter(name: "signingKey", reason: "authenticated mode needs the client's signing key")) {
             try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6))
         }
     }
