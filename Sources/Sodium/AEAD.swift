@@ -3,7 +3,7 @@ import CSodium
 /// Authenticated encryption with associated data: XChaCha20-Poly1305 and ChaCha20-Poly1305.
 ///
 /// Both constructions take a ``SymmetricKey`` and a typed nonce of their own size, and return
-/// a ``SealedBox`` whose ``SealedBox/combined`` layout is the same for both:
+/// a ``AEAD/SealedBox`` whose ``AEAD/SealedBox/combined`` layout is the same for both:
 /// `nonce ‖ ciphertext ‖ tag`.
 public enum AEAD {
     /// Tag length shared by both constructions, in bytes.
@@ -33,7 +33,7 @@ public enum AEAD {
         ///   - key: the AEAD key.
         ///   - nonce: the nonce; a fresh one from the CSPRNG when nil (safe at this size).
         ///   - associatedData: authenticated, not encrypted.
-        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as ``SealedBox/combined``).
+        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as `combined`).
         /// - Throws: `SodiumError.primitiveFailed` if libsodium refuses the message.
         public static func seal(
             _ plaintext: [UInt8], using key: SymmetricKey, nonce: Nonce? = nil, authenticating associatedData: [UInt8] = []
@@ -79,7 +79,7 @@ public enum AEAD {
         ///   - key: the AEAD key.
         ///   - nonce: a nonce never used before with `key`.
         ///   - associatedData: authenticated, not encrypted.
-        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as ``SealedBox/combined``).
+        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as `combined`).
         /// - Throws: `SodiumError.primitiveFailed` if libsodium refuses the message.
         public static func seal(
             _ plaintext: [UInt8], using key: SymmetricKey, nonce: Nonce, authenticating associatedData: [UInt8] = []
