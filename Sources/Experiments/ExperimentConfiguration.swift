@@ -4,15 +4,15 @@ import StrictInput
 
 /// Why an experiment could not run.
 public enum ExperimentError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The configuration file is malformed; `field` names the offending entry.
-    case invalidConfiguration(field: String, reason: String)
+    /// The configuration file is malformed; `name` is the offending entry's path (e.g. `privacy[1]`).
+    case invalidParameter(name: String, reason: String)
     /// The output folder's `results.csv` is not one this tool wrote.
     case unreadableResults(path: String, line: Int, reason: String)
 
     /// A one-line explanation.
     public var description: String {
         switch self {
-        case let .invalidConfiguration(field, reason): return "experiment configuration: \(field): \(reason)"
+        case let .invalidParameter(field, reason): return "experiment configuration: \(field): \(reason)"
         case let .unreadableResults(path, line, reason): return "\(path):\(line): \(reason) (not a results file of privagg experiment?)"
         }
     }
@@ -89,11 +89,11 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     ///
     /// - Parameter path: the JSON file.
     /// - Returns: the configuration; relative data paths are resolved against the file's folder.
-    /// - Throws: ``ExperimentError/invalidConfiguration(field:reason:)``.
+    /// - Throws: ``ExperimentError/invalidParameter(name:reason:)``.
     public static func load(from path: String) throws(ExperimentError) -> ExperimentConfiguration {
         let bytes: [UInt8]
         do { bytes = try BoundedRead.contents(ofFile: path, limit: BoundedRead.smallFileLimit) } catch {
-            throw .invalidConfiguration(field: "$", reason: error.description)
+            throw .invalidParameter(name: "$", reason: error.description)
         }
         return try parse(bytes, name: path, baseDirectory: (path as NSString).deletingLastPathComponent)
     }
@@ -105,12 +105,12 @@ public struct ExperimentConfiguration: Sendable, Equatable {
     ///   - name: its name for errors.
     ///   - baseDirectory: folder that relative CSV paths are relative to.
     /// - Returns: the configuration.
-    /// - Throws: ``ExperimentError/invalidConfiguration(field:reason:)`` naming the field.
+    /// - Throws: ``ExperimentError/invalidParameter(name:reason:)`` naming the field.
     public static func parse(_ bytes: [UInt8], name: String, baseDirectory: String = ".") throws(ExperimentError) -> ExperimentConfiguration {
         do {
             return try decode(JSONValue.parse(bytes, name: name), baseDirectory: baseDirectory)
         } catch {
-            throw .invalidConfiguration(field: error.field, reason: error.reason)
+            throw .invalidParameter(name: error.field, reason: error.reason)
         }
     }
 

@@ -87,22 +87,22 @@ struct ExperimentTests {
     }
 
     @Test func badConfigurationsNameTheField() {
-        #expect(throws: ExperimentError.invalidConfiguration(field: "privacy[1]", reason: "must be one of none, dp-sgd, central, local, got \"dpsgd\"")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "privacy[1]", reason: "must be one of none, dp-sgd, central, local, got \"dpsgd\"")) {
             try Self.configuration(Self.config.replacingOccurrences(of: "\"dp-sgd\"]", with: "\"dpsgd\"]"))
         }
-        #expect(throws: ExperimentError.invalidConfiguration(field: "epsilon_budgets[0]", reason: "must be positive, got -1.0")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "epsilon_budgets[0]", reason: "must be positive, got -1.0")) {
             try Self.configuration(Self.config.replacingOccurrences(of: "[5]", with: "[-1]"))
         }
-        #expect(throws: ExperimentError.invalidConfiguration(field: "dataset.records_per_clients", reason: "unknown field (allowed: clients, data, dimension, label_skew, name, records_per_client, schema)")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "dataset.records_per_clients", reason: "unknown field (allowed: clients, data, dimension, label_skew, name, records_per_client, schema)")) {
             try Self.configuration(Self.config.replacingOccurrences(of: "records_per_client", with: "records_per_clients"))
         }
-        #expect(throws: ExperimentError.invalidConfiguration(field: "seeds", reason: "lists a seed twice")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "seeds", reason: "lists a seed twice")) {
             try Self.configuration(Self.config.replacingOccurrences(of: "[1, 2, 3]", with: "[1, 2, 2]"))
         }
-        #expect(throws: ExperimentError.invalidConfiguration(field: "dataset", reason: "is required")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "dataset", reason: "is required")) {
             try Self.configuration("{\"rounds\": 3}")
         }
-        #expect(throws: ExperimentError.invalidConfiguration(field: "rounds", reason: "must be a number")) {
+        #expect(throws: ExperimentError.invalidParameter(name: "rounds", reason: "must be a number")) {
             try Self.configuration(Self.config.replacingOccurrences(of: "\"rounds\": 3", with: "\"rounds\": \"3\""))
         }
     }
