@@ -2,7 +2,34 @@ import FederationTLS
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Logging
 import Testing
+
+/// Keeps the messages and metadata of every record, so a test can read why a handshake failed.
+private final class RecordingLogHandler: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let text = "\(event.level) \(event.message) \(event.metadata?.map { "\($0.key)=\($0.value)" }.joined(separator: " ") ?? "")"
+        lock.withLock { records.append(text) }
+    }
+
+    /// The records logged so far, and forgets them.
+    func take() -> [String] {
+        lock.withLock {
+            defer { records.removeAll() }
+            return records
+        }
+    }
+}
 
 /// Raw bytes in, raw bytes out: enough for a real gRPC call without generated code.
 private struct RawBytesCoder: MessageSerializer, MessageDeserializer {
@@ -106,17 +133,31 @@ private struct WhoamiService: RegistrableRPCService {
             $0.trustRoots = .certificates([.file(path: federation.layout.authorityCertificate, format: .pem)])
         }
 
-        try await withCoordinator(try coordinator.serverTransportSecurity(admitting: [try NodeName("alpha")])) { port in
-            for (label, security) in [
-                ("another federation's CA", foreign), ("expired", expired), ("no clientAuth", serverOnly),
-                ("the coordinator's certificate", coordinatorAsSite), ("no certificate", anonymous),
+        let recorder = RecordingLogHandler()
+        let logger = Logger(label: "test") { _ in recorder }
+        try await withCoordinator(try coordinator.serverTransportSecurity(admitting: [try NodeName("alpha")], logger: logger)) { port in
+            // Each refusal is the verifier's, for the stated reason (none is logged for a client
+            // without a certificate: BoringSSL refuses it before any verification).
+            for (label, security, reason) in [
+                ("another federation's CA", foreign, "was not issued by this federation's CA"),
+                ("expired", expired, "has expired"),
+                ("no clientAuth", serverOnly, "must carry the extended key usage clientAuth"),
+                ("the coordinator's certificate", coordinatorAsSite, "the peer is a coordinator, a site is expected"),
+                ("no certificate", anonymous, nil),
             ] {
                 let result = try await whoami(port: port, security)
                 #expect(result.failureCode == .unavailable, "\(label): \(result)")
+                let records = recorder.take()
+                if let reason {
+                    #expect(records.contains { $0.hasPrefix("warning federation peer refused") && $0.contains(reason) }, "\(label): \(records)")
+                } else {
+                    #expect(!records.contains { $0.hasPrefix("warning") }, "\(label): \(records)")
+                }
             }
             // A valid site that is not admitted to this run is refused too; the admitted one passes.
             let answer = try await whoami(port: port, betaSecurity)
             #expect(answer.failureCode == .unavailable)
+            #expect(recorder.take().contains { $0.contains("privagg-site:beta is not one of the sites admitted to this run") })
             let admitted = try await whoami(port: port, alphaSecurity)
             #expect(admitted == .success("alpha"))
         }
