@@ -4,11 +4,15 @@ import NIOPosix
 
 /// A minimal HTTP/1.1 server for Prometheus scrapes: `GET /metrics` answers the registry in
 /// the text exposition format; any other path is 404, any other method 405. One response
-/// per connection (`Connection: close`), so a slow or stuck scraper holds nothing.
+/// per connection (`Connection: close`), and a connection that sends nothing for
+/// `idleTimeout` (default ``defaultIdleTimeout``) is closed, so a slow or stuck scraper holds nothing for long.
 ///
 /// It listens on loopback by default: metrics name the sites and their traffic, so exposing
 /// them beyond the coordinator's machine is the operator's explicit choice (`host: "0.0.0.0"`).
 public final class MetricsEndpoint: Sendable {
+    /// How long a connection may stay silent before it is closed, by default.
+    public static let defaultIdleTimeout = TimeAmount.seconds(10)
+
     private let channel: any Channel
     /// The port bound (the one asked for, or the one the system chose for port 0).
     public let port: Int
@@ -24,6 +28,7 @@ public final class MetricsEndpoint: Sendable {
     ///   - metrics: The registry to serve.
     ///   - host: The address to bind (default `127.0.0.1`).
     ///   - port: The port (0: any free port; read ``port``).
+    ///   - idleTimeout: How long a connection may send nothing before it is closed.
     ///   - group: The event loops to run on.
     /// - Returns: The running endpoint.
     /// - Throws: NIO's bind error (address in use, permission).
@@ -31,12 +36,15 @@ public final class MetricsEndpoint: Sendable {
         serving metrics: FederationMetrics,
         host: String = "127.0.0.1",
         port: Int = 0,
+        idleTimeout: TimeAmount = defaultIdleTimeout,
         group: MultiThreadedEventLoopGroup = .singletonMultiThreadedEventLoopGroup
     ) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(metrics: metrics))
                 }
@@ -51,6 +59,19 @@ public final class MetricsEndpoint: Sendable {
     /// - Throws: NIO's close error.
     public func close() async throws {
         try await channel.close()
+    }
+}
+
+/// Closes the connection when ``IdleStateHandler`` reports a silent read side.
+final class CloseOnIdleHandler: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
 

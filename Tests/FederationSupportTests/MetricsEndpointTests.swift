@@ -4,6 +4,9 @@ import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct MetricsEndpointTests {
     private func get(_ url: String, method: String = "GET") async throws -> (status: Int, body: String, contentType: String?) {
@@ -60,6 +63,38 @@ import FoundationNetworking
 
         #expect(try await get("http://127.0.0.1:\(endpoint.port)/").status == 404)
         #expect(try await get("http://127.0.0.1:\(endpoint.port)/metrics", method: "POST").status == 405)
+        try await endpoint.close()
+    }
+
+    /// A client that connects and says nothing is disconnected after the idle timeout.
+    @Test func closesSilentConnections() async throws {
+        let endpoint = try await MetricsEndpoint.start(serving: FederationMetrics(), idleTimeout: .milliseconds(200))
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(endpoint.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        // A blocking read returns 0 (end of file) once the server closes; a 5 s receive timeout
+        // turns a server that never closes into a failure (-1, EAGAIN) instead of a hang.
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let started = ContinuousClock.now
+        // On a thread of its own: the read blocks until the server acts, and must not hold a
+        // thread of Swift's cooperative pool meanwhile.
+        let count = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                continuation.resume(returning: read(descriptor, &byte, 1))
+            }
+        }
+        #expect(count == 0)
+        #expect(ContinuousClock.now - started < .seconds(4))
         try await endpoint.close()
     }
 }
