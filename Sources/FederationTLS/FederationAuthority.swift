@@ -259,6 +259,62 @@ public struct FederationAuthority: Sendable {
         return FederationLayout(root: directory)
     }
 
+    /// Adds a site to an existing federation directory: a certificate and key issued by its
+    /// CA (`ca-key.pem`), written as `DIR/sites/NAME` (staged under a temporary name and
+    /// renamed into place; an existing site directory is never overwritten).
+    ///
+    /// - Parameters:
+    ///   - name: The new site's name (``NodeName`` rules; not the coordinator's).
+    ///   - layout: The federation directory (with its `ca-key.pem`).
+    ///   - validity: The new certificate's validity, within the CA's; nil for as many whole
+    ///     days as the CA has left.
+    /// - Returns: The new site directory.
+    /// - Throws: ``FederationTLSError``: an invalid name, ``FederationTLSError/duplicateNodeName(_:)``
+    ///   for an existing site or the coordinator's name, the CA loading errors, a validity
+    ///   outside the CA's, or the failed file operation.
+    @discardableResult
+    public static func addSite(_ name: String, to layout: FederationLayout, validity: CertificateValidity? = nil) throws(FederationTLSError) -> String {
+        let site = try NodeName(name)
+        let authority = try FederationAuthority(loadingFrom: layout)
+        let coordinatorCertificate = layout.coordinatorDirectory + "/" + NodeDirectoryFile.certificate
+        if FileManager.default.fileExists(atPath: coordinatorCertificate),
+            try FederationIdentity(certificate: try PEMFiles.certificate(at: coordinatorCertificate)).name == site
+        {
+            throw .duplicateNodeName(name)
+        }
+        let directory = layout.siteDirectory(site)
+        guard !FileManager.default.fileExists(atPath: directory) else { throw .duplicateNodeName(name) }
+        let period: CertificateValidity
+        if let validity {
+            period = validity
+        } else {
+            // Whole seconds, as CertificateValidity stores them, so the count of days is exact.
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - CertificateValidity.clockSkewAllowance).rounded(.down))
+            let days = Int(authority.certificate.notValidAfter.timeIntervalSince(start) / 86_400)
+            guard days >= 1 else {
+                throw .invalidParameter(name: "days", reason: "the federation CA expires within a day (\(authority.certificate.notValidAfter)); create a new federation")
+            }
+            period = try CertificateValidity(days: min(days, CertificateValidity.maximumDays), startingAt: start)
+        }
+        let credentials = try authority.issue(for: FederationIdentity(role: .site, name: site), validity: period)
+        let authorityPEM = try authority.certificatePEM()
+        let staging = layout.sitesDirectory + "/.\(site.value).staging-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try writeNode(credentials, authorityPEM: authorityPEM, in: staging)
+        } catch {
+            removeTree(staging)
+            throw error
+        }
+        guard rename(staging, directory) == 0 else {
+            let code = errno
+            removeTree(staging)
+            if code == EEXIST || code == ENOTEMPTY { throw .duplicateNodeName(name) }
+            throw .fileSystem(path: directory, operation: "rename the new site into", errno: code)
+        }
+        DurableFile.syncDirectory(containing: directory)
+        return directory
+    }
+
     /// The CA certificate as PEM.
     func certificatePEM() throws(FederationTLSError) -> String {
         do { return try certificate.serializeAsPEM().pemString } catch {

@@ -5,6 +5,6 @@ struct FederationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federation",
         abstract: "Create and manage a federation's certificates (mutual TLS between sites and coordinator).",
-        subcommands: [FederationInitCommand.self]
+        subcommands: [FederationInitCommand.self, FederationAddSiteCommand.self]
     )
 }

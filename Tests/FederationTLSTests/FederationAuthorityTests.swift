@@ -142,6 +142,47 @@ import X509
     }
 }
 
+@Suite struct AddSiteTests {
+    @Test func addsASiteWithinTheCAsValidity() throws {
+        let federation = try TestFederation.make(validity: try CertificateValidity(days: 100))
+        defer { federation.remove() }
+        let directory = try FederationAuthority.addSite("gamma", to: federation.layout)
+        #expect(directory == (try federation.site("gamma")))
+        let gamma = try NodeCredentials(directory: directory, role: .site)
+        let alpha = try NodeCredentials(directory: try federation.site("alpha"), role: .site)
+        #expect(gamma.identity.name.value == "gamma")
+        #expect(gamma.authority == alpha.authority)
+        // Whole days up to the CA's end.
+        #expect(gamma.certificate.notValidAfter <= gamma.authority.notValidAfter)
+        #expect(gamma.authority.notValidAfter.timeIntervalSince(gamma.certificate.notValidAfter) < 86_400)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: directory + "/key.pem")[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: federation.layout.sitesDirectory).sorted() == ["alpha", "beta", "gamma"])
+    }
+
+    @Test func refusesExistingNamesAndAnExposedCAKey() throws {
+        let federation = try TestFederation.make()
+        defer { federation.remove() }
+        let before = try Data(contentsOf: URL(fileURLWithPath: try federation.site("alpha") + "/cert.pem"))
+        #expect(throws: FederationTLSError.duplicateNodeName("alpha")) { try FederationAuthority.addSite("alpha", to: federation.layout) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: try federation.site("alpha") + "/cert.pem")) == before)
+        #expect(throws: FederationTLSError.duplicateNodeName("coordinator")) {
+            try FederationAuthority.addSite("coordinator", to: federation.layout)
+        }
+        #expect(throws: FederationTLSError.self) {
+            try FederationAuthority.addSite("late", to: federation.layout, validity: try CertificateValidity(days: 3650))
+        }
+        chmod(federation.layout.authorityKey, 0o640)
+        #expect(
+            throws: FederationTLSError.insecurePermissions(
+                path: federation.layout.authorityKey, mode: 0o640, required: "readable by its owner only (chmod 600)")
+        ) {
+            try FederationAuthority.addSite("gamma", to: federation.layout)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: federation.layout.sitesDirectory).sorted() == ["alpha", "beta"])
+    }
+}
+
 @Suite struct NodeCredentialsTests {
     @Test func refusesMissingInsecureMalformedAndForeignFiles() throws {
         let federation = try TestFederation.make()

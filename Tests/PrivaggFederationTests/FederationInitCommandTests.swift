@@ -59,6 +59,15 @@ func runBuilt(_ executable: String, _ arguments: [String]) throws -> ProcessRun 
         #expect(again.status != 0)
         #expect(again.standardError.contains("exists and is not empty; a federation directory is never overwritten"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: layout.authorityCertificate)) == before)
+
+        // A fifth hospital joins later.
+        let added = try runBuilt("privagg", ["federation", "add-site", "--dir", out, "--site", "basel", "--days", "20"])
+        #expect(added.status == 0, "\(added.standardError)")
+        let basel = try NodeCredentials(directory: layout.siteDirectory(try NodeName("basel")), role: .site)
+        #expect(basel.authority == coordinator.authority)
+        let duplicate = try runBuilt("privagg-federation", ["federation", "add-site", "--dir", out, "--site", "va"])
+        #expect(duplicate.status != 0)
+        #expect(duplicate.standardError.contains("the name 'va' is given twice"))
     }
 
     @Test func refusesBadNamesHostsAndDays() throws {
