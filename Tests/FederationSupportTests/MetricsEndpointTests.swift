@@ -81,10 +81,10 @@ import Glibc
         }
         #expect(connected == 0)
         // A blocking read returns 0 (end of file) once the server closes; a 5 s receive timeout
-        // turns a server that never closes into a failure (-1, EAGAIN) instead of a hang.
+        // turns a server that never closes into a failure (-1, EAGAIN) instead of a hang. No
+        // wall-clock assertion beyond that: the full suite loads both cores.
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let started = ContinuousClock.now
         // On a thread of its own: the read blocks until the server acts, and must not hold a
         // thread of Swift's cooperative pool meanwhile.
         let count = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
@@ -93,8 +93,8 @@ import Glibc
                 continuation.resume(returning: read(descriptor, &byte, 1))
             }
         }
+        // 0 is end of file: the server closed (a server that never closes gives -1 after 5 s).
         #expect(count == 0)
-        #expect(ContinuousClock.now - started < .seconds(4))
         try await endpoint.close()
     }
 }
