@@ -1,7 +1,7 @@
 # PrivAgg: the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: all deps demo test build bench bench-peers fuzz-build fuzz fuzz-smoke fuzz-seeds sanitize clean
+.PHONY: all deps demo test build federation bench bench-peers fuzz-build fuzz fuzz-smoke fuzz-seeds sanitize clean
 
 all: build
 
@@ -16,6 +16,12 @@ demo: deps
 
 test: deps
 	$(SWIFT) test
+
+# The networked companion (`privagg federation …`, serve, join): gRPC and BoringSSL live here,
+# not in privagg, so `make demo` never builds them. Installed beside privagg, which execs it.
+federation: deps
+	$(SWIFT) build -c release --product privagg
+	$(SWIFT) build -c release --product privagg-federation
 
 # Swift benchmarks (ordo-one/benchmark), then the same-run ratio table against raw libsodium/GMP.
 bench: deps

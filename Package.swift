@@ -12,12 +12,26 @@ let package = Package(
         .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
         .library(name: "Paillier", targets: ["Paillier"]),
         .library(name: "FedAvg", targets: ["FedAvg"]),
+        .library(name: "FederationTLS", targets: ["FederationTLS"]),
+        .library(name: "FederationSupport", targets: ["FederationSupport"]),
         .executable(name: "privagg", targets: ["privagg"]),
+        .executable(name: "privagg-federation", targets: ["privagg-federation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `make docs`: DocC archives of the library modules (a build-time plugin only; nothing links it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Federation (issue 15): mutual TLS, certificates, checkpoints, metrics. Linked only by the
+        // federation targets, never by `privagg`, so `make demo` does not build BoringSSL.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: the only targets that speak C.
@@ -77,12 +91,54 @@ let package = Package(
         // product: the CLI's `experiment` command is its interface.
         .target(name: "Experiments", dependencies: ["FedAvg", "PrivacyAccounting", "Plotting", "StrictInput"]),
 
+        // Durable coordinator state and its metrics: the atomic, versioned, checksummed checkpoint
+        // store and the Prometheus registry with its loopback `/metrics` endpoint (NIO HTTP/1).
+        .target(
+            name: "FederationSupport",
+            dependencies: [
+                "StrictInput",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The federation's security: its certificate authority and per-node certificates, the
+        // mutual-TLS configurations of the gRPC transports, the site identity taken from a verified
+        // peer certificate, and SecAgg key binding. No gRPC service code.
+        .target(
+            name: "FederationTLS",
+            dependencies: [
+                "FederationSupport", "StrictInput",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
                 "StrictInput", "Plotting", "Experiments", "PrivAggTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // The networked commands (`privagg federation …` and, from issue 15's part A, serve and
+        // join): a companion executable, so `privagg` and `make demo` never build gRPC/BoringSSL.
+        .executableTarget(
+            name: "privagg-federation",
+            dependencies: [
+                "FederationTLS", "FederationSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +155,22 @@ let package = Package(
         .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
         .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "PrivAggTools"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FederationSupportTests", dependencies: ["FederationSupport"]),
+        .testTarget(
+            name: "FederationTLSTests",
+            dependencies: [
+                "FederationTLS", "FederationSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PrivaggFederationTests", dependencies: ["privagg-federation", "privagg", "FederationTLS"]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
     ],
     swiftLanguageModes: [.v6]
