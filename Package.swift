@@ -13,11 +13,22 @@ let package = Package(
         .library(name: "Paillier", targets: ["Paillier"]),
         .library(name: "FedAvg", targets: ["FedAvg"]),
         .executable(name: "privagg", targets: ["privagg"]),
+        .library(name: "FlowerInterop", targets: ["FlowerInterop"]),
+        // Companion of `privagg flower-node` (CompanionExecutable): it links the HTTP/TLS stack,
+        // which `privagg` itself does not (`make flower`).
+        .executable(name: "privagg-flower", targets: ["privagg-flower"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `make docs`: DocC archives of the library modules (a build-time plugin only; nothing links it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Flower interoperability (FlowerInterop, privagg-flower only): the Fleet API's protobuf
+        // messages over HTTP, and P-384 node authentication.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: the only targets that speak C.
@@ -73,6 +84,29 @@ let package = Package(
             ]
         ),
 
+        // A PrivAgg site as a Flower SuperNode: Fleet API client (protobuf over HTTP), Flower's
+        // content-addressed message objects, `.npy` arrays, and the node loop around FedAvg's
+        // local training and the site's ledger.
+        .target(
+            name: "FlowerInterop",
+            dependencies: [
+                "FedAvg", "PrivacyAccounting", "Sodium",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
+        .executableTarget(
+            name: "privagg-flower",
+            dependencies: [
+                "FlowerInterop", "FedAvg", "PrivacyAccounting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "FedAvg"]),
@@ -84,6 +118,11 @@ let package = Package(
         .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
+        .testTarget(
+            name: "FlowerInteropTests",
+            dependencies: ["FlowerInterop", "FedAvg", "PrivacyAccounting", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,7 @@ struct PrivAgg: AsyncParsableCommand {
             NoiseCommand.self,
             PaillierCommand.self,
             BenchCommand.self,
+            FlowerNodeCommand.self,
         ]
     )
 }

@@ -61,7 +61,9 @@ def dump(root, extra: dict) -> dict:
     }
 
 
-(out / "recorddict.json").write_text(json.dumps(dump(content, {"weights": weights.tolist(), "bias": 0.25}), indent=1))
+# IEEE bit patterns as decimal strings: exact whatever JSON reader parses them.
+weight_bits = [str(int(b)) for b in weights.view(np.uint64)]
+(out / "recorddict.json").write_text(json.dumps(dump(content, {"weight_bits": weight_bits, "bias": 0.25}), indent=1))
 
 meta = {"run_id": 77, "src_node_id": 1, "dst_node_id": 1234, "group_id": "7", "created_at": 1764494400.125,
         "ttl": 3600.0, "message_type": "train", "src_task_id": 5}
