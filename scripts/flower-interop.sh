@@ -33,11 +33,12 @@ PIDS=()
 fail() { echo "flower-interop: FAIL: $*" >&2; exit 1; }
 cleanup() {
   local status=$?
-  for pid in "${PIDS[@]}"; do
-    # Each was started with setsid: its process group is its own (the SuperLink's children too).
+  # The nodes first (they deactivate and unregister on SIGTERM), then the SuperLink (PIDS[0]).
+  # Each was started with setsid: its process group is its own (the SuperLink's children too).
+  local order=("${PIDS[@]:1}")
+  [ "${#PIDS[@]}" -gt 0 ] && order+=("${PIDS[0]}")
+  for pid in "${order[@]}"; do
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
