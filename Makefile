@@ -23,6 +23,17 @@ federation: deps
 	$(SWIFT) build -c release --product privagg
 	$(SWIFT) build -c release --product privagg-federation
 
+# The Flower node (privagg-flower), which `privagg flower-node` forwards to: it links
+# AsyncHTTPClient, SwiftNIO, BoringSSL and SwiftProtobuf, which `privagg` does not.
+.PHONY: flower flower-interop
+flower: deps
+	$(SWIFT) build -c release --product privagg-flower
+	$(SWIFT) build -c release --product privagg
+
+# A real flwr 1.42 SuperLink, a Python ServerApp and four privagg-flower sites on loopback.
+flower-interop: deps
+	./scripts/flower-interop.sh
+
 # Swift benchmarks (ordo-one/benchmark), then the same-run ratio table against raw libsodium/GMP.
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress

@@ -16,6 +16,10 @@ let package = Package(
         .library(name: "FederationSupport", targets: ["FederationSupport"]),
         .executable(name: "privagg", targets: ["privagg"]),
         .executable(name: "privagg-federation", targets: ["privagg-federation"]),
+        .library(name: "FlowerInterop", targets: ["FlowerInterop"]),
+        // Companion of `privagg flower-node` (CompanionExecutable): it links the HTTP/TLS stack,
+        // which `privagg` itself does not (`make flower`).
+        .executable(name: "privagg-flower", targets: ["privagg-flower"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Flower interoperability (FlowerInterop, privagg-flower only): the Fleet API's protobuf
+        // messages over HTTP, and P-384 node authentication.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries: the only targets that speak C.
@@ -142,6 +150,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A PrivAgg site as a Flower SuperNode: Fleet API client (protobuf over HTTP), Flower's
+        // content-addressed message objects, `.npy` arrays, and the node loop around FedAvg's
+        // local training and the site's ledger.
+        .target(
+            name: "FlowerInterop",
+            dependencies: [
+                "FedAvg", "PrivacyAccounting", "Sodium",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
+        .executableTarget(
+            name: "privagg-flower",
+            dependencies: [
+                "FlowerInterop", "FedAvg", "PrivacyAccounting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
@@ -172,6 +202,11 @@ let package = Package(
         ),
         .testTarget(name: "PrivaggFederationTests", dependencies: ["privagg-federation", "privagg", "FederationTLS"]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
+        .testTarget(
+            name: "FlowerInteropTests",
+            dependencies: ["FlowerInterop", "FedAvg", "PrivacyAccounting", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

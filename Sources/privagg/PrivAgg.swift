@@ -22,6 +22,7 @@ struct PrivAgg: AsyncParsableCommand {
             PaillierCommand.self,
             BenchCommand.self,
             FederationForwardCommand.self,
+            FlowerNodeCommand.self,
         ]
     )
 }

@@ -163,6 +163,19 @@ public enum FederatedTraining {
             accountant: privacy == .none ? nil : configuration.accountant)
     }
 
+    /// The random stream of one client's local training in one round (its batch sampling and
+    /// DP-SGD noise): derived from `seed` when there is one, so that a site trained elsewhere
+    /// (a Flower node) with the same seed, round and client index draws exactly what this
+    /// loop draws; a fresh CSPRNG key otherwise.
+    ///
+    /// - Parameters:
+    ///   - seed: the run's seed, or nil.
+    ///   - round: the round, from 1.
+    ///   - index: the client's position in the run's client list.
+    public static func localTrainingGenerator(seed: UInt64?, round: Int, client index: Int) -> ChaChaRandom {
+        RunRandomness(seed: seed).generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
+    }
+
     /// The most clients a private run takes: each keeps its privacy ledger open and locked
     /// (one file descriptor) for the whole run, so that no other run can spend from it
     /// meanwhile. A larger simulation would exhaust the process's file descriptors.
@@ -194,7 +207,7 @@ public enum FederatedTraining {
             }
         }
         for index in participants {
-            var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
+            var generator = localTrainingGenerator(seed: randomness.seed, round: round, client: index)
             var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
             // Before any clipping: clipping would turn ±∞ into a full-size update and let
             // NaN through, where the aggregators' shared check refuses both.

@@ -1,0 +1,1 @@
+"""FedAvg over PrivAgg sites: a Flower App for the interoperability test."""
