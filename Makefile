@@ -1,7 +1,7 @@
 # PrivAgg: the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: all deps demo test build bench bench-peers fuzz-build fuzz fuzz-smoke fuzz-seeds sanitize clean
+.PHONY: all deps demo test build federation bench bench-peers fuzz-build fuzz fuzz-smoke fuzz-seeds sanitize clean
 
 all: build
 
@@ -10,6 +10,10 @@ deps:
 
 build: deps
 	$(SWIFT) build -c release
+
+# The networked commands (privagg serve/join): their own executable, so `make demo` never builds gRPC.
+federation: deps
+	$(SWIFT) build -c release --product privagg-federation
 
 demo: deps
 	$(SWIFT) run -c release privagg demo

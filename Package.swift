@@ -12,12 +12,22 @@ let package = Package(
         .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
         .library(name: "Paillier", targets: ["Paillier"]),
         .library(name: "FedAvg", targets: ["FedAvg"]),
+        .library(name: "Federation", targets: ["Federation"]),
         .executable(name: "privagg", targets: ["privagg"]),
+        // The networked commands (`privagg serve`, `join`, `federation …`): their own executable so
+        // that `privagg` (and `make demo`) never builds gRPC, SwiftNIO or BoringSSL.
+        .executable(name: "privagg-federation", targets: ["privagg-federation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `make docs`: DocC archives of the library modules (a build-time plugin only; nothing links it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Federation over gRPC (issue 15): only the Federation target and privagg-federation link these.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: the only targets that speak C.
@@ -63,6 +73,32 @@ let package = Package(
         // product: the CLI's `experiment` command is its interface.
         .target(name: "Experiments", dependencies: ["FedAvg", "PrivacyAccounting", "Plotting", "StrictInput"]),
 
+        // Federation across processes and machines (issue 15): the .proto of the round
+        // orchestration and its committed generated code (scripts/generate-protos.sh; the build
+        // never runs protoc), the coordinator (gRPC server, sees only protocol messages) and the
+        // site node (gRPC client, holds the site's records, ledger and keys).
+        .target(
+            name: "Federation",
+            dependencies: [
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Protos"]
+        ),
+        // The companion executable of the networked commands (privagg execs it).
+        .executableTarget(
+            name: "privagg-federation",
+            dependencies: [
+                "Federation", "FedAvg", "PrivacyAccounting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command-line tool: parses, calls, formats.
         .executableTarget(
             name: "privagg",
@@ -84,6 +120,14 @@ let package = Package(
         .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: [
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "privagg-federation",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,8 @@ struct PrivAgg: AsyncParsableCommand {
             NoiseCommand.self,
             PaillierCommand.self,
             BenchCommand.self,
+            ServeForwardCommand.self,
+            JoinForwardCommand.self,
         ]
     )
 }
