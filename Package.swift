@@ -46,27 +46,41 @@ let package = Package(
         // JSON pre-check. No dependencies, so every layer can use it.
         .target(name: "StrictInput"),
         // Charts in one style for every report (SVG, PNG through rsvg-convert when present).
-        // Not a product and free of dependencies: report writers of the layers above use it.
+        // Not a product and free of dependencies: the tools, experiments and CLI draw with it;
+        // no library does.
         .target(name: "Plotting"),
+        // Data-parallel loops over all cores and the bridge that keeps them off Swift's
+        // cooperative pool. Not a product: its API is `package`, for the libraries' own use.
+        .target(name: "ParallelWork"),
 
         // Safe Swift layers over the C libraries.
         .target(name: "Sodium", dependencies: ["CSodium"]),
         .target(name: "Bignum", dependencies: ["CGMP", "Sodium"]),
 
         // Paillier homomorphic encryption over Bignum (no C imports).
-        .target(name: "Paillier", dependencies: ["Bignum", "Sodium", "StrictInput"]),
+        .target(name: "Paillier", dependencies: ["Bignum", "Sodium", "StrictInput", "ParallelWork"]),
         // Pure Swift privacy accounting: events, RDP accountant, calibration, ledger, reports.
-        .target(name: "PrivacyAccounting", dependencies: ["StrictInput", "Plotting"]),
+        .target(name: "PrivacyAccounting", dependencies: ["StrictInput"]),
         // Exact, floating-point-safe noise mechanisms; each knows its privacy event.
         .target(name: "DifferentialPrivacy", dependencies: ["Sodium", "PrivacyAccounting"]),
         // Secure aggregation (Bonawitz et al. 2017, SecAgg+): speaks Sodium, never C.
-        .target(name: "SecureAggregation", dependencies: ["Sodium"]),
+        .target(name: "SecureAggregation", dependencies: ["Sodium", "ParallelWork"]),
 
         // Federated averaging on four hospitals' records, with pluggable privacy and aggregation.
         .target(
             name: "FedAvg",
-            dependencies: ["Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "Plotting", "StrictInput"],
+            dependencies: ["Sodium", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "StrictInput", "ParallelWork"],
             resources: [.copy("Resources/uci-heart-disease")]
+        ),
+
+        // Tooling over the libraries, for the CLI: benchmarks, the demo, report writers and SVG
+        // plots. Not a product: what the libraries export is their domain, not their tooling.
+        .target(
+            name: "PrivAggTools",
+            dependencies: [
+                "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
+                "Plotting", "ParallelWork",
+            ]
         ),
 
         // Experiment grids over seeds: runs, resumable results, summary tables and plots. Not a
@@ -104,20 +118,22 @@ let package = Package(
             name: "privagg",
             dependencies: [
                 "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "FedAvg",
-                "StrictInput", "Plotting", "Experiments",
+                "StrictInput", "Plotting", "Experiments", "PrivAggTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "StrictInputTests", dependencies: ["StrictInput"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "ParallelWorkTests", dependencies: ["ParallelWork"]),
+        .testTarget(name: "PrivAggToolsTests", dependencies: ["PrivAggTools", "FedAvg", "PrivacyAccounting"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "FedAvg"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"], resources: [.copy("Vectors")]),
         .testTarget(name: "BignumTests", dependencies: ["Bignum", "Sodium"]),
-        .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting"], resources: [.copy("Golden")]),
+        .testTarget(name: "PrivacyAccountingTests", dependencies: ["PrivacyAccounting", "PrivAggTools"], resources: [.copy("Golden")]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Sodium", "PrivacyAccounting"]),
         .testTarget(name: "SecureAggregationTests", dependencies: ["SecureAggregation", "Sodium"]),
-        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier"]),
+        .testTarget(name: "FedAvgTests", dependencies: ["FedAvg", "Sodium", "Bignum", "PrivacyAccounting", "DifferentialPrivacy", "SecureAggregation", "Paillier", "PrivAggTools"]),
         .testTarget(name: "PaillierTests", dependencies: ["Paillier", "Bignum", "Sodium"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
         .testTarget(

@@ -1,8 +1,7 @@
-import CGMP
+internal import CGMP
 
 extension BigInt {
     /// A fresh value computed by `operation` into new storage.
-    @inlinable
     static func computing(_ operation: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> BigInt {
         let result = BigInt()
         operation(result.storage.pointer)
@@ -125,7 +124,6 @@ extension BigInt {
 
 extension BigInt {
     /// `self = a + b`, reusing this value's limbs. `a` or `b` may be `self`.
-    @inlinable
     public mutating func formSum(_ a: BigInt, _ b: BigInt) {
         withMutablePointer { target in
             a.withPointer { a in b.withPointer { b in __gmpz_add(target, a, b) } }
@@ -133,7 +131,6 @@ extension BigInt {
     }
 
     /// `self = a · b`, reusing this value's limbs.
-    @inlinable
     public mutating func formProduct(_ a: BigInt, _ b: BigInt) {
         withMutablePointer { target in
             a.withPointer { a in b.withPointer { b in __gmpz_mul(target, a, b) } }
@@ -141,7 +138,6 @@ extension BigInt {
     }
 
     /// `self = a · b mod m`, in `[0, m)`, reusing this value's limbs. `m` must be positive.
-    @inlinable
     public mutating func formProduct(_ a: BigInt, _ b: BigInt, modulo m: BigInt) {
         precondition(m.signum > 0, "modulus must be positive")
         withMutablePointer { target in
@@ -157,13 +153,11 @@ extension BigInt {
     }
 
     /// `self = self · factor mod m`, in `[0, m)`. `m` must be positive.
-    @inlinable
     public mutating func multiply(by factor: BigInt, modulo m: BigInt) {
         formProduct(self, factor, modulo: m)
     }
 
     /// `self = base^exponent mod m` for a non-negative exponent and positive `m`.
-    @inlinable
     public mutating func formPower(_ base: BigInt, _ exponent: BigInt, modulo m: BigInt) {
         precondition(m.signum > 0, "modulus must be positive")
         precondition(!exponent.isNegative, "use power(_:modulo:) for negative exponents")
@@ -177,14 +171,12 @@ extension BigInt {
     }
 
     /// `self = self mod m`, in `[0, m)`. `m` must be positive.
-    @inlinable
     public mutating func formResidue(modulo m: BigInt) {
         precondition(m.signum > 0, "modulus must be positive")
         withMutablePointer { target in m.withPointer { __gmpz_mod(target, target, $0) } }
     }
 
     /// `self += a · b` without a temporary (GMP's `addmul`).
-    @inlinable
     public mutating func addProduct(_ a: BigInt, _ b: BigInt) {
         withMutablePointer { target in
             a.withPointer { a in b.withPointer { b in __gmpz_addmul(target, a, b) } }
@@ -192,7 +184,6 @@ extension BigInt {
     }
 
     /// Sets `self` to a copy of `other`, reusing this value's limbs.
-    @inlinable
     public mutating func assign(_ other: BigInt) {
         withMutablePointer { target in other.withPointer { __gmpz_set(target, $0) } }
     }

@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 extension BigInt {
     /// Bitwise OR, on two's-complement values of unbounded width.

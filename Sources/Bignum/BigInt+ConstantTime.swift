@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 extension BigInt {
     /// `self^exponent mod modulus` in time and memory-access pattern independent of the
@@ -30,7 +30,6 @@ extension BigInt {
     ///
     /// - Precondition: `m` positive and odd, `exponent` non-negative (checked; a
     ///   violation traps rather than falling back to the variable-time `mpz_powm`).
-    @inlinable
     public mutating func formConstantTimePower(_ base: BigInt, _ exponent: BigInt, modulo m: BigInt) {
         precondition(m.signum > 0, "modulus must be positive")
         precondition(m.isOdd, "mpz_powm_sec needs an odd modulus")

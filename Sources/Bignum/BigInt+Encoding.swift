@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 extension BigInt {
     /// A value from the big-endian bytes of its magnitude (an unsigned encoding; empty is zero).

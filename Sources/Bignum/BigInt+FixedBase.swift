@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 /// Exponentiation of one fixed base by many exponents of bounded length, with a
 /// precomputed window table (the "fixed-base comb" of HAC §14.6.3 in its simplest form).
@@ -18,7 +18,6 @@ public struct FixedBasePower: Sendable {
     /// The window width `w` in bits.
     public let windowBits: Int
     /// Row-major: `table[i · (2^w − 1) + (d − 1)] = base^(d · 2^(w·i)) mod m`.
-    @usableFromInline
     let table: [BigInt]
 
     /// Builds the table for exponents below `2^maxExponentBits`.

@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 extension BigInt {
     /// `self^exponent mod modulus`, in `[0, modulus)`.

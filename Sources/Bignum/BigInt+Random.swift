@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 import Sodium
 
 extension BigInt {

@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 /// An arbitrary-precision signed integer with value semantics, backed by GMP's `mpz_t`.
 ///
@@ -14,7 +14,6 @@ import CGMP
 /// Limbs are wiped before GMP frees them so secrets (primes, private exponents) do
 /// not linger in freed memory; GMP's own intermediate reallocations are not covered.
 public struct BigInt: Sendable {
-    @usableFromInline
     var storage: Storage
 
     /// Zero.
@@ -53,13 +52,11 @@ public struct BigInt: Sendable {
         __gmpz_set_d(storage.pointer, value)
     }
 
-    @usableFromInline
     init(storage: Storage) {
         self.storage = storage
     }
 
     /// Makes the storage unique before a mutation (the copy in copy-on-write).
-    @inlinable
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
@@ -67,13 +64,11 @@ public struct BigInt: Sendable {
     }
 
     /// Runs `body` with a read-only `mpz_t` pointer.
-    @inlinable
     func withPointer<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
         try withExtendedLifetime(storage) { try body(storage.pointer) }
     }
 
     /// Runs `body` with a mutable `mpz_t` pointer to this value's own storage.
-    @inlinable
     mutating func withMutablePointer<R>(_ body: (UnsafeMutablePointer<__mpz_struct>) throws -> R) rethrows -> R {
         makeUnique()
         return try withExtendedLifetime(storage) { try body(storage.pointer) }
@@ -115,18 +110,14 @@ public struct BigInt: Sendable {
 
 extension BigInt {
     /// Owns one `mpz_t`; wipes its limbs and frees it on release.
-    @usableFromInline
     final class Storage: @unchecked Sendable {
-        @usableFromInline
         let pointer: UnsafeMutablePointer<__mpz_struct>
 
-        @usableFromInline
         init() {
             pointer = .allocate(capacity: 1)
             __gmpz_init(pointer)
         }
 
-        @usableFromInline
         func copy() -> Storage {
             let other = Storage()
             __gmpz_set(other.pointer, pointer)

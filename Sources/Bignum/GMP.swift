@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 /// Facts about the GMP library this module runs on.
 public enum GMP {

@@ -1,4 +1,5 @@
 import Bignum
+internal import ParallelWork
 import Sodium
 
 extension Paillier.Ciphertext {

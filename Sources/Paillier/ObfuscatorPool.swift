@@ -1,5 +1,6 @@
 import Bignum
 import Foundation
+internal import ParallelWork
 import Sodium
 
 extension Paillier {

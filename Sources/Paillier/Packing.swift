@@ -142,7 +142,7 @@ extension Paillier {
             addends = 1
         }
 
-        init(scheme: PackingScheme, ciphertexts: [Ciphertext], count: Int, addends: Int) {
+        package init(scheme: PackingScheme, ciphertexts: [Ciphertext], count: Int, addends: Int) {
             self.scheme = scheme
             self.ciphertexts = ciphertexts
             self.count = count

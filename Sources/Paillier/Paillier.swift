@@ -35,7 +35,7 @@ public enum Paillier {
 
     /// Checks a modulus size against the policy: at least 2048 bits unless
     /// `allowInsecureForTests`, never below `minimumTestKeyBits` nor above `maximumKeyBits`.
-    static func checkKeyBits(_ bits: Int, allowInsecureForTests: Bool) throws(PaillierError) {
+    package static func checkKeyBits(_ bits: Int, allowInsecureForTests: Bool) throws(PaillierError) {
         guard bits >= minimumTestKeyBits else { throw .keyTooSmall(bits: bits, minimum: minimumTestKeyBits) }
         guard bits <= maximumKeyBits else { throw .invalidKeySize("\(bits) bits is above the maximum of \(maximumKeyBits)") }
         if !allowInsecureForTests, bits < minimumSecureKeyBits {

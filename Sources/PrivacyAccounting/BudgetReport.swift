@@ -247,7 +247,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         return result
     }
 
-    static func format(_ value: Double?) -> String {
+    package static func format(_ value: Double?) -> String {
         guard let value else { return "" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
         if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }

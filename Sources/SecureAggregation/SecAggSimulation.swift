@@ -1,3 +1,4 @@
+internal import ParallelWork
 import Sodium
 
 /// Runs n clients and the server in one process through the real encoded messages, with a
@@ -213,8 +214,8 @@ public enum SecAggSimulation {
 }
 
 extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
+    /// The duration in seconds (package-wide: FedAvg and the tools time with it too).
+    package var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) * 1e-18
     }

@@ -1,3 +1,4 @@
+internal import ParallelWork
 import Sodium
 
 /// One piece of the server's final sum, run on whichever core picks it up.
@@ -12,7 +13,7 @@ enum UnmaskJob: @unchecked Sendable {
     /// Runs `jobs` on all cores: each worker sums its jobs into its own partial vector, and
     /// the partials are added at the end, so workers never share memory.
     static func run(_ jobs: [UnmaskJob], round: UInt64, dimension: Int, bitWidth: Int) throws(SecAggError) -> ModularVector {
-        let workers = min(Parallel.workerCount, max(jobs.count, 1))
+        let workers = min(Parallel.cores, max(jobs.count, 1))
         let partials = ConcurrentSlots<Result<ModularVector, SecAggError>>(count: workers)
         Parallel.forEach(workers) { worker in
             partials[worker] = Result { () throws(SecAggError) -> ModularVector in

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Authenticated encryption with associated data.
 public enum AEAD {

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// The BLAKE2b hash function (RFC 7693) from libsodium's `crypto_generichash`.
 public enum BLAKE2b {

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// The raw ChaCha20 stream cipher (RFC 8439), for keystream generation and tests.
 public enum ChaCha20 {

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// A seeded, reproducible `RandomNumberGenerator` reading the ChaCha20 keystream.
 ///

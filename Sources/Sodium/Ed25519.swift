@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Ed25519 signatures (RFC 8032), for authenticating protocol messages.
 public enum Ed25519 {

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Facts about the libsodium library this module runs on.
 public enum Libsodium {

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// A fixed-size buffer of secret bytes that is wiped with `sodium_memzero` when released.
 ///

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Wiping of secret bytes held in ordinary arrays, for the moments before a secret can be
 /// moved into `SecretBytes` or after a transient copy has been used.

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// A cryptographically secure `RandomNumberGenerator` over libsodium's `randombytes_buf`.
 ///

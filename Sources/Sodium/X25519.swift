@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// X25519 Diffie–Hellman key agreement (RFC 7748).
 public enum X25519 {

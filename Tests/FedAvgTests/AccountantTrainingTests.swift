@@ -1,7 +1,8 @@
+@testable import FedAvg
 import Foundation
 import PrivacyAccounting
+import PrivAggTools
 import Testing
-@testable import FedAvg
 
 /// Training under either accountant (issue 16): the ledgers' accountant computes each
 /// round's ε and decides when the budget stops the run.

@@ -1,7 +1,8 @@
+@testable import FedAvg
 import Foundation
 import PrivacyAccounting
+import PrivAggTools
 import Testing
-@testable import FedAvg
 
 /// Issue 13, items 1, 2, 4 and 10: one budget per site across privacy modes, runs that train
 /// nothing say so, and ledgers are never lost, split or left behind by a failed start.

@@ -1,4 +1,5 @@
 import Foundation
+@testable import PrivAggTools
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import PrivacyAccounting
+import PrivAggTools
+import Testing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -187,11 +187,3 @@ public struct SecureAggregator: Aggregator {
         return routed
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) * 1e-18
-    }
-}

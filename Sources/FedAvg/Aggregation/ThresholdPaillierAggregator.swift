@@ -1,4 +1,3 @@
-import Bignum
 import Paillier
 import Sodium
 

@@ -1,5 +1,6 @@
 import DifferentialPrivacy
 import Foundation
+internal import ParallelWork
 import PrivacyAccounting
 import Sodium
 #if canImport(Glibc)
@@ -119,9 +120,13 @@ public enum FederatedTraining {
                 epsilon = try await maximumSpent(ledgers.sites)
             }
 
-            let update = try aggregateRound(
-                clients: clients, participants: participants, model: model, local: local,
-                configuration: configuration, randomness: randomness, aggregator: aggregator, round: round)
+            // Local training and aggregation are CPU-bound: they run on a thread of their own so
+            // this task never holds a cooperative thread through them (see `Parallel`).
+            let update = try await Parallel.offPool { [model, participants, local] in
+                try aggregateRound(
+                    clients: clients, participants: participants, model: model, local: local,
+                    configuration: configuration, randomness: randomness, aggregator: aggregator, round: round)
+            }
             model.apply(update.mean)
 
             let evaluations = clients.map { $0.evaluate(model) }

@@ -137,6 +137,6 @@ public struct SiteClient: Sendable {
 
 /// A uniform double in [0, 1) from 53 random bits.
 @inline(__always)
-func unitInterval<R: RandomNumberGenerator>(_ generator: inout R) -> Double {
+package func unitInterval<R: RandomNumberGenerator>(_ generator: inout R) -> Double {
     Double(generator.next() >> 11) * 0x1p-53
 }

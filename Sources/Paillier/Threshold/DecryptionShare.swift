@@ -219,7 +219,7 @@ extension Paillier.ThresholdPublicKey {
     /// `λ_i = Δ·Π_{j≠i} j/(j − i)` (integers thanks to Δ), so `c' = c^(4Δ²d) = 1 + 4Δ²·M·n`,
     /// and `M = L(c')·(4Δ²)^(−1) mod n`. With fewer than `threshold` shares the result is
     /// a wrong value, not an error: callers go through ``combine(_:for:)``.
-    func combineValues(_ shares: [Paillier.DecryptionShare]) -> BigInt {
+    package func combineValues(_ shares: [Paillier.DecryptionShare]) -> BigInt {
         let n = publicKey.n, nSquared = publicKey.nSquared
         let indices = shares.map { BigInt($0.party) }
         var product = BigInt(1)

@@ -10,7 +10,7 @@ import Bignum
 /// Fermat test on p', then on p, and only a pair passing both reaches the full
 /// Baillie–PSW + Miller–Rabin test. Once p' is prime, `2^(p−1) ≡ 1 mod p` proves p prime
 /// (Pocklington with the factor p' > √p), so the final test of p is belt and braces.
-enum SafePrime {
+package enum SafePrime {
     /// Small primes below this bound sieve the candidates.
     static let sieveBound = 1 << 16
     /// Consecutive odd candidates `p'` examined per random starting point.
@@ -37,7 +37,7 @@ enum SafePrime {
     /// - Parameters:
     ///   - bits: the size of p, at least 32.
     ///   - generator: the randomness (a CSPRNG in production).
-    static func generate<R: RandomNumberGenerator>(bits: Int, using generator: inout R) -> BigInt {
+    package static func generate<R: RandomNumberGenerator>(bits: Int, using generator: inout R) -> BigInt {
         precondition(bits >= 32, "safe primes below 32 bits are not supported")
         let two = BigInt(2)
         let one = BigInt(1)

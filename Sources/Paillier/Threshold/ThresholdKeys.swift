@@ -96,7 +96,7 @@ extension Paillier {
         /// The party's index, 1...parties.
         public let party: Int
         /// `s_i`, in [0, n·m).
-        let secret: BigInt
+        package let secret: BigInt
 
         /// A key share, checked against its verification key: `v^(Δ·s_i) = v_i`, so a share
         /// from a corrupted or mismatched file is refused before it can produce wrong
@@ -261,7 +261,7 @@ extension Paillier {
             return ThresholdKeySet(publicKey: thresholdKey, shares: shares)
         }
 
-        static func checkCounts(parties: Int, threshold: Int) throws(ThresholdPaillierError) {
+        package static func checkCounts(parties: Int, threshold: Int) throws(ThresholdPaillierError) {
             guard (2...ThresholdPublicKey.maximumParties).contains(parties) else {
                 throw .invalidParameters("parties must be 2...\(ThresholdPublicKey.maximumParties), got \(parties)")
             }

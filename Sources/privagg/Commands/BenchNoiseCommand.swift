@@ -1,6 +1,7 @@
 import ArgumentParser
 import DifferentialPrivacy
 import Foundation
+import PrivAggTools
 
 /// `privagg bench noise [--count N] [--repetitions R] [--seed S] [--format text|json]`.
 struct BenchNoiseCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedAvg
 import Foundation
+import PrivAggTools
 
 /// `privagg bench overhead`: per-round seconds and bytes of each aggregator.
 struct BenchOverheadCommand: ParsableCommand {

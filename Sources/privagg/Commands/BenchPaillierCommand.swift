@@ -1,5 +1,6 @@
 import ArgumentParser
 import Paillier
+import PrivAggTools
 
 /// `privagg bench paillier --keysize BITS [--format text|json]`.
 struct BenchPaillierCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrivAggTools
 import SecureAggregation
 
 /// `privagg bench secagg`: runs the secure-aggregation simulator (clients that drop vanish

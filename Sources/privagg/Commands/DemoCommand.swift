@@ -2,6 +2,7 @@ import ArgumentParser
 import FedAvg
 import Foundation
 import PrivacyAccounting
+import PrivAggTools
 
 /// `privagg demo`: the federated heart-disease demo with its report.
 struct DemoCommand: AsyncParsableCommand {

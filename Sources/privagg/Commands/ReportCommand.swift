@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Plotting
 import PrivacyAccounting
+import PrivAggTools
 
 /// `privagg report LEDGER`: what a privacy ledger has spent, as Markdown, JSON, CSV or SVG.
 struct ReportCommand: ParsableCommand {

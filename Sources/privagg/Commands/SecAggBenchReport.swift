@@ -1,4 +1,5 @@
 import Foundation
+import PrivAggTools
 import SecureAggregation
 
 /// The JSON and text forms of a `privagg bench secagg` result (formatting only).

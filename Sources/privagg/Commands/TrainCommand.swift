@@ -3,6 +3,7 @@ import FedAvg
 import Foundation
 import Paillier
 import PrivacyAccounting
+import PrivAggTools
 
 /// `privagg train`: one federated training run with every choice exposed.
 struct TrainCommand: AsyncParsableCommand {

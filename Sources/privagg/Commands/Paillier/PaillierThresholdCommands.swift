@@ -2,6 +2,7 @@ import ArgumentParser
 import Bignum
 import Foundation
 import Paillier
+import PrivAggTools
 import Sodium
 
 /// Error reporting for the threshold subcommands: the Paillier tool's, plus threshold errors.

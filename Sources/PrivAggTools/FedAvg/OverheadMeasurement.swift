@@ -1,3 +1,4 @@
+import FedAvg
 import Sodium
 
 /// The cost of one aggregation round for one aggregator.

@@ -1,7 +1,6 @@
 import Foundation
-// Layering: Plotting is a dependency-free leaf target, so this arrow points down; the
-// accountant itself knows nothing of charts.
 import Plotting
+import PrivacyAccounting
 
 extension BudgetReport {
     /// A self-contained SVG line plot of ε against steps in PrivAgg's one chart style (see

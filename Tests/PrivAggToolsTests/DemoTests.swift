@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import FedAvg
+import Foundation
+import PrivAggTools
+import Testing
 
 @Suite("Demo")
 struct DemoTests {

@@ -1,5 +1,7 @@
 import Bignum
 import Foundation
+import Paillier
+import ParallelWork
 import Sodium
 
 extension Paillier {
@@ -149,7 +151,7 @@ extension Paillier {
         guard decoded == values else { throw .packing("benchmark round trip failed") }
 
         return BenchmarkReport(
-            keyBits: keyBits, cores: ProcessInfoCores.active, exponentBits: encryptor.exponentBits,
+            keyBits: keyBits, cores: Parallel.cores, exponentBits: encryptor.exponentBits,
             windowBits: encryptor.table.windowBits, valueBits: valueBits, maxAddends: maxAddends,
             slotsPerCiphertext: scheme.slotsPerPlaintext,
             keygenMs: milliseconds(keygen), tableMs: milliseconds(table),

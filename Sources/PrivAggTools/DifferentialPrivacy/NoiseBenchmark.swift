@@ -1,3 +1,4 @@
+import DifferentialPrivacy
 import Sodium
 
 /// Release-mode timing of the exact samplers on vectors, for `privagg bench noise` and the

@@ -1,3 +1,5 @@
+import FedAvg
+
 /// Everything `report.json` holds about a run (and, for the demo, its baseline and the
 /// aggregators' overhead). Field names are snake_case in JSON.
 public struct ExperimentReport: Sendable, Codable {

@@ -1,3 +1,4 @@
+import SecureAggregation
 import Sodium
 
 extension SecAggBenchmark {
@@ -51,7 +52,7 @@ extension SecAggBenchmark {
         /// Clients that dropped after ShareKeys.
         public let droppedClients: Int
         /// Sizes from the encoders (expected counts): the figures of a size-only run.
-        public let estimatedSizes: MessageSizes
+        public let estimatedSizes: SecAggMessageSizes
         /// The simulation, unless size-only.
         public let simulation: SecAggSimulation.Report?
         /// Raw ChaCha20 time for one client's mask bytes, timed right after the simulation.
@@ -80,7 +81,7 @@ extension SecAggBenchmark {
         let recommended = try? SecAggPlusParameters.recommended(
             clientCount: n, dropoutFraction: request.dropout, corruptFraction: request.corrupt, authenticated: request.authenticated)
         let dropped = Int((Double(n) * request.dropout).rounded())
-        let sizes = try messageSizes(
+        let sizes = try SecAggMessageSizes(
             clientCount: n, degree: k, dimension: request.dimension, bitWidth: request.bitWidth,
             authenticated: request.authenticated, dropoutFraction: request.dropout)
         var simulation: SecAggSimulation.Report?

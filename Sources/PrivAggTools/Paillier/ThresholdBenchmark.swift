@@ -1,5 +1,6 @@
 import Bignum
 import Foundation
+import Paillier
 import Sodium
 
 extension Paillier {

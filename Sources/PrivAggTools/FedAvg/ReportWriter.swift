@@ -1,3 +1,4 @@
+import FedAvg
 import Foundation
 import Plotting
 

@@ -1,61 +1,34 @@
 import Sodium
 
-/// Measurements behind `privagg bench secagg`: the simulation, the raw keystream baseline
-/// timed in the same process, and per-client message sizes from the real encoders.
-public enum SecAggBenchmark {
-    /// Bytes one client sends and receives in a full run, from the actual message encodings.
-    public struct MessageSizes: Sendable, Equatable {
-        /// Bytes sent: AdvertiseKeys, ShareKeys, MaskedInput, ConsistencyCheckResponse, UnmaskingResponse.
-        public let upload: Int
-        /// Bytes received: KeyDirectory, ForwardedShares, ConsistencyCheckRequest, UnmaskingRequest.
-        public let download: Int
-        /// Bytes of the masked input message alone.
-        public let maskedInput: Int
-    }
-
-    /// Seconds for raw libsodium ChaCha20 (`ChaCha20.keystream(into:)`) to produce `masks`
-    /// keystreams of `maskByteCount` bytes each: the median over `repetitions` runs on every
-    /// core at once, as the simulated clients run.
-    public static func rawKeystreamSeconds(maskByteCount: Int, masks: Int, repetitions: Int = 5) throws(SecAggError) -> Double {
-        guard maskByteCount > 0, masks > 0, repetitions > 0 else { throw .invalidParameter("keystream sizes must be positive") }
-        let workers = Parallel.workerCount
-        let timings = ConcurrentSlots<[Double]>(count: workers)
-        Parallel.forEach(workers) { worker in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: maskByteCount, alignment: 64)
-            defer { buffer.deallocate() }
-            var key = [UInt8](repeating: 0, count: 32)
-            key[0] = UInt8(truncatingIfNeeded: worker)
-            let nonce = [UInt8](repeating: 0, count: 8)
-            let clock = ContinuousClock()
-            var samples: [Double] = []
-            for repetition in 0..<repetitions {
-                let start = clock.now
-                for mask in 0..<masks {
-                    key[1] = UInt8(truncatingIfNeeded: mask)
-                    key[2] = UInt8(truncatingIfNeeded: repetition)
-                    // Fixed 32-byte key and 8-byte nonce: a failure would time nothing, so stop.
-                    do {
-                        try ChaCha20.keystream(into: buffer, key: key, nonce: nonce)
-                    } catch {
-                        preconditionFailure("ChaCha20 keystream with fixed-length key and nonce failed: \(error)")
-                    }
-                }
-                samples.append((clock.now - start).seconds)
-            }
-            timings[worker] = samples
-        }
-        let all = (0..<workers).flatMap { timings[$0] ?? [] }.sorted()
-        return all.isEmpty ? 0 : all[all.count / 2]
-    }
+/// The bytes one client sends and receives in a full SecAgg/SecAgg+ run: the protocol's
+/// communication cost model, computed with the real message encoders so it cannot drift from
+/// what is sent.
+public struct SecAggMessageSizes: Sendable, Equatable {
+    /// Bytes sent: AdvertiseKeys, ShareKeys, MaskedInput, ConsistencyCheckResponse, UnmaskingResponse.
+    public let upload: Int
+    /// Bytes received: KeyDirectory, ForwardedShares, ConsistencyCheckRequest, UnmaskingRequest.
+    public let download: Int
+    /// Bytes of the masked input message alone.
+    public let maskedInput: Int
 
     /// One client's traffic in a run with `clientCount` clients of degree `degree`, a fraction
     /// `dropoutFraction` of which drop after ShareKeys, built with the real encoders from
     /// placeholder contents of the right shapes (so sizes too large to simulate still come
     /// from the code that would send them). Counts of survivors and dropped neighbours are the
     /// expected ones, rounded.
-    public static func messageSizes(
+    ///
+    /// - Parameters:
+    ///   - clientCount: the number of clients.
+    ///   - degree: each client's degree in the masking graph (n − 1: complete graph).
+    ///   - dimension: entries of the input vector.
+    ///   - bitWidth: bit width b of the ring Z_{2^b}.
+    ///   - authenticated: whether messages carry Ed25519 signatures.
+    ///   - dropoutFraction: the fraction of clients dropping after ShareKeys, in [0, 1).
+    /// - Throws: ``SecAggError/invalidParameter(_:)`` for a degree outside 1...n − 1, a dropout
+    ///   fraction outside [0, 1) or a bit width or dimension the vectors cannot hold.
+    public init(
         clientCount n: Int, degree k: Int, dimension: Int, bitWidth: Int, authenticated: Bool, dropoutFraction: Double
-    ) throws(SecAggError) -> MessageSizes {
+    ) throws(SecAggError) {
         guard n >= 2, (1...(n - 1)).contains(k) else { throw .invalidParameter("need 1 ≤ degree ≤ n − 1, got \(k) for \(n) clients") }
         guard (0..<1).contains(dropoutFraction) else { throw .invalidParameter("dropout fraction must be in [0, 1)") }
         let round: UInt64 = 1
@@ -85,6 +58,8 @@ public enum SecAggBenchmark {
             + ConsistencyCheckRequest(round: round, recipient: 0, survivors: Array(repeating: 0, count: survivors)).serialized().count
             + UnmaskingRequest(round: round, recipient: 0, selfMaskOwners: Array(repeating: 0, count: survivingHolders),
                                keyOwners: Array(repeating: 0, count: droppedNeighbours), signatures: signatures).serialized().count
-        return MessageSizes(upload: upload, download: download, maskedInput: maskedInput)
+        self.upload = upload
+        self.download = download
+        self.maskedInput = maskedInput
     }
 }
