@@ -74,7 +74,7 @@ extension BigInt {
 
     /// `self` raised to a non-negative integer power.
     public func power(_ exponent: Int) throws(BignumError) -> BigInt {
-        guard exponent >= 0 else { throw .invalidArgument("exponent must be non-negative, got \(exponent)") }
+        guard exponent >= 0 else { throw .invalidParameter(name: "exponent", reason: "must be non-negative, got \(exponent)") }
         return BigInt.computing { __gmpz_pow_ui($0, storage.pointer, UInt(exponent)) }
     }
 
@@ -115,7 +115,7 @@ extension BigInt {
 
     /// The integer square root ⌊√self⌋ of a non-negative value.
     public func squareRoot() throws(BignumError) -> BigInt {
-        guard !isNegative else { throw .invalidArgument("square root of a negative value") }
+        guard !isNegative else { throw .invalidParameter(name: "self", reason: "square root of a negative value") }
         return BigInt.computing { __gmpz_sqrt($0, storage.pointer) }
     }
 }

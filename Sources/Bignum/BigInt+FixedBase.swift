@@ -22,12 +22,12 @@ public struct FixedBasePower: Sendable {
 
     /// Builds the table for exponents below `2^maxExponentBits`.
     ///
-    /// - Throws: `nonPositiveModulus`, or `invalidArgument` for a window outside
+    /// - Throws: `nonPositiveModulus`, or `invalidParameter` for a window outside
     ///   `1...12` or a non-positive exponent length.
     public init(base: BigInt, modulus: BigInt, maxExponentBits: Int, windowBits: Int = 8) throws(BignumError) {
         guard modulus.signum > 0 else { throw .nonPositiveModulus }
-        guard (1...12).contains(windowBits) else { throw .invalidArgument("window must be 1...12 bits, got \(windowBits)") }
-        guard maxExponentBits > 0 else { throw .invalidArgument("exponent length must be positive, got \(maxExponentBits)") }
+        guard (1...12).contains(windowBits) else { throw .invalidParameter(name: "windowBits", reason: "window must be 1...12 bits, got \(windowBits)") }
+        guard maxExponentBits > 0 else { throw .invalidParameter(name: "maxExponentBits", reason: "exponent length must be positive, got \(maxExponentBits)") }
         let reduced = try base.modulo(modulus)
         self.base = reduced
         self.modulus = modulus
@@ -60,7 +60,7 @@ public struct FixedBasePower: Sendable {
 
     /// `base^exponent mod modulus`.
     ///
-    /// - Throws: `invalidArgument` for a negative exponent or one longer than
+    /// - Throws: `invalidParameter` for a negative exponent or one longer than
     ///   `maxExponentBits`.
     public func power(_ exponent: BigInt) throws(BignumError) -> BigInt {
         var result = BigInt()
@@ -73,9 +73,9 @@ public struct FixedBasePower: Sendable {
     /// The product goes to a scratch value and is reduced back into `result`, so GMP never
     /// multiplies into one of its own operands (which would allocate a temporary each step).
     public func formPower(_ exponent: BigInt, into result: inout BigInt) throws(BignumError) {
-        guard !exponent.isNegative else { throw .invalidArgument("fixed-base exponent must be non-negative") }
+        guard !exponent.isNegative else { throw .invalidParameter(name: "exponent", reason: "fixed-base exponent must be non-negative") }
         guard exponent.bitWidth <= maxExponentBits else {
-            throw .invalidArgument("exponent has \(exponent.bitWidth) bits, table covers \(maxExponentBits)")
+            throw .invalidParameter(name: "exponent", reason: "exponent has \(exponent.bitWidth) bits, table covers \(maxExponentBits)")
         }
         let digits = (1 << windowBits) - 1
         let mask = UInt(digits)

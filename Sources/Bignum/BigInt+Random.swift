@@ -29,7 +29,7 @@ extension BigInt {
     /// Each draw succeeds with probability above 1/2, so the expected number of draws is
     /// below 2.
     public static func random<R: RandomNumberGenerator>(below bound: BigInt, using generator: inout R) throws(BignumError) -> BigInt {
-        guard bound.signum > 0 else { throw .invalidArgument("random(below:) needs a positive bound") }
+        guard bound.signum > 0 else { throw .invalidParameter(name: "bound", reason: "random(below:) needs a positive bound") }
         let bits = bound.bitWidth
         while true {
             let candidate = random(bits: bits, using: &generator)
@@ -51,7 +51,7 @@ extension BigInt {
     /// Primes after long gaps are slightly more likely than others, a bias with no known
     /// use against factoring.
     public static func randomPrime<R: RandomNumberGenerator>(bits: Int, using generator: inout R) throws(BignumError) -> BigInt {
-        guard bits >= 8 else { throw .invalidArgument("prime size must be at least 8 bits, got \(bits)") }
+        guard bits >= 8 else { throw .invalidParameter(name: "bits", reason: "prime size must be at least 8 bits, got \(bits)") }
         while true {
             let candidate = random(bits: bits, using: &generator)
             __gmpz_setbit(candidate.storage.pointer, mp_bitcnt_t(bits - 1))

@@ -12,8 +12,8 @@ public enum BignumError: Error, Equatable, Sendable, CustomStringConvertible {
     case negativeValue
     /// The value needs more bytes than the fixed width requested.
     case doesNotFit(byteCount: Int, needed: Int)
-    /// An invalid parameter (bit sizes, bounds).
-    case invalidArgument(String)
+    /// A caller-supplied parameter is invalid: `name` says which, `reason` why.
+    case invalidParameter(name: String, reason: String)
     /// An even modulus where only odd ones work (the constant-time power, `mpz_powm_sec`).
     case evenModulus
     /// A negative exponent where only non-negative ones are supported (the constant-time power).
@@ -28,7 +28,7 @@ public enum BignumError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformedString(detail): return "malformed integer string: \(detail)"
         case .negativeValue: return "negative values cannot be encoded as unsigned bytes"
         case let .doesNotFit(byteCount, needed): return "value needs \(needed) bytes but only \(byteCount) were allowed"
-        case let .invalidArgument(message): return message
+        case let .invalidParameter(name, reason): return "invalid \(name): \(reason)"
         case .evenModulus: return "the constant-time power needs an odd modulus"
         case .negativeExponent: return "the constant-time power needs a non-negative exponent"
         }

@@ -2,18 +2,18 @@ import PrivacyAccounting
 
 /// The discrete Gaussian mechanism on integers (Canonne–Kamath–Steinke 2020).
 public struct DiscreteGaussianMechanism: AdditiveNoiseMechanism {
+    @usableFromInline let integer: IntegerRelease<DiscreteGaussianSampler>
+
     /// The exact sampler.
-    public let sampler: DiscreteGaussianSampler
+    public var sampler: DiscreteGaussianSampler { integer.sampler }
     /// The integer ℓ2 sensitivity of the released value.
-    public let sensitivity: Double
+    public var sensitivity: Double { integer.sensitivity }
 
     /// Creates the mechanism with noise σ and sensitivity Δ > 0.
     public init(sigma: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        guard sensitivity.isFinite, sensitivity > 0 else {
-            throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
+        integer = try IntegerRelease(sensitivity: sensitivity) { () throws(DifferentialPrivacyError) in
+            try DiscreteGaussianSampler(sigma: sigma)
         }
-        sampler = try DiscreteGaussianSampler(sigma: sigma)
-        self.sensitivity = sensitivity
     }
 
     /// `.discreteGaussian(sigma:sensitivity:)` with the σ actually used.
@@ -28,8 +28,7 @@ public struct DiscreteGaussianMechanism: AdditiveNoiseMechanism {
     /// - Throws: `DifferentialPrivacyError.valueOutOfRange(index: 0, range:)` for
     ///   |value| > ``largestExactMagnitude``.
     public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) throws(DifferentialPrivacyError) -> Int64 {
-        try checkReleasable(value, at: 0)
-        return noisyAdd(value, sampler.sample(using: &rng))
+        try integer.release(value, using: &rng)
     }
 
     /// Adds independent discrete Gaussian noise to every element of `buffer`, in place (from `SecureRandom`, a long
@@ -40,7 +39,6 @@ public struct DiscreteGaussianMechanism: AdditiveNoiseMechanism {
     ///   ``largestExactMagnitude``.
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) throws(DifferentialPrivacyError) {
-        try checkReleasable(buffer)
-        sampler.apply(to: buffer, using: &rng, noisyAdd)
+        try integer.addNoise(to: buffer, using: &rng)
     }
 }

@@ -2,18 +2,18 @@ import PrivacyAccounting
 
 /// The discrete Laplace (geometric) mechanism on integers: (Δ/b)-DP.
 public struct DiscreteLaplaceMechanism: AdditiveNoiseMechanism {
+    @usableFromInline let integer: IntegerRelease<DiscreteLaplaceSampler>
+
     /// The exact sampler.
-    public let sampler: DiscreteLaplaceSampler
+    public var sampler: DiscreteLaplaceSampler { integer.sampler }
     /// The ℓ1 sensitivity of the released value.
-    public let sensitivity: Double
+    public var sensitivity: Double { integer.sensitivity }
 
     /// Creates the mechanism with scale b and sensitivity Δ > 0.
     public init(scale: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        guard sensitivity.isFinite, sensitivity > 0 else {
-            throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
+        integer = try IntegerRelease(sensitivity: sensitivity) { () throws(DifferentialPrivacyError) in
+            try DiscreteLaplaceSampler(scale: scale)
         }
-        sampler = try DiscreteLaplaceSampler(scale: scale)
-        self.sensitivity = sensitivity
     }
 
     /// `.discreteLaplace(scale:sensitivity:)` with the scale actually used: pure ε-DP with
@@ -30,8 +30,7 @@ public struct DiscreteLaplaceMechanism: AdditiveNoiseMechanism {
     /// - Throws: `DifferentialPrivacyError.valueOutOfRange(index: 0, range:)` for
     ///   |value| > ``largestExactMagnitude``.
     public func release<G: RandomNumberGenerator>(_ value: Int64, using rng: inout G) throws(DifferentialPrivacyError) -> Int64 {
-        try checkReleasable(value, at: 0)
-        return noisyAdd(value, sampler.sample(using: &rng))
+        try integer.release(value, using: &rng)
     }
 
     /// Adds independent discrete Laplace noise to every element of `buffer`, in place (from `SecureRandom`, a long
@@ -42,7 +41,6 @@ public struct DiscreteLaplaceMechanism: AdditiveNoiseMechanism {
     ///   ``largestExactMagnitude``.
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Int64>, using rng: inout G) throws(DifferentialPrivacyError) {
-        try checkReleasable(buffer)
-        sampler.apply(to: buffer, using: &rng, noisyAdd)
+        try integer.addNoise(to: buffer, using: &rng)
     }
 }

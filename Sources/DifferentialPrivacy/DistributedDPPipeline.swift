@@ -112,7 +112,7 @@ public enum RandomizedHadamard {
 /// Client: rotate (``RandomizedHadamard``), clip to L2 norm `clip`, multiply by `scale`,
 /// round by conditional stochastic rounding (each coordinate up with probability its
 /// fractional part; the whole rounding redrawn until its L2 norm is within
-/// ``DistributedDP/roundedL2Bound(l2Bound:beta:dimension:)``, at most
+/// `DistributedDP.roundedL2Bound(l2Bound:beta:dimension:)` (PrivacyAccounting), at most
 /// ``maximumRoundingAttempts`` times, else nothing is released), add the local noise with
 /// the exact samplers (discrete Gaussian or Skellam), reduce modulo 2^bits.
 /// Server: map the modular sum to signed values in [−2^{b−1}, 2^{b−1}), divide by `scale`,
@@ -194,7 +194,7 @@ public struct DistributedDPPipeline: Sendable {
     /// The one-round event for a sum guaranteed to carry `minimumClients` clients' noise,
     /// from the noise actually sampled.
     ///
-    /// - Throws: ``PrivacyAccountingError`` for `minimumClients` < 1.
+    /// - Throws: `PrivacyAccountingError` for `minimumClients` < 1.
     public func roundEvent(minimumClients: Int) throws -> PrivacyEvent {
         switch mechanism {
         case .discreteGaussian:

@@ -3,12 +3,12 @@ import PrivacyAccounting
 /// The Gaussian mechanism on reals, released on the grid of `GridGranularity`
 /// through the exact discrete Gaussian sampler (never Box–Muller on doubles).
 public struct GaussianMechanism: AdditiveNoiseMechanism {
-    /// The grid step g.
-    public let granularity: Double
     /// The ℓ2 sensitivity.
     public let sensitivity: Double
-    @usableFromInline let inverseGranularity: Double
-    @usableFromInline let sampler: DiscreteGaussianSampler
+    @usableFromInline let grid: GridRelease<DiscreteGaussianSampler>
+
+    /// The grid step g.
+    public var granularity: Double { grid.granularity }
 
     /// Creates the mechanism with noise σ and sensitivity Δ (both finite, > 0).
     ///
@@ -16,21 +16,18 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
     /// reported by `sigma` and the privacy event), which keeps the sampler on 64-bit
     /// arithmetic.
     public init(sigma: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        // The grid step 2^(⌊log2 sigma⌋ − 19) and its inverse must both be finite normal numbers.
-        guard sigma.isFinite, sigma >= 0x1p-1000, sigma <= 0x1p1000 else {
-            throw .invalidParameter(name: "sigma", reason: "must be in [2^-1000, 2^1000], got \(sigma)")
+        let grid = try GridRelease(scale: sigma, name: "sigma") { (steps) throws(DifferentialPrivacyError) in
+            try DiscreteGaussianSampler(sigmaNumerator: steps)
         }
         guard sensitivity.isFinite, sensitivity > 0 else {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
         }
-        granularity = GridGranularity.step(forScale: sigma)
-        inverseGranularity = 1 / granularity
-        sampler = try DiscreteGaussianSampler(sigmaNumerator: UInt64((sigma * inverseGranularity).rounded()))
+        self.grid = grid
         self.sensitivity = sensitivity
     }
 
     /// The σ actually used (grid σ times the step).
-    public var sigma: Double { sampler.sigma * granularity }
+    public var sigma: Double { grid.sampler.sigma * granularity }
 
     /// The event of one scalar release: `.gaussian(noiseMultiplier: σ/(Δ + g))`.
     ///
@@ -49,15 +46,14 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
 
     /// The largest |value| released: 2^61 grid steps (≈ 2^42·scale). Larger inputs (and
     /// NaN, ±∞) are refused with a typed error, never clamped or passed through.
-    public var largestExactMagnitude: Double { 0x1p61 * granularity }
+    public var largestExactMagnitude: Double { grid.largestExactMagnitude }
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Gaussian noise.
     ///
     /// - Throws: `DifferentialPrivacyError.nonFiniteValue(index: 0)` for NaN or ±∞, and
     ///   `.valueOutOfRange(index: 0, range:)` for |value| > ``largestExactMagnitude``.
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) throws(DifferentialPrivacyError) -> Double {
-        try checkReleasable(value, at: 0, limit: largestExactMagnitude)
-        return gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
+        try grid.release(value, using: &rng)
     }
 
     /// Releases every element of `buffer` in place, as `release(_:using:)` does one value (from `SecureRandom`, a long
@@ -68,8 +64,6 @@ public struct GaussianMechanism: AdditiveNoiseMechanism {
     ///   first element that is not finite or beyond ``largestExactMagnitude``.
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) throws(DifferentialPrivacyError) {
-        try checkReleasable(buffer, limit: largestExactMagnitude)
-        let granularity = granularity, inverse = inverseGranularity
-        sampler.apply(to: buffer, using: &rng) { gridRelease($0, granularity: granularity, inverse: inverse, noise: $1) }
+        try grid.addNoise(to: buffer, using: &rng)
     }
 }

@@ -3,33 +3,30 @@ import PrivacyAccounting
 /// The Laplace mechanism on reals, released on the grid of `GridGranularity` through
 /// the exact discrete Laplace sampler (never inverse-CDF on doubles; Mironov 2012).
 public struct LaplaceMechanism: AdditiveNoiseMechanism {
-    /// The grid step g.
-    public let granularity: Double
     /// The ℓ1 sensitivity.
     public let sensitivity: Double
-    @usableFromInline let inverseGranularity: Double
-    @usableFromInline let sampler: DiscreteLaplaceSampler
+    @usableFromInline let grid: GridRelease<DiscreteLaplaceSampler>
+
+    /// The grid step g.
+    public var granularity: Double { grid.granularity }
 
     /// Creates the mechanism with scale b and sensitivity Δ (both finite, > 0).
     ///
     /// b/g lies in [2^19, 2^20) and is rounded to an integer (relative change ≤ 2^−20,
     /// reported by `scale` and the privacy event).
     public init(scale: Double, sensitivity: Double = 1) throws(DifferentialPrivacyError) {
-        // The grid step 2^(⌊log2 scale⌋ − 19) and its inverse must both be finite normal numbers.
-        guard scale.isFinite, scale >= 0x1p-1000, scale <= 0x1p1000 else {
-            throw .invalidParameter(name: "scale", reason: "must be in [2^-1000, 2^1000], got \(scale)")
+        let grid = try GridRelease(scale: scale, name: "scale") { (steps) throws(DifferentialPrivacyError) in
+            try DiscreteLaplaceSampler(scaleNumerator: steps)
         }
         guard sensitivity.isFinite, sensitivity > 0 else {
             throw .invalidParameter(name: "sensitivity", reason: "must be finite and > 0, got \(sensitivity)")
         }
-        granularity = GridGranularity.step(forScale: scale)
-        inverseGranularity = 1 / granularity
-        sampler = try DiscreteLaplaceSampler(scaleNumerator: UInt64((scale * inverseGranularity).rounded()))
+        self.grid = grid
         self.sensitivity = sensitivity
     }
 
     /// The scale b actually used.
-    public var scale: Double { sampler.scale * granularity }
+    public var scale: Double { grid.sampler.scale * granularity }
 
     /// The event of one scalar release, in grid units: `.discreteLaplace(scale: b/g,
     /// sensitivity: (Δ + g)/g)`. Rounding moves each input by at most g/2, so neighbouring
@@ -42,20 +39,19 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
     /// The event of one release of a vector of `dimension` coordinates whose ℓ1 sensitivity
     /// is Δ: `.discreteLaplace(scale: b/g, sensitivity: (Δ + g·dimension)/g)`.
     public func privacyEvent(dimension: Int) -> PrivacyEvent {
-        .discreteLaplace(scale: sampler.scale, sensitivity: (sensitivity + granularity * Double(max(dimension, 1))) * inverseGranularity)
+        .discreteLaplace(scale: grid.sampler.scale, sensitivity: (sensitivity + granularity * Double(max(dimension, 1))) * grid.inverseGranularity)
     }
 
     /// The largest |value| released: 2^61 grid steps (≈ 2^42·scale). Larger inputs (and
     /// NaN, ±∞) are refused with a typed error, never clamped or passed through.
-    public var largestExactMagnitude: Double { 0x1p61 * granularity }
+    public var largestExactMagnitude: Double { grid.largestExactMagnitude }
 
     /// Rounds `value` to the grid and adds grid-scaled discrete Laplace noise.
     ///
     /// - Throws: `DifferentialPrivacyError.nonFiniteValue(index: 0)` for NaN or ±∞, and
     ///   `.valueOutOfRange(index: 0, range:)` for |value| > ``largestExactMagnitude``.
     public func release<G: RandomNumberGenerator>(_ value: Double, using rng: inout G) throws(DifferentialPrivacyError) -> Double {
-        try checkReleasable(value, at: 0, limit: largestExactMagnitude)
-        return gridRelease(value, granularity: granularity, inverse: inverseGranularity, noise: sampler.sample(using: &rng))
+        try grid.release(value, using: &rng)
     }
 
     /// Releases every element of `buffer` in place, as `release(_:using:)` does one value (from `SecureRandom`, a long
@@ -66,8 +62,6 @@ public struct LaplaceMechanism: AdditiveNoiseMechanism {
     ///   first element that is not finite or beyond ``largestExactMagnitude``.
     @inlinable
     public func addNoise<G: RandomNumberGenerator>(to buffer: UnsafeMutableBufferPointer<Double>, using rng: inout G) throws(DifferentialPrivacyError) {
-        try checkReleasable(buffer, limit: largestExactMagnitude)
-        let granularity = granularity, inverse = inverseGranularity
-        sampler.apply(to: buffer, using: &rng) { gridRelease($0, granularity: granularity, inverse: inverse, noise: $1) }
+        try grid.addNoise(to: buffer, using: &rng)
     }
 }

@@ -80,7 +80,8 @@ extension AdditiveNoiseMechanism {
 }
 
 /// The largest |value| the integer mechanisms release: 2^62, so that value + noise cannot
-/// leave the Int64 range (their noise stays far below 2^62: σ, scale and μ are ≤ 2^20).
+/// leave the Int64 range (their noise stays below 2^62: σ and scale are ≤ 2^20, μ ≤ 2^36 and a Poisson draw
+/// < 2^61).
 @usableFromInline
 let largestIntegerMagnitude: Int64 = 1 << 62
 

@@ -18,7 +18,7 @@ public struct SkellamMechanism: AdditiveNoiseMechanism {
     /// The ℓ2 sensitivity Δ₂ of the released integer vector.
     public let l2Sensitivity: Double
 
-    /// Creates the mechanism with Poisson mean μ (noise variance 2μ, μ ≤ 2^20, rounded to
+    /// Creates the mechanism with Poisson mean μ (noise variance 2μ, μ ≤ 2^36, rounded to
     /// a multiple of 1/1024) and sensitivities Δ₁ ≥ Δ₂ > 0 (for a scalar, Δ₁ = Δ₂).
     public init(mu: Double, l1Sensitivity: Double, l2Sensitivity: Double) throws(DifferentialPrivacyError) {
         guard l2Sensitivity.isFinite, l2Sensitivity > 0 else {

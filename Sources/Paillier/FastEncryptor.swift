@@ -3,7 +3,7 @@ internal import ParallelWork
 import Sodium
 
 extension Paillier {
-    /// Fast encryption after Damgård, Jurik and Nielsen (2010, §4.2 "short exponents"):
+    /// Short-exponent encryption after Damgård, Jurik and Nielsen (2010, §4.2 "short exponents"):
     /// obfuscators are `h_s^a mod n²` with `h_s = h^n mod n²` for a fixed random
     /// `h = −x² mod n` and a fresh short exponent `a` of `exponentBits` bits, computed
     /// from a fixed-base window table (`FixedBasePower`) with no squarings.
@@ -16,7 +16,7 @@ extension Paillier {
     /// 2048-bit n, 512 at 3072), twice the generic requirement, capped at ⌈k/2⌉ bits
     /// (DJN's original choice) for tiny test keys. The encryptor picks `x` itself and
     /// never publishes it.
-    public struct FastEncryptor: Sendable {
+    public struct ShortExponentEncryptor: Sendable {
         /// The key encrypted to.
         public let publicKey: PublicKey
         /// ℓ, the length of the random exponent `a`.
@@ -47,9 +47,9 @@ extension Paillier {
             let bits = exponentBits ?? Self.defaultExponentBits(keyBits: publicKey.bitWidth)
             let floor = min(2 * Paillier.securityLevel(keyBits: publicKey.bitWidth), (publicKey.bitWidth + 1) / 2)
             guard bits >= floor else {
-                throw .invalidKeySize("short exponent of \(bits) bits is below the \(floor)-bit floor")
+                throw .invalidParameter(name: "exponentBits", reason: "short exponent of \(bits) bits is below the \(floor)-bit floor")
             }
-            guard (1...12).contains(windowBits) else { throw .invalidKeySize("window must be 1...12 bits, got \(windowBits)") }
+            guard (1...12).contains(windowBits) else { throw .invalidParameter(name: "windowBits", reason: "window must be 1...12 bits, got \(windowBits)") }
             self.publicKey = publicKey
             self.exponentBits = bits
             let x = publicKey.randomUnit(using: &generator)
@@ -61,7 +61,7 @@ extension Paillier {
             do {
                 table = try FixedBasePower(base: hs, modulus: publicKey.nSquared, maxExponentBits: bits, windowBits: windowBits)
             } catch {
-                throw .invalidKeySize("\(error)")
+                throw .bignum(error)
             }
         }
 
@@ -88,7 +88,17 @@ extension Paillier {
         /// Encrypts `plaintext ∈ [0, n)` with a fresh short-exponent obfuscator.
         public func encrypt(_ plaintext: BigInt) throws(PaillierError) -> Ciphertext {
             var generator = SecureRandom()
-            return try publicKey.encrypt(plaintext, obfuscator: obfuscator(using: &generator))
+            return try encrypt(plaintext, using: &generator)
+        }
+
+        /// Encrypts `plaintext ∈ [0, n)` with a short-exponent obfuscator drawn from `generator`.
+        ///
+        /// - Parameters:
+        ///   - plaintext: a value in `[0, n)`.
+        ///   - generator: the source of the short exponent.
+        /// - Throws: `PaillierError.plaintextOutOfRange` outside `[0, n)`.
+        public func encrypt<R: RandomNumberGenerator>(_ plaintext: BigInt, using generator: inout R) throws(PaillierError) -> Ciphertext {
+            try publicKey.encrypt(plaintext, obfuscator: obfuscator(using: &generator))
         }
 
         /// Encrypts many plaintexts on all cores.
@@ -99,8 +109,18 @@ extension Paillier {
         /// Re-randomizes `ciphertext` (multiplies by a fresh obfuscator) so it cannot be
         /// linked to the ciphertexts it was computed from.
         public func rerandomize(_ ciphertext: Ciphertext) throws(PaillierError) -> Ciphertext {
-            guard ciphertext.publicKey == publicKey else { throw .keyMismatch }
             var generator = SecureRandom()
+            return try rerandomize(ciphertext, using: &generator)
+        }
+
+        /// Re-randomizes `ciphertext` with a short-exponent obfuscator drawn from `generator`.
+        ///
+        /// - Parameters:
+        ///   - ciphertext: a ciphertext under ``publicKey``.
+        ///   - generator: the source of the short exponent.
+        /// - Throws: `PaillierError.keyMismatch` for a ciphertext under another key.
+        public func rerandomize<R: RandomNumberGenerator>(_ ciphertext: Ciphertext, using generator: inout R) throws(PaillierError) -> Ciphertext {
+            guard ciphertext.publicKey == publicKey else { throw .keyMismatch }
             var result = ciphertext
             result.value.multiply(by: obfuscator(using: &generator), modulo: publicKey.nSquared)
             return result

@@ -61,6 +61,14 @@ extension Paillier.Ciphertext {
     /// `E(a)` with fresh randomness (standard mode), unlinkable to `self`.
     public func rerandomized() -> Paillier.Ciphertext {
         var generator = SecureRandom()
+        return rerandomized(using: &generator)
+    }
+
+    /// `E(a)` with fresh randomness (standard mode) drawn from `generator`.
+    ///
+    /// - Parameter generator: the source of the obfuscator's randomness.
+    /// - Returns: the same plaintext under a fresh obfuscator.
+    public func rerandomized<R: RandomNumberGenerator>(using generator: inout R) -> Paillier.Ciphertext {
         var result = self
         result.value.multiply(by: publicKey.standardObfuscator(using: &generator), modulo: publicKey.nSquared)
         return result

@@ -16,8 +16,8 @@ extension Paillier {
         public enum Source: Sendable {
             /// `r^n` with `r` uniform in Z*_n (no extra assumption).
             case standard(PublicKey)
-            /// `h_s^a` with a short exponent (see `FastEncryptor`).
-            case fast(FastEncryptor)
+            /// `h_s^a` with a short exponent (see `ShortExponentEncryptor`).
+            case fast(ShortExponentEncryptor)
             /// `r^n` through the CRT, for the key owner.
             case keyOwner(PrivateKey)
 

@@ -134,7 +134,7 @@ extension Paillier {
         public let addends: Int
 
         /// Packs and encrypts `values` with a fast encryptor, on all cores.
-        public init(encrypting values: [Int], scheme: PackingScheme, encryptor: FastEncryptor) throws(PaillierError) {
+        public init(encrypting values: [Int], scheme: PackingScheme, encryptor: ShortExponentEncryptor) throws(PaillierError) {
             guard encryptor.publicKey == scheme.publicKey else { throw .keyMismatch }
             self.scheme = scheme
             ciphertexts = try encryptor.encrypt(try scheme.pack(values))

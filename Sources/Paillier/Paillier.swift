@@ -37,7 +37,7 @@ public enum Paillier {
     /// `allowInsecureForTests`, never below `minimumTestKeyBits` nor above `maximumKeyBits`.
     package static func checkKeyBits(_ bits: Int, allowInsecureForTests: Bool) throws(PaillierError) {
         guard bits >= minimumTestKeyBits else { throw .keyTooSmall(bits: bits, minimum: minimumTestKeyBits) }
-        guard bits <= maximumKeyBits else { throw .invalidKeySize("\(bits) bits is above the maximum of \(maximumKeyBits)") }
+        guard bits <= maximumKeyBits else { throw .invalidParameter(name: "bits", reason: "\(bits) bits is above the maximum of \(maximumKeyBits)") }
         if !allowInsecureForTests, bits < minimumSecureKeyBits {
             throw .keyTooSmall(bits: bits, minimum: minimumSecureKeyBits)
         }

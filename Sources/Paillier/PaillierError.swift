@@ -1,9 +1,14 @@
+import Bignum
+
 /// Errors reported by the Paillier module.
 public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A modulus below the accepted size (2048 bits, or 128 with the insecure-for-tests option).
     case keyTooSmall(bits: Int, minimum: Int)
-    /// A key size that cannot be generated (odd, for instance).
-    case invalidKeySize(String)
+    /// A caller-supplied parameter is invalid (an odd key size, a window or exponent length
+    /// out of range): `name` says which, `reason` why.
+    case invalidParameter(name: String, reason: String)
+    /// A `Bignum` operation failed; the inner error is kept as it was thrown.
+    case bignum(BignumError)
     /// Key material that is inconsistent or not a Paillier key.
     case invalidKey(String)
     /// A plaintext outside `[0, n)` or an integer too large for the encoding.
@@ -24,13 +29,16 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     case exponentOutOfRange(Int)
     /// A ciphertext file whose key fingerprint is not the key's it is used with.
     case differentKey(String)
+    /// A homomorphic result about to be written without ``Paillier/EncryptedNumber/rerandomized()``.
+    case notRerandomized
 
     /// A human-readable description of the error.
     public var description: String {
         switch self {
         case let .keyTooSmall(bits, minimum):
             return "key of \(bits) bits is below the minimum of \(minimum) bits"
-        case let .invalidKeySize(detail): return "invalid key size: \(detail)"
+        case let .invalidParameter(name, reason): return "invalid \(name): \(reason)"
+        case let .bignum(error): return error.description
         case let .invalidKey(detail): return "invalid Paillier key: \(detail)"
         case let .plaintextOutOfRange(detail): return "plaintext out of range: \(detail)"
         case let .invalidCiphertext(detail): return "invalid ciphertext: \(detail)"
@@ -43,6 +51,8 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
             let range = Paillier.EncodedNumber.exponentRange
             return "exponent \(exponent) is outside the supported range \(range.lowerBound)...\(range.upperBound)"
         case let .differentKey(detail): return "encrypted under a different key: \(detail)"
+        case .notRerandomized:
+            return "the ciphertext is a homomorphic result that was not re-randomized: it would be linkable to its inputs"
         }
     }
 }

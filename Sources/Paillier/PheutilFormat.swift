@@ -141,16 +141,23 @@ extension Paillier {
             }
             guard let value = BigInt(json.v) else { throw .malformedFile("\"v\" is not a decimal integer") }
             try EncodedNumber.checkExponent(json.e)
-            return EncryptedNumber(ciphertext: try Ciphertext(validating: value, publicKey: publicKey), exponent: json.e)
+            // A file's ciphertext is already public: writing it again unchanged links it to
+            // nothing new, and both writers (pheutil's `ciphertext(be_secure=True)` and ours)
+            // re-randomize before they write. Anything computed from it is a new, un-randomized value.
+            return EncryptedNumber(
+                ciphertext: try Ciphertext(validating: value, publicKey: publicKey), exponent: json.e, isRerandomized: true)
         }
 
         /// A ciphertext as pheutil writes it, plus its key's fingerprint; like pheutil,
         /// exponents above −32 are first lowered to −32 so the exponent leaks less about the
         /// value.
         ///
-        /// - Throws: ``PaillierError/exponentOutOfRange(_:)`` for an exponent the reader would
+        /// - Throws: ``PaillierError/notRerandomized`` for a homomorphic result that was not
+        ///   re-randomized (it would be linkable to its inputs);
+        ///   ``PaillierError/exponentOutOfRange(_:)`` for an exponent the reader would
         ///   refuse: nothing is written that cannot be read back.
         public static func write(_ number: EncryptedNumber) throws(PaillierError) -> Data {
+            guard number.isRerandomized else { throw .notRerandomized }
             let lowered = number.exponent > -32 ? try number.decreasingExponent(to: -32) : number
             try EncodedNumber.checkExponent(lowered.exponent)
             return try encode(CiphertextJSON(

@@ -74,7 +74,7 @@ extension Paillier {
         ///   - bits: size of `n` in bits (even).
         ///   - allowInsecureForTests: permit `bits < 2048` (down to 128); such keys
         ///     are breakable and exist only to keep tests fast.
-        /// - Throws: `keyTooSmall`, or `invalidKeySize` for an odd size.
+        /// - Throws: `keyTooSmall`, or `invalidParameter` for an odd size.
         public static func generate(bits: Int = Paillier.defaultKeyBits, allowInsecureForTests: Bool = false) throws(PaillierError) -> PrivateKey {
             var generator = SecureRandom()
             return try generate(bits: bits, allowInsecureForTests: allowInsecureForTests, using: &generator)
@@ -86,7 +86,7 @@ extension Paillier {
             bits: Int, allowInsecureForTests: Bool = false, using generator: inout R
         ) throws(PaillierError) -> PrivateKey {
             try Paillier.checkKeyBits(bits, allowInsecureForTests: allowInsecureForTests)
-            guard bits % 2 == 0 else { throw .invalidKeySize("modulus size must be even, got \(bits)") }
+            guard bits % 2 == 0 else { throw .invalidParameter(name: "bits", reason: "modulus size must be even, got \(bits)") }
             while true {
                 let p: BigInt, q: BigInt
                 do {
@@ -94,7 +94,7 @@ extension Paillier {
                     p = try BigInt.randomPrime(bits: bits / 2, using: &generator)
                     q = try BigInt.randomPrime(bits: bits / 2, using: &generator)
                 } catch {
-                    throw .invalidKeySize("\(error)")
+                    throw .bignum(error)
                 }
                 guard p != q, (p * q).bitWidth == bits else { continue }
                 if let key = try? PrivateKey(p: p, q: q, allowInsecureForTests: allowInsecureForTests) { return key }

@@ -115,7 +115,7 @@ extension Paillier {
         }
 
         /// Encrypts with a given obfuscator (an n-th residue `r^n mod n²`, for example
-        /// from an `ObfuscatorPool` or a `FastEncryptor`). Never reuse an obfuscator.
+        /// from an `ObfuscatorPool` or a `ShortExponentEncryptor`). Never reuse an obfuscator.
         public func encrypt(_ plaintext: BigInt, obfuscator: BigInt) throws(PaillierError) -> Ciphertext {
             try checkPlaintext(plaintext)
             var value = nude(plaintext)

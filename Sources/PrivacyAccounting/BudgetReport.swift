@@ -28,7 +28,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(step, forKey: .step)
-            if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
+            try container.encodeNullIfUnbounded(epsilon, forKey: .epsilon)
             try container.encodeIfPresent(optimalOrder, forKey: .optimalOrder)
         }
 
@@ -36,7 +36,7 @@ public struct BudgetReport: Hashable, Sendable, Codable {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             step = try container.decode(Int.self, forKey: .step)
-            epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
+            epsilon = try container.decodeUnbounded(forKey: .epsilon)
             optimalOrder = try container.decodeIfPresent(Double.self, forKey: .optimalOrder)
         }
     }

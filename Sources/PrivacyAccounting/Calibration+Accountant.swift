@@ -24,43 +24,10 @@ extension Calibration {
         guard steps > 0, samplingRate > 0 else {
             throw PrivacyAccountingError.calibrationFailed(reason: "with no steps or q = 0 nothing is spent; any noise multiplier works")
         }
-        func epsilon(_ sigma: Double) throws -> Double {
-            try accountant.composing(.dpSGD(samplingRate: samplingRate, noiseMultiplier: sigma, steps: steps)).epsilon(delta: delta).epsilon
+        let (sigma, guarantee) = try bisectNoiseMultiplier(targetEpsilon: targetEpsilon) { sigma in
+            try accountant.composing(.dpSGD(samplingRate: samplingRate, noiseMultiplier: sigma, steps: steps)).epsilon(delta: delta)
         }
-        var high = 1.0
-        var atHigh = try epsilon(high)
-        while atHigh > targetEpsilon {
-            high *= 2
-            guard high <= 1e6 else {
-                throw PrivacyAccountingError.calibrationFailed(reason: "ε stays above \(targetEpsilon) for every noise multiplier up to 1e6")
-            }
-            atHigh = try epsilon(high)
-        }
-        var low = high / 2
-        while try epsilon(low) <= targetEpsilon {
-            high = low
-            low /= 2
-            guard low >= 1e-6 else {
-                throw PrivacyAccountingError.calibrationFailed(
-                    reason: "ε stays below \(targetEpsilon) for every noise multiplier down to 1e-6; the target is too loose to calibrate")
-            }
-        }
-        atHigh = try epsilon(high)
-        while atHigh < targetEpsilon * (1 - epsilonTolerance) && (high - low) > 1e-12 * high {
-            let middle = 0.5 * (low + high)
-            let atMiddle = try epsilon(middle)
-            if atMiddle <= targetEpsilon {
-                high = middle
-                atHigh = atMiddle
-            } else {
-                low = middle
-            }
-        }
-        guard atHigh >= targetEpsilon * (1 - epsilonTolerance) else {
-            throw PrivacyAccountingError.calibrationFailed(
-                reason: "ε cannot be brought within \(epsilonTolerance) of \(targetEpsilon) (closest: \(atHigh) at σ = \(high))")
-        }
-        return Result(value: high, epsilon: atHigh, optimalOrder: nil)
+        return Result(value: sigma, epsilon: guarantee.epsilon, optimalOrder: nil)
     }
 
     /// The largest number of steps for which DP-SGD at (`samplingRate`, `noiseMultiplier`)

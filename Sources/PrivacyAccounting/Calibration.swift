@@ -37,6 +37,53 @@ public enum Calibration {
         func epsilon(_ sigma: Double) throws -> PrivacyGuarantee {
             try base.composing(.dpSGD(samplingRate: samplingRate, noiseMultiplier: sigma, steps: steps)).epsilon(delta: delta)
         }
+        let (sigma, guarantee) = try bisectNoiseMultiplier(targetEpsilon: targetEpsilon, epsilon)
+        return Result(value: sigma, epsilon: guarantee.epsilon, optimalOrder: guarantee.optimalOrder)
+    }
+
+    /// The largest number of steps for which DP-SGD at (`samplingRate`, `noiseMultiplier`) stays
+    /// within ε ≤ `targetEpsilon` at `delta` (0 if even one step exceeds it). Exact: the RDP curve
+    /// is computed once and scaled, and ε is monotone in the number of steps.
+    ///
+    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad inputs
+    ///   (including `maximumSteps` outside 1...2^62).
+    public static func steps(
+        targetEpsilon: Double, delta: Double, samplingRate: Double, noiseMultiplier: Double,
+        orders: [Double] = RDPAccountant.defaultOrders, maximumSteps: Int = 1 << 40
+    ) throws -> (steps: Int, epsilon: Double) {
+        try validate(targetEpsilon: targetEpsilon, delta: delta)
+        guard (1...(1 << 62)).contains(maximumSteps) else {
+            throw PrivacyAccountingError.invalidParameter(name: "maximum_steps", reason: "must be in 1...2^62, got \(maximumSteps)")
+        }
+        let step = PrivacyEvent.poissonSampled(rate: samplingRate, event: .gaussian(noiseMultiplier: noiseMultiplier))
+        let accountant = try RDPAccountant(orders: orders)
+        let curve = try accountant.curve(of: step)
+        func epsilon(_ count: Int) -> Double {
+            RDPConversion.tight.epsilon(orders: orders, rdp: curve.map { $0 * Double(count) }, delta: delta).epsilon
+        }
+        if epsilon(1) > targetEpsilon { return (0, 0) }
+        var low = 1, high = 2
+        while high <= maximumSteps && epsilon(high) <= targetEpsilon {
+            low = high
+            high *= 2
+        }
+        if high > maximumSteps { return (low, epsilon(low)) }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if epsilon(middle) <= targetEpsilon { low = middle } else { high = middle }
+        }
+        return (low, epsilon(low))
+    }
+
+    /// The smallest σ in [10⁻⁶, 10⁶] with ε(σ) ≤ `targetEpsilon`, to ``epsilonTolerance`` in ε,
+    /// and its guarantee: bracketed by doubling and halving, then bisected (ε decreases in σ).
+    /// Shared by the RDP and the accountant-generic calibrations.
+    ///
+    /// - Throws: ``PrivacyAccountingError/calibrationFailed(reason:)`` if no σ in range gives an
+    ///   ε within the tolerance, or what `epsilon` throws.
+    static func bisectNoiseMultiplier(
+        targetEpsilon: Double, _ epsilon: (Double) throws -> PrivacyGuarantee
+    ) throws -> (sigma: Double, guarantee: PrivacyGuarantee) {
         // Bracket: ε(low) > target ≥ ε(high).
         var high = 1.0
         var atHigh = try epsilon(high)
@@ -72,41 +119,7 @@ public enum Calibration {
             throw PrivacyAccountingError.calibrationFailed(
                 reason: "ε cannot be brought within \(epsilonTolerance) of \(targetEpsilon) (closest: \(atHigh.epsilon) at σ = \(high))")
         }
-        return Result(value: high, epsilon: atHigh.epsilon, optimalOrder: atHigh.optimalOrder)
-    }
-
-    /// The largest number of steps for which DP-SGD at (`samplingRate`, `noiseMultiplier`) stays
-    /// within ε ≤ `targetEpsilon` at `delta` (0 if even one step exceeds it). Exact: the RDP curve
-    /// is computed once and scaled, and ε is monotone in the number of steps.
-    ///
-    /// - Throws: ``PrivacyAccountingError/invalidParameter(name:reason:)`` for bad inputs
-    ///   (including `maximumSteps` outside 1...2^62).
-    public static func steps(
-        targetEpsilon: Double, delta: Double, samplingRate: Double, noiseMultiplier: Double,
-        orders: [Double] = RDPAccountant.defaultOrders, maximumSteps: Int = 1 << 40
-    ) throws -> (steps: Int, epsilon: Double) {
-        try validate(targetEpsilon: targetEpsilon, delta: delta)
-        guard (1...(1 << 62)).contains(maximumSteps) else {
-            throw PrivacyAccountingError.invalidParameter(name: "maximum_steps", reason: "must be in 1...2^62, got \(maximumSteps)")
-        }
-        let step = PrivacyEvent.poissonSampled(rate: samplingRate, event: .gaussian(noiseMultiplier: noiseMultiplier))
-        let accountant = try RDPAccountant(orders: orders)
-        let curve = try accountant.curve(of: step)
-        func epsilon(_ count: Int) -> Double {
-            RDPConversion.tight.epsilon(orders: orders, rdp: curve.map { $0 * Double(count) }, delta: delta).epsilon
-        }
-        if epsilon(1) > targetEpsilon { return (0, 0) }
-        var low = 1, high = 2
-        while high <= maximumSteps && epsilon(high) <= targetEpsilon {
-            low = high
-            high *= 2
-        }
-        if high > maximumSteps { return (low, epsilon(low)) }
-        while high - low > 1 {
-            let middle = low + (high - low) / 2
-            if epsilon(middle) <= targetEpsilon { low = middle } else { high = middle }
-        }
-        return (low, epsilon(low))
+        return (high, atHigh)
     }
 
     private static func validate(targetEpsilon: Double, delta: Double) throws {

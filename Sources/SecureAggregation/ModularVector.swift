@@ -40,7 +40,7 @@ public struct ModularVector: Sendable, CustomStringConvertible {
     /// A vector over `UInt32` words, reduced modulo 2^`bitWidth` (b ≤ 32).
     public init(words: [UInt32], bitWidth: Int = 32) throws(SecAggError) {
         try Self.validate(bitWidth: bitWidth, count: words.count)
-        guard bitWidth <= 32 else { throw .invalidParameter("UInt32 words carry at most 32 bits, asked for \(bitWidth)") }
+        guard bitWidth <= 32 else { throw .invalidParameter(name: "bitWidth", reason: "UInt32 words carry at most 32 bits, asked for \(bitWidth)") }
         self.bitWidth = bitWidth
         storage = .narrow(words)
     }
@@ -147,10 +147,10 @@ public struct ModularVector: Sendable, CustomStringConvertible {
 
     static func validate(bitWidth: Int, count: Int) throws(SecAggError) {
         guard (1...maximumBitWidth).contains(bitWidth) else {
-            throw .invalidParameter("bit width must be in 1...\(maximumBitWidth), got \(bitWidth)")
+            throw .invalidParameter(name: "bitWidth", reason: "bit width must be in 1...\(maximumBitWidth), got \(bitWidth)")
         }
         guard count >= 0, count <= Int(UInt32.max) else {
-            throw .invalidParameter("a vector holds 0...\(UInt32.max) entries, got \(count)")
+            throw .invalidParameter(name: "count", reason: "a vector holds 0...\(UInt32.max) entries, got \(count)")
         }
     }
 }

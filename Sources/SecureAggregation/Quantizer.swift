@@ -32,15 +32,15 @@ public struct Quantizer: Sendable, Hashable {
     /// Validates that c is positive and finite and that b leaves at least one bit after headroom.
     public init(clippingBound: Double, bitWidth: Int = 32, clientCount: Int) throws(SecAggError) {
         guard clippingBound.isFinite, clippingBound > 0 else {
-            throw .invalidParameter("clipping bound must be positive and finite, got \(clippingBound)")
+            throw .invalidParameter(name: "clippingBound", reason: "clipping bound must be positive and finite, got \(clippingBound)")
         }
         guard (1...ModularVector.maximumBitWidth).contains(bitWidth) else {
-            throw .invalidParameter("bit width must be in 1...\(ModularVector.maximumBitWidth), got \(bitWidth)")
+            throw .invalidParameter(name: "bitWidth", reason: "bit width must be in 1...\(ModularVector.maximumBitWidth), got \(bitWidth)")
         }
-        guard clientCount >= 1 else { throw .invalidParameter("client count must be at least 1, got \(clientCount)") }
+        guard clientCount >= 1 else { throw .invalidParameter(name: "clientCount", reason: "client count must be at least 1, got \(clientCount)") }
         let headroom = Self.headroomBits(for: clientCount)
         guard bitWidth - headroom >= 1 else {
-            throw .invalidParameter("\(bitWidth) bits leave no room for values after \(headroom) bits of headroom for \(clientCount) clients")
+            throw .invalidParameter(name: "bitWidth", reason: "\(bitWidth) bits leave no room for values after \(headroom) bits of headroom for \(clientCount) clients")
         }
         self.clippingBound = clippingBound
         self.bitWidth = bitWidth
@@ -63,7 +63,7 @@ public struct Quantizer: Sendable, Hashable {
         for (index, value) in values.enumerated() {
             // ±∞ too: clipping it to the bound would send a full-size contribution that
             // nobody made, without a word.
-            guard value.isFinite else { throw .invalidParameter("input \(index) is \(value.isNaN ? "NaN" : "infinite")") }
+            guard value.isFinite else { throw .invalidParameter(name: "values", reason: "input \(index) is \(value.isNaN ? "NaN" : "infinite")") }
             let clipped = min(max(value, -clippingBound), clippingBound)
             let scaled = min(max((clipped + clippingBound) * scale, 0), top)
             let floor = scaled.rounded(.down)
@@ -86,7 +86,7 @@ public struct Quantizer: Sendable, Hashable {
             throw .shapeMismatch("sum has \(sum.bitWidth) bits, quantizer uses \(bitWidth)")
         }
         guard (0...clientCount).contains(contributors) else {
-            throw .invalidParameter("contributors must be in 0...\(clientCount), got \(contributors)")
+            throw .invalidParameter(name: "contributors", reason: "contributors must be in 0...\(clientCount), got \(contributors)")
         }
         let scale = self.scale, offset = Double(contributors) * clippingBound
         return sum.values.map { Double($0) / scale - offset }

@@ -15,7 +15,8 @@ extension SecAggClient {
             let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: share.peer, receiver: id)
             var plaintext: [UInt8]
             do {
-                plaintext = try AEAD.XChaCha20Poly1305.open(share.ciphertext, key: key, associatedData: associatedData)
+                plaintext = try AEAD.XChaCha20Poly1305.open(
+                    .init(combined: share.ciphertext), using: key, authenticating: associatedData)
             } catch {
                 throw .decryptionFailed(sender: share.peer)
             }

@@ -6,7 +6,12 @@ import Sodium
 /// reply; calls out of order, for another round or addressed to someone else throw and leave
 /// the state unchanged. The client never reveals both the self-mask share and the key share
 /// of the same peer: an unmasking request that would make it do so aborts the client.
-public struct SecAggClient: Sendable {
+///
+/// The client is non-copyable: a copy would carry the same keys, shares and seeded generator,
+/// so it could answer a second unmasking request (revealing the other share of a peer) and
+/// replay nonces and polynomial coefficients. Hold it in one place (a variable, or a class
+/// that owns it) and pass it `inout`.
+public struct SecAggClient: ~Copyable, Sendable {
     /// Where the client is in the protocol.
     public enum State: Sendable, Equatable {
         case created, advertisedKeys, sharedKeys, sentMaskedInput, confirmedSurvivors, finished, aborted
@@ -50,21 +55,26 @@ public struct SecAggClient: Sendable {
             throw .shapeMismatch("input \(input) does not match \(configuration.dimension) entries of \(configuration.bitWidth) bits")
         }
         if configuration.isAuthenticated {
-            guard let signingKey else { throw .invalidParameter("authenticated mode needs the client's signing key") }
+            guard let signingKey else { throw .invalidParameter(name: "signingKey", reason: "authenticated mode needs the client's signing key") }
             guard try configuration.identity(of: id) == signingKey.verifyingKey else {
-                throw .invalidParameter("signing key of client \(id) does not match its registered identity")
+                throw .invalidParameter(name: "signingKey", reason: "signing key of client \(id) does not match its registered identity")
             }
         }
+        var keyBytes = randomBytes(32 * 4, using: &generator)
+        defer { SecureMemory.wipe(&keyBytes) }
+        // Everything that can throw runs before the first stored property is set: a
+        // non-copyable value cannot be left partly initialized on a throwing path.
+        let encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
+        let maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
+        let random = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: keyBytes[96..<128]) }
         self.id = id
         self.configuration = configuration
         self.input = input
         self.signingKey = configuration.isAuthenticated ? signingKey : nil
-        var keyBytes = randomBytes(32 * 4, using: &generator)
-        defer { SecureMemory.wipe(&keyBytes) }
-        encryptionKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[0..<32]) }
-        maskingKey = try sodium { () throws(SodiumError) in try X25519.PrivateKey(rawRepresentation: keyBytes[32..<64]) }
+        self.encryptionKey = encryptionKey
+        self.maskingKey = maskingKey
         selfMaskSeed = SecretBytes(keyBytes[64..<96])
-        random = try sodium { () throws(SodiumError) in try ChaChaRandom(seed: keyBytes[96..<128]) }
+        self.random = random
     }
 
     // MARK: Stage 0
@@ -87,7 +97,7 @@ public struct SecAggClient: Sendable {
         try expect(.advertisedKeys, "\(KeyDirectory.kind)")
         try checkHeader(round: message.round, recipient: message.recipient)
         guard message.threshold == configuration.threshold else {
-            throw .invalidParameter("the server asks for threshold \(message.threshold), the round's is \(configuration.threshold)")
+            throw .invalidParameter(name: "threshold", reason: "the server asks for threshold \(message.threshold), the round's is \(configuration.threshold)")
         }
         var entries: [UInt32: AdvertiseKeys] = [:]
         var seenKeys: Set<[UInt8]> = [encryptionKey.publicKey.rawRepresentation, maskingKey.publicKey.rawRepresentation]
@@ -125,12 +135,14 @@ public struct SecAggClient: Sendable {
             let peer = holders[index]
             let plaintext = SharePair(sender: id, receiver: peer, selfMaskShare: selfMaskShares[index].values, keyShare: keyShares[index].values)
             let key = try SecAggKeys.shareKey(encryptionKey, entries[peer]!.encryptionKey, round: configuration.round, id, peer)
-            let nonce = randomBytes(AEAD.XChaCha20Poly1305.nonceByteCount, using: &random)
+            let nonceBytes = randomBytes(AEAD.XChaCha20Poly1305.nonceByteCount, using: &random)
             let associatedData = SecAggKeys.shareAssociatedData(round: configuration.round, sender: id, receiver: peer)
             var encoded = plaintext.encoded()
             defer { SecureMemory.wipe(&encoded) }
             let ciphertext = try sodium { () throws(SodiumError) in
-                try AEAD.XChaCha20Poly1305.seal(encoded, key: key, nonce: nonce, associatedData: associatedData)
+                try AEAD.XChaCha20Poly1305.seal(
+                    encoded, using: key, nonce: .init(rawRepresentation: nonceBytes), authenticating: associatedData
+                ).combined
             }
             encrypted.append(EncryptedShare(peer: peer, ciphertext: ciphertext))
         }

@@ -30,14 +30,14 @@ public struct SecAggConfiguration: Sendable {
         round: UInt64, threshold: Int, bitWidth: Int = 32, dimension: Int,
         identities: [UInt32: Ed25519.VerifyingKey]? = nil, graph: SecAggPlusGraph? = nil
     ) throws(SecAggError) {
-        guard threshold >= 2 else { throw .invalidParameter("threshold must be at least 2, got \(threshold)") }
+        guard threshold >= 2 else { throw .invalidParameter(name: "threshold", reason: "threshold must be at least 2, got \(threshold)") }
         try ModularVector.validate(bitWidth: bitWidth, count: dimension)
         if let graph {
             guard threshold <= graph.degree + 1 else {
-                throw .invalidParameter("threshold \(threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
+                throw .invalidParameter(name: "threshold", reason: "threshold \(threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
             }
             if let identities, let unregistered = graph.clientIDs.first(where: { identities[$0] == nil }) {
-                throw .invalidParameter("client \(unregistered) of the graph has no registered identity key")
+                throw .invalidParameter(name: "identities", reason: "client \(unregistered) of the graph has no registered identity key")
             }
         }
         self.round = round

@@ -2,8 +2,8 @@ import Sodium
 
 /// Errors reported by the `SecureAggregation` module.
 public enum SecAggError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A caller-supplied parameter is out of range or inconsistent.
-    case invalidParameter(String)
+    /// A caller-supplied parameter is invalid: `name` says which, `reason` why.
+    case invalidParameter(name: String, reason: String)
     /// Fewer than `threshold` parties remain at `stage`: the protocol must abort.
     case belowThreshold(stage: SecAggStage, available: Int, threshold: Int)
     /// Reconstruction of `owner`'s secret was asked with fewer shares than the threshold.
@@ -44,7 +44,7 @@ public enum SecAggError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A human-readable description of the error.
     public var description: String {
         switch self {
-        case let .invalidParameter(message): return "invalid parameter: \(message)"
+        case let .invalidParameter(name, reason): return "invalid \(name): \(reason)"
         case let .belowThreshold(stage, available, threshold):
             return "aborting at \(stage): \(available) parties left, threshold is \(threshold)"
         case let .notEnoughShares(owner, available, threshold):

@@ -18,27 +18,29 @@ public enum SecAggKeys {
     static func pairwiseSeed(
         _ privateKey: X25519.PrivateKey, _ peerKey: X25519.PublicKey, round: UInt64, _ a: UInt32, _ b: UInt32
     ) throws(SecAggError) -> SecretBytes {
-        try derive(privateKey, peerKey, domain: pairwiseMaskDomain, round: round, a, b)
+        try sodium { () throws(SodiumError) in
+            try KDF.derive(from: privateKey.sharedSecret(with: peerKey), domain: pairwiseMaskDomain,
+                           info: pairInfo(round: round, a, b), length: 32)
+        }
     }
 
     /// The XChaCha20-Poly1305 key protecting the shares exchanged by `a` and `b`.
     static func shareKey(
         _ privateKey: X25519.PrivateKey, _ peerKey: X25519.PublicKey, round: UInt64, _ a: UInt32, _ b: UInt32
-    ) throws(SecAggError) -> SecretBytes {
-        try derive(privateKey, peerKey, domain: shareEncryptionDomain, round: round, a, b)
+    ) throws(SecAggError) -> SymmetricKey {
+        try sodium { () throws(SodiumError) in
+            try KDF.deriveKey(from: privateKey.sharedSecret(with: peerKey), domain: shareEncryptionDomain,
+                              info: pairInfo(round: round, a, b))
+        }
     }
 
-    private static func derive(
-        _ privateKey: X25519.PrivateKey, _ peerKey: X25519.PublicKey, domain: String, round: UInt64, _ a: UInt32, _ b: UInt32
-    ) throws(SecAggError) -> SecretBytes {
-        try sodium { () throws(SodiumError) in
-            let shared = try privateKey.sharedSecret(with: peerKey)
-            var info: [UInt8] = []
-            appendLE(round, to: &info)
-            appendLE(min(a, b), to: &info)
-            appendLE(max(a, b), to: &info)
-            return try KDF.derive(from: shared, domain: domain, info: info, length: 32)
-        }
+    /// The KDF context of a pair: round, smaller id, larger id (both ends derive the same key).
+    private static func pairInfo(round: UInt64, _ a: UInt32, _ b: UInt32) -> [UInt8] {
+        var info: [UInt8] = []
+        appendLE(round, to: &info)
+        appendLE(min(a, b), to: &info)
+        appendLE(max(a, b), to: &info)
+        return info
     }
 
     /// Associated data of an encrypted share: the direction (sender → receiver) and round.

@@ -29,8 +29,8 @@ public struct SecAggMessageSizes: Sendable, Equatable {
     public init(
         clientCount n: Int, degree k: Int, dimension: Int, bitWidth: Int, authenticated: Bool, dropoutFraction: Double
     ) throws(SecAggError) {
-        guard n >= 2, (1...(n - 1)).contains(k) else { throw .invalidParameter("need 1 ≤ degree ≤ n − 1, got \(k) for \(n) clients") }
-        guard (0..<1).contains(dropoutFraction) else { throw .invalidParameter("dropout fraction must be in [0, 1)") }
+        guard n >= 2, (1...(n - 1)).contains(k) else { throw .invalidParameter(name: "degree", reason: "need 1 ≤ degree ≤ n − 1, got \(k) for \(n) clients") }
+        guard (0..<1).contains(dropoutFraction) else { throw .invalidParameter(name: "dropoutFraction", reason: "dropout fraction must be in [0, 1)") }
         let round: UInt64 = 1
         let key = X25519.PrivateKey().publicKey
         let signature: [UInt8]? = authenticated ? [UInt8](repeating: 0, count: SecAggKeys.signatureByteCount) : nil

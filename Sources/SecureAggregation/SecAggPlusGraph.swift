@@ -23,12 +23,12 @@ public struct SecAggPlusGraph: Sendable, Equatable {
     /// odd number of vertices).
     public init<R: RandomNumberGenerator>(clientIDs: [UInt32], degree: Int, using generator: inout R) throws(SecAggError) {
         let n = clientIDs.count
-        guard n >= 2 else { throw .invalidParameter("a neighbour graph needs at least 2 clients, got \(n)") }
+        guard n >= 2 else { throw .invalidParameter(name: "clientIDs", reason: "a neighbour graph needs at least 2 clients, got \(n)") }
         guard (1...(n - 1)).contains(degree) else {
-            throw .invalidParameter("degree must be in 1...\(n - 1) for \(n) clients, got \(degree)")
+            throw .invalidParameter(name: "degree", reason: "degree must be in 1...\(n - 1) for \(n) clients, got \(degree)")
         }
         guard degree % 2 == 0 || n % 2 == 0 else {
-            throw .invalidParameter("an odd degree (\(degree)) needs an even number of clients, got \(n)")
+            throw .invalidParameter(name: "degree", reason: "an odd degree (\(degree)) needs an even number of clients, got \(n)")
         }
         if degree == n - 1 {
             self = try .complete(clientIDs: clientIDs)
@@ -53,9 +53,9 @@ public struct SecAggPlusGraph: Sendable, Equatable {
     private init(validatedIDs: [UInt32], degree: Int, table: [UInt32: [UInt32]]) throws(SecAggError) {
         let sorted = validatedIDs.sorted()
         guard zip(sorted, sorted.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw .invalidParameter("client ids must be distinct")
+            throw .invalidParameter(name: "clientIDs", reason: "client ids must be distinct")
         }
-        guard sorted.count >= 2 else { throw .invalidParameter("a neighbour graph needs at least 2 clients, got \(sorted.count)") }
+        guard sorted.count >= 2 else { throw .invalidParameter(name: "clientIDs", reason: "a neighbour graph needs at least 2 clients, got \(sorted.count)") }
         clientIDs = sorted
         self.degree = degree
         neighbourTable = table

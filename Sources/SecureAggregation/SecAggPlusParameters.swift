@@ -60,7 +60,7 @@ public struct SecAggPlusParameters: Sendable, Hashable {
             n - 1, clientCount: n, dropoutFraction: delta, corruptFraction: gamma, authenticated: authenticated,
             securityBits: sigma, correctnessBits: eta)
         guard complete.securityBits >= sigma, complete.correctnessBits >= eta else {
-            throw .invalidParameter(String(
+            throw .invalidParameter(name: "securityBits", reason: String(
                 format: "no degree reaches %.0f security and %.0f correctness bits for n = %d, δ = %.3f, γ = %.3f%@ (complete graph: %.1f and %.1f)",
                 sigma, eta, n, delta, gamma, authenticated ? " against an active server" : "", complete.securityBits, complete.correctnessBits))
         }
@@ -127,9 +127,9 @@ public struct SecAggPlusParameters: Sendable, Hashable {
     public static let maximumBits = 1024.0
 
     private static func validate(n: Int, delta: Double, gamma: Double) throws(SecAggError) {
-        guard n >= 3 else { throw .invalidParameter("SecAgg+ needs at least 3 clients, got \(n)") }
-        guard (0..<1).contains(delta) else { throw .invalidParameter("dropout fraction must be in [0, 1), got \(delta)") }
-        guard (0..<1).contains(gamma) else { throw .invalidParameter("corrupt fraction must be in [0, 1), got \(gamma)") }
+        guard n >= 3 else { throw .invalidParameter(name: "clientCount", reason: "SecAgg+ needs at least 3 clients, got \(n)") }
+        guard (0..<1).contains(delta) else { throw .invalidParameter(name: "dropoutFraction", reason: "dropout fraction must be in [0, 1), got \(delta)") }
+        guard (0..<1).contains(gamma) else { throw .invalidParameter(name: "corruptFraction", reason: "corrupt fraction must be in [0, 1), got \(gamma)") }
     }
 }
 

@@ -33,14 +33,14 @@ public struct SecAggServer: Sendable {
     /// A server for `configuration` over `graph`.
     public init(configuration: SecAggConfiguration, graph: SecAggPlusGraph) throws(SecAggError) {
         guard configuration.threshold <= graph.degree + 1 else {
-            throw .invalidParameter("threshold \(configuration.threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
+            throw .invalidParameter(name: "threshold", reason: "threshold \(configuration.threshold) exceeds the \(graph.degree + 1) holders of each client's shares")
         }
         if let published = configuration.graph, published != graph {
-            throw .invalidParameter("the server's graph differs from the one in the round's configuration")
+            throw .invalidParameter(name: "graph", reason: "the server's graph differs from the one in the round's configuration")
         }
         // Clients can only refuse a directory of hand-picked peers if they know the graph.
         if configuration.isAuthenticated, !graph.isComplete, configuration.graph == nil {
-            throw .invalidParameter("authenticated SecAgg+ needs the neighbour graph in the round's configuration")
+            throw .invalidParameter(name: "graph", reason: "authenticated SecAgg+ needs the neighbour graph in the round's configuration")
         }
         self.configuration = configuration
         self.graph = graph

@@ -70,7 +70,7 @@ public enum SecAggSimulation {
         let clock = ContinuousClock()
         let started = clock.now
         let n = parameters.clientCount
-        guard n >= 2 else { throw .invalidParameter("a simulation needs at least 2 clients, got \(n)") }
+        guard n >= 2 else { throw .invalidParameter(name: "clients", reason: "a simulation needs at least 2 clients, got \(n)") }
         var secure = SecureRandom()
         // The simulated inputs come from a 64-bit seed (they are not secrets and the sum is
         // checked against them); keys, graph and shares come from the CSPRNG unless the
@@ -187,7 +187,7 @@ public enum SecAggSimulation {
         let replies = ConcurrentSlots<Result<[UInt8], SecAggError>>(count: messages.count)
         let clock = ContinuousClock()
         Parallel.forEach(messages.count) { index in
-            guard let message = messages[index], var record = clients[index] else { return }
+            guard let message = messages[index], let record = clients[index] else { return }
             let start = clock.now
             let result = Result { () throws(SecAggError) in try body(&record.client, message) }
             record.elapsed += clock.now - start
@@ -205,11 +205,16 @@ public enum SecAggSimulation {
         return routed
     }
 
-    struct ClientRecord: Sendable {
+    /// The one owner of a simulated client and its counters. A class because the client is
+    /// non-copyable and the slots hand out references; `@unchecked Sendable` because each
+    /// record is touched by exactly one worker per stage and the stages run one after another.
+    final class ClientRecord: @unchecked Sendable {
         var client: SecAggClient
         var elapsed = Duration.zero
         var uploaded = 0
         var downloaded = 0
+
+        init(client: consuming SecAggClient) { self.client = client }
     }
 }
 

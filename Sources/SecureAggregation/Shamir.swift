@@ -47,13 +47,13 @@ public enum Shamir {
         _ secret: SecretBytes, threshold: Int, participants: [UInt32], using generator: inout R
     ) throws(SecAggError) -> [Share] {
         guard secret.count == secretByteCount else {
-            throw .invalidParameter("Shamir secrets are \(secretByteCount) bytes, got \(secret.count)")
+            throw .invalidParameter(name: "secret", reason: "Shamir secrets are \(secretByteCount) bytes, got \(secret.count)")
         }
         guard threshold >= 1, threshold <= participants.count else {
-            throw .invalidParameter("threshold \(threshold) must be in 1...\(participants.count)")
+            throw .invalidParameter(name: "threshold", reason: "threshold \(threshold) must be in 1...\(participants.count)")
         }
         guard Set(participants).count == participants.count else {
-            throw .invalidParameter("participants must be distinct")
+            throw .invalidParameter(name: "participants", reason: "participants must be distinct")
         }
         // coefficients[chunk * threshold + degree]; degree 0 holds the secret chunk.
         var coefficients = [UInt64](repeating: 0, count: chunkCount * threshold)
@@ -96,7 +96,7 @@ public enum Shamir {
 
     /// `combine`, reusing Lagrange coefficients across secrets shared among the same participants.
     static func combine(_ shares: [Share], threshold: Int, cache: inout LagrangeCache) throws(SecAggError) -> SecretBytes {
-        guard threshold >= 1 else { throw .invalidParameter("threshold must be at least 1") }
+        guard threshold >= 1 else { throw .invalidParameter(name: "threshold", reason: "threshold must be at least 1") }
         guard shares.count >= threshold else {
             throw .notEnoughShares(owner: nil, available: shares.count, threshold: threshold)
         }

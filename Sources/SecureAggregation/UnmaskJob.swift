@@ -26,7 +26,7 @@ enum UnmaskJob: @unchecked Sendable {
         }
         var total = try ModularVector(zeros: dimension, bitWidth: bitWidth)
         for worker in 0..<workers {
-            guard let partial = partials[worker] else { throw .invalidParameter("worker \(worker) produced nothing") }
+            guard let partial = partials[worker] else { throw .invalidParameter(name: "worker", reason: "worker \(worker) produced nothing") }
             try total.add(partial.get())
         }
         return total

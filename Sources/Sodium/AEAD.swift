@@ -1,66 +1,104 @@
 internal import CSodium
 
-/// Authenticated encryption with associated data.
+/// Authenticated encryption with associated data: XChaCha20-Poly1305 and ChaCha20-Poly1305.
+///
+/// Both constructions take a ``SymmetricKey`` and a typed nonce of their own size, and return
+/// a ``AEAD/SealedBox`` whose ``AEAD/SealedBox/combined`` layout is the same for both:
+/// `nonce ‖ ciphertext ‖ tag`.
 public enum AEAD {
     /// Tag length shared by both constructions, in bytes.
     public static let tagByteCount = 16
     /// Key length shared by both constructions, in bytes.
-    public static let keyByteCount = 32
+    public static let keyByteCount = SymmetricKey.byteCount
 
     /// XChaCha20-Poly1305 (24-byte nonces, safe to draw at random): the default AEAD.
-    public enum XChaCha20Poly1305 {
+    public enum XChaCha20Poly1305: AEADConstruction {
         /// Nonce length in bytes.
         public static let nonceByteCount = 24
+        /// The construction's name, used in error messages.
+        public static let name = "XChaCha20-Poly1305"
+        /// The libsodium functions behind the construction.
+        public static let primitives = Primitives(
+            encrypt: crypto_aead_xchacha20poly1305_ietf_encrypt, decrypt: crypto_aead_xchacha20poly1305_ietf_decrypt)
+
+        /// A 24-byte XChaCha20-Poly1305 nonce.
+        public typealias Nonce = AEAD.Nonce<Self>
+        /// An XChaCha20-Poly1305 sealed box.
+        public typealias SealedBox = AEAD.SealedBox<Self>
 
         /// Encrypts `plaintext` and authenticates it with `associatedData`.
         ///
-        /// - Returns: `nonce ‖ ciphertext ‖ tag`. A random nonce is drawn from the CSPRNG
-        ///   unless one is given.
+        /// - Parameters:
+        ///   - plaintext: the message.
+        ///   - key: the AEAD key.
+        ///   - nonce: the nonce; a fresh one from the CSPRNG when nil (safe at this size).
+        ///   - associatedData: authenticated, not encrypted.
+        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as `combined`).
+        /// - Throws: `SodiumError.primitiveFailed` if libsodium refuses the message.
         public static func seal(
-            _ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8]? = nil, associatedData: [UInt8] = []
-        ) throws(SodiumError) -> [UInt8] {
-            var random = SecureRandom()
-            let nonceBytes = nonce ?? random.bytes(count: nonceByteCount)
-            try requireLength(nonceBytes, nonceByteCount, "XChaCha20-Poly1305 nonce")
-            let sealed = try AEAD.seal(plaintext, key: key, nonce: nonceBytes, associatedData: associatedData,
-                                       using: crypto_aead_xchacha20poly1305_ietf_encrypt)
-            return nonceBytes + sealed
+            _ plaintext: [UInt8], using key: SymmetricKey, nonce: Nonce? = nil, authenticating associatedData: [UInt8] = []
+        ) throws(SodiumError) -> SealedBox {
+            try AEAD.seal(plaintext, using: key, nonce: nonce ?? Nonce(), authenticating: associatedData)
         }
 
-        /// Decrypts `nonce ‖ ciphertext ‖ tag` produced by `seal`, checking `associatedData`.
+        /// Verifies and decrypts `box`, checking `associatedData`.
+        ///
+        /// - Parameters:
+        ///   - box: the sealed box.
+        ///   - key: the AEAD key.
+        ///   - associatedData: the associated data given to `seal`.
+        /// - Returns: the plaintext.
+        /// - Throws: `SodiumError.authenticationFailed` on any mismatch.
         public static func open(
-            _ combined: [UInt8], key: SecretBytes, associatedData: [UInt8] = []
+            _ box: SealedBox, using key: SymmetricKey, authenticating associatedData: [UInt8] = []
         ) throws(SodiumError) -> [UInt8] {
-            guard combined.count >= nonceByteCount + AEAD.tagByteCount else {
-                throw .ciphertextTooShort(minimum: nonceByteCount + AEAD.tagByteCount, actual: combined.count)
-            }
-            return try AEAD.open(
-                Array(combined[nonceByteCount...]), key: key, nonce: Array(combined[..<nonceByteCount]),
-                associatedData: associatedData, using: crypto_aead_xchacha20poly1305_ietf_decrypt)
+            try AEAD.open(box, using: key, authenticating: associatedData)
         }
     }
 
     /// ChaCha20-Poly1305 as in RFC 8439 (12-byte nonces that must never repeat under one key).
-    public enum ChaCha20Poly1305 {
+    public enum ChaCha20Poly1305: AEADConstruction {
         /// Nonce length in bytes.
         public static let nonceByteCount = 12
+        /// The construction's name, used in error messages.
+        public static let name = "ChaCha20-Poly1305"
+        /// The libsodium functions behind the construction.
+        public static let primitives = Primitives(
+            encrypt: crypto_aead_chacha20poly1305_ietf_encrypt, decrypt: crypto_aead_chacha20poly1305_ietf_decrypt)
 
-        /// Encrypts and authenticates; returns `ciphertext ‖ tag` (the nonce is the caller's).
+        /// A 12-byte ChaCha20-Poly1305 nonce.
+        public typealias Nonce = AEAD.Nonce<Self>
+        /// A ChaCha20-Poly1305 sealed box.
+        public typealias SealedBox = AEAD.SealedBox<Self>
+
+        /// Encrypts and authenticates under the caller's nonce, which must never repeat under
+        /// `key` (96 bits are too few to draw at random for many messages).
+        ///
+        /// - Parameters:
+        ///   - plaintext: the message.
+        ///   - key: the AEAD key.
+        ///   - nonce: a nonce never used before with `key`.
+        ///   - associatedData: authenticated, not encrypted.
+        /// - Returns: the sealed box (`nonce ‖ ciphertext ‖ tag` as `combined`).
+        /// - Throws: `SodiumError.primitiveFailed` if libsodium refuses the message.
         public static func seal(
-            _ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8], associatedData: [UInt8] = []
-        ) throws(SodiumError) -> [UInt8] {
-            try requireLength(nonce, nonceByteCount, "ChaCha20-Poly1305 nonce")
-            return try AEAD.seal(plaintext, key: key, nonce: nonce, associatedData: associatedData,
-                                 using: crypto_aead_chacha20poly1305_ietf_encrypt)
+            _ plaintext: [UInt8], using key: SymmetricKey, nonce: Nonce, authenticating associatedData: [UInt8] = []
+        ) throws(SodiumError) -> SealedBox {
+            try AEAD.seal(plaintext, using: key, nonce: nonce, authenticating: associatedData)
         }
 
-        /// Verifies and decrypts `ciphertext ‖ tag`.
+        /// Verifies and decrypts `box`, checking `associatedData`.
+        ///
+        /// - Parameters:
+        ///   - box: the sealed box.
+        ///   - key: the AEAD key.
+        ///   - associatedData: the associated data given to `seal`.
+        /// - Returns: the plaintext.
+        /// - Throws: `SodiumError.authenticationFailed` on any mismatch.
         public static func open(
-            _ sealed: [UInt8], key: SecretBytes, nonce: [UInt8], associatedData: [UInt8] = []
+            _ box: SealedBox, using key: SymmetricKey, authenticating associatedData: [UInt8] = []
         ) throws(SodiumError) -> [UInt8] {
-            try requireLength(nonce, nonceByteCount, "ChaCha20-Poly1305 nonce")
-            return try AEAD.open(sealed, key: key, nonce: nonce, associatedData: associatedData,
-                                 using: crypto_aead_chacha20poly1305_ietf_decrypt)
+            try AEAD.open(box, using: key, authenticating: associatedData)
         }
     }
 
@@ -73,12 +111,51 @@ public enum AEAD {
         UnsafePointer<UInt8>, UInt64, UnsafePointer<UInt8>?, UInt64, UnsafePointer<UInt8>, UnsafePointer<UInt8>
     ) -> Int32
 
+    /// The libsodium functions behind one construction: opaque, and impossible to build outside
+    /// this module, which keeps ``AEADConstruction`` closed to the two constructions here.
+    public struct Primitives: Sendable {
+        let encrypt: @Sendable (
+            UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt64>?, UnsafePointer<UInt8>?, UInt64,
+            UnsafePointer<UInt8>?, UInt64, UnsafePointer<UInt8>?, UnsafePointer<UInt8>, UnsafePointer<UInt8>
+        ) -> Int32
+        let decrypt: @Sendable (
+            UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt64>?, UnsafeMutablePointer<UInt8>?,
+            UnsafePointer<UInt8>, UInt64, UnsafePointer<UInt8>?, UInt64, UnsafePointer<UInt8>, UnsafePointer<UInt8>
+        ) -> Int32
+    }
+
+    static func seal<C: AEADConstruction>(
+        _ plaintext: [UInt8], using key: SymmetricKey, nonce: Nonce<C>, authenticating associatedData: [UInt8]
+    ) throws(SodiumError) -> SealedBox<C> {
+        let sealed = try seal(plaintext, key: key, nonce: nonce.rawRepresentation, associatedData: associatedData,
+                              using: C.primitives.encrypt)
+        return SealedBox(nonce: nonce, ciphertextAndTag: sealed)
+    }
+
+    static func open<C: AEADConstruction>(
+        _ box: SealedBox<C>, using key: SymmetricKey, authenticating associatedData: [UInt8]
+    ) throws(SodiumError) -> [UInt8] {
+        Libsodium.ensureInitialized()
+        let sealed = box.ciphertextAndTag
+        var out = [UInt8](repeating: 0, count: sealed.count - tagByteCount)
+        var outLength: UInt64 = 0
+        let status = key.withUnsafeBytes { keyBytes in
+            C.primitives.decrypt(&out, &outLength, nil, sealed, UInt64(sealed.count), associatedData,
+                                 UInt64(associatedData.count), box.nonce.rawRepresentation,
+                                 keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        guard status == 0 else {
+            SecureMemory.wipe(&out)
+            throw .authenticationFailed
+        }
+        return out
+    }
+
     // Internal (not private) so a test can hand it a primitive that reports failure.
     static func seal(
-        _ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8], associatedData: [UInt8],
+        _ plaintext: [UInt8], key: SymmetricKey, nonce: [UInt8], associatedData: [UInt8],
         using encrypt: EncryptFunction
     ) throws(SodiumError) -> [UInt8] {
-        try requireLength(key.unprotectedCount, keyByteCount, "AEAD key")
         Libsodium.ensureInitialized()
         var out = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
         var outLength: UInt64 = 0
@@ -93,28 +170,4 @@ public enum AEAD {
         }
         return out
     }
-
-    private static func open(
-        _ sealed: [UInt8], key: SecretBytes, nonce: [UInt8], associatedData: [UInt8],
-        using decrypt: DecryptFunction
-    ) throws(SodiumError) -> [UInt8] {
-        try requireLength(key.unprotectedCount, keyByteCount, "AEAD key")
-        guard sealed.count >= tagByteCount else {
-            throw .ciphertextTooShort(minimum: tagByteCount, actual: sealed.count)
-        }
-        Libsodium.ensureInitialized()
-        var out = [UInt8](repeating: 0, count: sealed.count - tagByteCount)
-        var outLength: UInt64 = 0
-        let status = key.withUnsafeBytes { keyBytes in
-            decrypt(&out, &outLength, nil, sealed, UInt64(sealed.count), associatedData,
-                    UInt64(associatedData.count), nonce, keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        guard status == 0 else { throw .authenticationFailed }
-        return out
-    }
-}
-
-extension SecretBytes {
-    /// A collection of the right length for `requireLength`, without copying the secret.
-    fileprivate var unprotectedCount: Range<Int> { 0..<count }
 }

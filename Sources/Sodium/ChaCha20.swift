@@ -17,7 +17,7 @@ public enum ChaCha20 {
     ) throws(SodiumError) -> [UInt8] {
         try requireLength(key, keyByteCount, "ChaCha20 key")
         try requireLength(nonce, ietfNonceByteCount, "ChaCha20 IETF nonce")
-        guard count >= 0 else { throw .invalidArgument("keystream length must be non-negative") }
+        guard count >= 0 else { throw .invalidParameter(name: "count", reason: "keystream length must be non-negative, got \(count)") }
         Libsodium.ensureInitialized()
         var out = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return out }

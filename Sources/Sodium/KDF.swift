@@ -14,6 +14,8 @@ public enum KDF {
     ///   - domain: a fixed string naming the purpose, e.g. `"PrivAgg.SecAgg.pairwise-mask"`.
     ///   - info: context to bind the key to, e.g. a round number and the two client ids.
     ///   - length: output length, 1...65536 bytes.
+    /// - Returns: `length` bytes in wiped-on-release storage.
+    /// - Throws: `SodiumError.lengthOutOfRange` for a key or output length out of range.
     public static func derive(
         from key: SecretBytes, domain: String, info: [UInt8] = [], length: Int = 32
     ) throws(SodiumError) -> SecretBytes {
@@ -38,19 +40,47 @@ public enum KDF {
             message.removeSubrange(prefixLength...)
             appendLittleEndian(block, to: &message)
             let blockLength = Swift.max(BLAKE2b.digestLengths.lowerBound, Swift.min(64, length - output.count))
-            let digest: [UInt8]
-            do {
-                digest = try key.withUnsafeBytes { try BLAKE2b.keyedHash(message, key: $0, length: blockLength) }
-            } catch let error as SodiumError {
-                throw error
-            } catch {
-                throw .invalidArgument("KDF failed: \(error)")
-            }
+            // `withUnsafeBytes` rethrows untyped errors; a `Result` keeps the `SodiumError` typed.
+            let digest = try key.withUnsafeBytes { bytes in
+                Result { () throws(SodiumError) in try BLAKE2b.keyedHash(message, key: bytes, length: blockLength) }
+            }.get()
             output += digest.prefix(length - output.count)
             block += 1
         }
         defer { SecureMemory.wipe(&output) }
         return SecretBytes(output)
+    }
+}
+
+extension KDF {
+    /// Derives `length` bytes from an X25519 shared secret for the purpose named by `domain`.
+    ///
+    /// - Parameters:
+    ///   - sharedSecret: the output of ``X25519/PrivateKey/sharedSecret(with:)``.
+    ///   - domain: a fixed string naming the purpose.
+    ///   - info: context to bind the output to.
+    ///   - length: output length, 1...65536 bytes.
+    /// - Returns: `length` bytes in wiped-on-release storage.
+    /// - Throws: `SodiumError.lengthOutOfRange` for an output length out of range.
+    public static func derive(
+        from sharedSecret: X25519.SharedSecret, domain: String, info: [UInt8] = [], length: Int = 32
+    ) throws(SodiumError) -> SecretBytes {
+        try derive(from: sharedSecret.secret, domain: domain, info: info, length: length)
+    }
+
+    /// Derives an AEAD key from an X25519 shared secret for the purpose named by `domain`.
+    ///
+    /// - Parameters:
+    ///   - sharedSecret: the output of ``X25519/PrivateKey/sharedSecret(with:)``.
+    ///   - domain: a fixed string naming the purpose.
+    ///   - info: context to bind the key to.
+    /// - Returns: a 32-byte ``SymmetricKey``, the same bytes `derive(from:domain:info:length:)`
+    ///   gives for length 32.
+    /// - Throws: `SodiumError` only if the KDF itself fails.
+    public static func deriveKey(
+        from sharedSecret: X25519.SharedSecret, domain: String, info: [UInt8] = []
+    ) throws(SodiumError) -> SymmetricKey {
+        try SymmetricKey(derive(from: sharedSecret.secret, domain: domain, info: info, length: SymmetricKey.byteCount))
     }
 }
 

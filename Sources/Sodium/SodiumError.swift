@@ -12,8 +12,8 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
     case weakPublicKey
     /// An Ed25519 signature did not verify.
     case invalidSignature
-    /// A caller-supplied parameter is invalid.
-    case invalidArgument(String)
+    /// A caller-supplied parameter is invalid: `name` says which, `reason` why.
+    case invalidParameter(name: String, reason: String)
     /// A libsodium primitive reported failure (a non-zero status) where its inputs had
     /// been checked: nothing it wrote is used.
     case primitiveFailed(what: String, status: Int32)
@@ -33,8 +33,8 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
             return "X25519 public key has small order (all-zero shared secret)"
         case .invalidSignature:
             return "Ed25519 signature verification failed"
-        case let .invalidArgument(message):
-            return message
+        case let .invalidParameter(name, reason):
+            return "invalid \(name): \(reason)"
         case let .primitiveFailed(what, status):
             return "\(what) failed in libsodium (status \(status))"
         }

@@ -72,18 +72,20 @@ public enum X25519 {
             let status = secret.withUnsafeBytes { scalar in
                 crypto_scalarmult_base(&publicBytes, scalar.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            guard status == 0 else { throw .invalidArgument("X25519 base-point multiplication failed") }
+            guard status == 0 else { throw .primitiveFailed(what: "X25519 base-point multiplication", status: status) }
             publicKey = try PublicKey(rawRepresentation: publicBytes)
         }
 
         /// The raw secret scalar, copied into new wiped-on-release storage.
         public var rawRepresentation: SecretBytes { SecretBytes(secret.unprotectedCopy) }
 
-        /// The shared secret with `peer`; throws `weakPublicKey` when it is all zeros.
+        /// The shared secret with `peer`, usable only as input to ``KDF``.
         ///
         /// An all-zero result means the peer sent a small-order point, which would let it
         /// force a known shared secret; libsodium reports it and so do we.
-        public func sharedSecret(with peer: PublicKey) throws(SodiumError) -> SecretBytes {
+        /// - Parameter peer: the other party's public key.
+        /// - Throws: `SodiumError.weakPublicKey` when the result is all zeros.
+        public func sharedSecret(with peer: PublicKey) throws(SodiumError) -> SharedSecret {
             var failed = false
             let shared = SecretBytes(count: X25519.byteCount) { out in
                 let status = secret.withUnsafeBytes { scalar in
@@ -95,7 +97,7 @@ public enum X25519 {
                 failed = status != 0
             }
             if failed { throw .weakPublicKey }
-            return shared
+            return SharedSecret(shared)
         }
     }
 }

@@ -95,54 +95,46 @@ private struct Parser {
     }
 
     mutating func parseObject() throws(StrictJSONError) {
-        try enter()
-        position += 1  // {
         var keys = Set<String>()
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            let keyOffset = position
-            guard current == UInt8(ascii: "\"") else { throw syntax("expected a string key") }
-            let key = try parseString()
+        try parseMembers(closing: UInt8(ascii: "}")) { (parser) throws(StrictJSONError) in
+            let keyOffset = parser.position
+            guard parser.current == UInt8(ascii: "\"") else { throw parser.syntax("expected a string key") }
+            let key = try parser.parseString()
             guard keys.insert(key).inserted else { throw .duplicateKey(key: key, offset: keyOffset) }
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "':'")
-            skipWhitespace()
-            try parseValue()
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            try expect(UInt8(ascii: "}"), "',' or '}'")
-            depth -= 1
-            return
+            parser.skipWhitespace()
+            try parser.expect(UInt8(ascii: ":"), "':'")
+            parser.skipWhitespace()
+            try parser.parseValue()
         }
     }
 
     mutating func parseArray() throws(StrictJSONError) {
+        try parseMembers(closing: UInt8(ascii: "]")) { (parser) throws(StrictJSONError) in try parser.parseValue() }
+    }
+
+    /// The comma-separated members of an object or array, from its opening bracket (at
+    /// `position`) through `closing`: one loop for both, so both refuse the same malformed
+    /// separators and count depth the same way.
+    mutating func parseMembers(
+        closing: UInt8, _ member: (inout Self) throws(StrictJSONError) -> Void
+    ) throws(StrictJSONError) {
         try enter()
-        position += 1  // [
+        position += 1  // { or [
         skipWhitespace()
-        if current == UInt8(ascii: "]") {
+        if current == closing {
             position += 1
             depth -= 1
             return
         }
         while true {
             skipWhitespace()
-            try parseValue()
+            try member(&self)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 position += 1
                 continue
             }
-            try expect(UInt8(ascii: "]"), "',' or ']'")
+            try expect(closing, "',' or '\(Character(Unicode.Scalar(closing)))'")
             depth -= 1
             return
         }

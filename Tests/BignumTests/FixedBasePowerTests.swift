@@ -15,14 +15,14 @@ struct FixedBasePowerTests {
         for exponent in exponents {
             #expect(try table.power(exponent) == base.power(exponent, modulo: modulus))
         }
-        #expect(throws: BignumError.invalidArgument("exponent has 201 bits, table covers 200")) { try table.power(BigInt(1) << 200) }
-        #expect(throws: BignumError.invalidArgument("fixed-base exponent must be non-negative")) { try table.power(-1) }
+        #expect(throws: BignumError.invalidParameter(name: "exponent", reason: "exponent has 201 bits, table covers 200")) { try table.power(BigInt(1) << 200) }
+        #expect(throws: BignumError.invalidParameter(name: "exponent", reason: "fixed-base exponent must be non-negative")) { try table.power(-1) }
     }
 
     @Test func rejectsBadParametersAndHandlesModulusOne() throws {
         #expect(throws: BignumError.nonPositiveModulus) { try FixedBasePower(base: 2, modulus: 0, maxExponentBits: 8) }
-        #expect(throws: BignumError.invalidArgument("window must be 1...12 bits, got 13")) { try FixedBasePower(base: 2, modulus: 7, maxExponentBits: 8, windowBits: 13) }
-        #expect(throws: BignumError.invalidArgument("exponent length must be positive, got 0")) { try FixedBasePower(base: 2, modulus: 7, maxExponentBits: 0) }
+        #expect(throws: BignumError.invalidParameter(name: "windowBits", reason: "window must be 1...12 bits, got 13")) { try FixedBasePower(base: 2, modulus: 7, maxExponentBits: 8, windowBits: 13) }
+        #expect(throws: BignumError.invalidParameter(name: "maxExponentBits", reason: "exponent length must be positive, got 0")) { try FixedBasePower(base: 2, modulus: 7, maxExponentBits: 0) }
         let one = try FixedBasePower(base: 5, modulus: 1, maxExponentBits: 8, windowBits: 4)
         #expect(try one.power(0) == 0 && one.power(7) == 0)
     }

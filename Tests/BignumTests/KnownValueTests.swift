@@ -16,7 +16,7 @@ struct KnownValueTests {
         for value in 1...30 { factorial *= BigInt(value) }
         #expect(factorial.description == "265252859812191058636308480000000")
         #expect(try BigInt(7).power(0) == 1)
-        #expect(throws: BignumError.invalidArgument("exponent must be non-negative, got -1")) { try BigInt(7).power(-1) }
+        #expect(throws: BignumError.invalidParameter(name: "exponent", reason: "must be non-negative, got -1")) { try BigInt(7).power(-1) }
     }
 
     @Test func modularExponentiation() throws {
@@ -48,7 +48,7 @@ struct KnownValueTests {
         #expect(BigInt(4).lcm(6) == 12)
         #expect(BigInt(0).gcd(0) == 0)
         #expect(try BigInt(1_000_001).squareRoot() == 1000)
-        #expect(throws: BignumError.invalidArgument("square root of a negative value")) { try BigInt(-1).squareRoot() }
+        #expect(throws: BignumError.invalidParameter(name: "self", reason: "square root of a negative value")) { try BigInt(-1).squareRoot() }
     }
 
     @Test func bitWidthAndBits() {

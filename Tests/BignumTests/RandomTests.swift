@@ -17,7 +17,7 @@ struct RandomTests {
         let expected = Double(draws) / 6
         let chiSquare = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
         #expect(chiSquare < 25.74)
-        #expect(throws: BignumError.invalidArgument("random(below:) needs a positive bound")) { try BigInt.random(below: 0, using: &generator) }
+        #expect(throws: BignumError.invalidParameter(name: "bound", reason: "random(below:) needs a positive bound")) { try BigInt.random(below: 0, using: &generator) }
     }
 
     @Test func randomPrimesHaveExactSizeAndTopBits() throws {
@@ -30,7 +30,7 @@ struct RandomTests {
         }
         let p = try BigInt.randomPrime(bits: 512), q = try BigInt.randomPrime(bits: 512)
         #expect((p * q).bitWidth == 1024)
-        #expect(throws: BignumError.invalidArgument("prime size must be at least 8 bits, got 4")) { try BigInt.randomPrime(bits: 4) }
+        #expect(throws: BignumError.invalidParameter(name: "bits", reason: "prime size must be at least 8 bits, got 4")) { try BigInt.randomPrime(bits: 4) }
     }
 
     @Test func seededDrawsAreReproducible() {

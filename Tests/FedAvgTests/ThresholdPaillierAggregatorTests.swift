@@ -37,7 +37,7 @@ struct ThresholdPaillierAggregatorTests {
         let aggregator = try ThresholdPaillierAggregator(keySet: Self.keySet, valueBits: 24)
         let key = Self.keySet.publicKey.publicKey
         let scheme = try Paillier.PackingScheme(publicKey: key, valueBits: 24, maxAddends: 5)
-        let encryptor = try Paillier.FastEncryptor(publicKey: key)
+        let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key)
         let vectors = try (0..<3).map { client in
             try Paillier.PackedCiphertext(encrypting: (0..<10).map { $0 * (client + 1) }, scheme: scheme, encryptor: encryptor)
         }

@@ -10,7 +10,7 @@ struct HomomorphicTests {
     var n: BigInt { publicKey.n }
 
     @Test func additionAndPlaintextAdditionWrapModuloN() throws {
-        let a = try TestKeys.fastSmall.encrypt(n - 5), b = try publicKey.encrypt(12)
+        let a = try TestKeys.shortExponentSmall.encrypt(n - 5), b = try publicKey.encrypt(12)
         #expect(try key.decrypt(a.adding(b)) == 7)
         var c = b
         try c.add(b)
@@ -29,19 +29,19 @@ struct HomomorphicTests {
         let fresh = a.rerandomized()
         #expect(fresh.value != a.value)
         #expect(try key.decrypt(fresh) == 1234)
-        let fastFresh = try TestKeys.fastSmall.rerandomize(a)
+        let fastFresh = try TestKeys.shortExponentSmall.rerandomize(a)
         #expect(try fastFresh.value != a.value && key.decrypt(fastFresh) == 1234)
     }
 
     @Test func sumsOverBothCoresMatchPlainSums() throws {
         let values = (1...150).map { BigInt($0 * $0) }
-        let ciphertexts = try TestKeys.fastSmall.encrypt(values)
+        let ciphertexts = try TestKeys.shortExponentSmall.encrypt(values)
         let total = try Paillier.sum(ciphertexts, publicKey: publicKey)
         #expect(try key.decrypt(total) == values.reduce(0, +))
         #expect(try key.decrypt(Paillier.sum([], publicKey: publicKey)) == 0)
         #expect(try key.decrypt(Paillier.sum(Array(ciphertexts.prefix(3)), publicKey: publicKey)) == 14)
 
-        let vectors = try (0..<5).map { row in try TestKeys.fastSmall.encrypt((0..<20).map { BigInt(row * 100 + $0) }) }
+        let vectors = try (0..<5).map { row in try TestKeys.shortExponentSmall.encrypt((0..<20).map { BigInt(row * 100 + $0) }) }
         let summed = try Paillier.sum(vectors: vectors, publicKey: publicKey)
         #expect(try key.decrypt(summed) == (0..<20).map { BigInt(1000 + 5 * $0) })
     }

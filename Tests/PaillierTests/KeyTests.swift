@@ -25,7 +25,7 @@ struct KeyTests {
         #expect(throws: PaillierError.keyTooSmall(bits: 64, minimum: 128)) {
             try Paillier.PrivateKey.generate(bits: 64, allowInsecureForTests: true)
         }
-        #expect(throws: PaillierError.invalidKeySize("modulus size must be even, got 513")) {
+        #expect(throws: PaillierError.invalidParameter(name: "bits", reason: "modulus size must be even, got 513")) {
             try Paillier.PrivateKey.generate(bits: 513, allowInsecureForTests: true)
         }
         #expect(throws: PaillierError.keyTooSmall(bits: 512, minimum: 2048)) {
@@ -59,10 +59,10 @@ struct KeyTests {
         do {
             _ = try Paillier.PrivateKey(p: mersenne, q: mersenne + 2)
             Issue.record("an 88,994-bit key was accepted")
-        } catch .invalidKeySize(_) {
+        } catch .invalidParameter(name: "bits", reason: _) {
             // The expected case.
         } catch {
-            Issue.record("\(error), expected invalidKeySize")
+            Issue.record("\(error), expected invalidParameter(name: \"bits\", …)")
         }
         #expect(clock.now - start < .seconds(1))
     }
@@ -77,8 +77,8 @@ struct KeyTests {
     @Test func securityLevelsFollowNIST() {
         #expect(Paillier.securityLevel(keyBits: 2048) == 112)
         #expect(Paillier.securityLevel(keyBits: 3072) == 128)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 2048) == 448)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 3072) == 512)
-        #expect(Paillier.FastEncryptor.defaultExponentBits(keyBits: 512) == 256)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 2048) == 448)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 3072) == 512)
+        #expect(Paillier.ShortExponentEncryptor.defaultExponentBits(keyBits: 512) == 256)
     }
 }

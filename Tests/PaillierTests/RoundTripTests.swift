@@ -5,10 +5,10 @@ import Testing
 
 @Suite("Paillier round trips")
 struct RoundTripTests {
-    static let keys: [(name: String, key: Paillier.PrivateKey, fast: Paillier.FastEncryptor)] = [
-        ("512", TestKeys.small, TestKeys.fastSmall),
-        ("2048", TestKeys.key2048, TestKeys.fast2048),
-        ("3072", TestKeys.key3072, TestKeys.fast3072),
+    static let keys: [(name: String, key: Paillier.PrivateKey, fast: Paillier.ShortExponentEncryptor)] = [
+        ("512", TestKeys.small, TestKeys.shortExponentSmall),
+        ("2048", TestKeys.key2048, TestKeys.shortExponent2048),
+        ("3072", TestKeys.key3072, TestKeys.shortExponent3072),
     ]
 
     static func plaintexts(for key: Paillier.PublicKey) -> [BigInt] {
@@ -44,7 +44,7 @@ struct RoundTripTests {
     }
 
     @Test func poolReferencesNeverHandOutAnObfuscatorTwice() throws {
-        let pool = Paillier.ObfuscatorPool(source: .fast(TestKeys.fastSmall))
+        let pool = Paillier.ObfuscatorPool(source: .fast(TestKeys.shortExponentSmall))
         let alias = pool
         pool.fill(count: 6)
         var seen = Set<BigInt>()
@@ -53,7 +53,7 @@ struct RoundTripTests {
     }
 
     @Test func fastObfuscatorsAreNthResiduesOfTheTableBase() throws {
-        let key = TestKeys.small, fast = TestKeys.fastSmall
+        let key = TestKeys.small, fast = TestKeys.shortExponentSmall
         var generator = ChaChaRandom(seed: UInt64(9))
         let obfuscator = fast.obfuscator(using: &generator)
         // An n-th residue decrypts to 0, and distinct draws differ.
@@ -65,7 +65,7 @@ struct RoundTripTests {
     @Test func vectorEncryptionUsesAllCoresAndKeepsOrder() throws {
         let key = TestKeys.small
         let plaintexts = (0..<40).map { BigInt($0 * 1000) }
-        #expect(try key.decrypt(TestKeys.fastSmall.encrypt(plaintexts)) == plaintexts)
+        #expect(try key.decrypt(TestKeys.shortExponentSmall.encrypt(plaintexts)) == plaintexts)
         #expect(try key.decrypt(key.publicKey.encrypt(plaintexts)) == plaintexts)
     }
 
@@ -75,6 +75,6 @@ struct RoundTripTests {
         #expect(thrownCase(PaillierError.self) { try key.publicKey.encrypt(-1) } == "plaintextOutOfRange")
         let foreign = try TestKeys.otherSmall.publicKey.encrypt(5)
         #expect(throws: PaillierError.keyMismatch) { try key.decrypt(foreign) }
-        #expect(thrownCase(PaillierError.self) { try Paillier.FastEncryptor(publicKey: key.publicKey, exponentBits: 40) } == "invalidKeySize")
+        #expect(thrownCase(PaillierError.self) { try Paillier.ShortExponentEncryptor(publicKey: key.publicKey, exponentBits: 40) } == "invalidParameter")
     }
 }

@@ -24,9 +24,9 @@ enum TestKeys {
     static let key3072: Paillier.PrivateKey = try! Paillier.Pheutil.readPrivateKey(Fixtures.data("phe-3072-private.json"))
 
     /// Fast encryptors, one per key (the table is the expensive part).
-    static let fastSmall = try! Paillier.FastEncryptor(publicKey: small.publicKey)
-    static let fast2048 = try! Paillier.FastEncryptor(publicKey: key2048.publicKey)
-    static let fast3072 = try! Paillier.FastEncryptor(publicKey: key3072.publicKey)
+    static let shortExponentSmall = try! Paillier.ShortExponentEncryptor(publicKey: small.publicKey)
+    static let shortExponent2048 = try! Paillier.ShortExponentEncryptor(publicKey: key2048.publicKey)
+    static let shortExponent3072 = try! Paillier.ShortExponentEncryptor(publicKey: key3072.publicKey)
 }
 
 /// The committed pheutil fixtures.

@@ -156,7 +156,7 @@ struct ThresholdPaillierTests {
         #expect(try key.decrypt(number, shares: numberShares).doubleValue() == -3.25)
 
         let scheme = try Paillier.PackingScheme(publicKey: key.publicKey, valueBits: 16, maxAddends: 8)
-        let encryptor = try Paillier.FastEncryptor(publicKey: key.publicKey)
+        let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key.publicKey)
         let first = (0..<40).map { $0 * 700 - 14_000 }
         let second = (0..<40).map { 32_000 - $0 * 3 }
         let packed = try Paillier.PackedCiphertext.sum([
@@ -172,10 +172,10 @@ struct ThresholdPaillierTests {
     @Test func parametersAndKeySharesAreValidated() throws {
         var generator = ChaChaRandom(seed: UInt64(3))
         let (p, q) = ThresholdFixture.primes
-        #expect(throws: ThresholdPaillierError.invalidParameters("threshold must be 2...4, got 1")) {
+        #expect(throws: ThresholdPaillierError.invalidParameter(name: "threshold", reason: "threshold must be 2...4, got 1")) {
             try Paillier.ThresholdDealer.deal(p: p, q: q, parties: 4, threshold: 1, allowInsecureForTests: true, using: &generator)
         }
-        #expect(throws: ThresholdPaillierError.invalidParameters("threshold must be 2...4, got 5")) {
+        #expect(throws: ThresholdPaillierError.invalidParameter(name: "threshold", reason: "threshold must be 2...4, got 5")) {
             try Paillier.ThresholdDealer.deal(p: p, q: q, parties: 4, threshold: 5, allowInsecureForTests: true, using: &generator)
         }
         #expect(throws: ThresholdPaillierError.paillier(.keyTooSmall(bits: 512, minimum: 2048))) {

@@ -15,7 +15,7 @@ struct AdversarialMessageTests {
         var shares = message.shares
         shares[1] = share
         message = ForwardedShares(round: message.round, recipient: message.recipient, shares: shares)
-        var client = harness.clients[message.recipient]!
+        var client = harness.take(message.recipient)
         #expect(throws: SecAggError.decryptionFailed(sender: share.peer)) { try client.maskedInput(message) }
         // The untouched message still works: a failed attempt leaves the state unchanged.
         _ = try client.maskedInput(forwarded[0])
@@ -30,7 +30,7 @@ struct AdversarialMessageTests {
         var shares = message.shares
         shares[0] = EncryptedShare(peer: shares[1].peer, ciphertext: shares[0].ciphertext)
         shares[1] = EncryptedShare(peer: message.shares[0].peer, ciphertext: message.shares[1].ciphertext)
-        var client = harness.clients[message.recipient]!
+        var client = harness.take(message.recipient)
         // The first share now claims the second's sender, whose key cannot open it.
         #expect(throws: SecAggError.decryptionFailed(sender: message.shares[1].peer)) {
             try client.maskedInput(ForwardedShares(round: message.round, recipient: message.recipient, shares: shares))
@@ -44,7 +44,7 @@ struct AdversarialMessageTests {
         let forwarded = try harness.shareKeys(harness.advertise())
         var late: [UInt8] = []
         for (index, message) in forwarded.enumerated() {
-            let bytes = try harness.clients[message.recipient]!.maskedInput(message).serialized()
+            let bytes = try harness.withClient(message.recipient) { try $0.maskedInput(message) }.serialized()
             if index == 1 { late = bytes; continue }
             try harness.server.receive(bytes: bytes)
         }
@@ -66,18 +66,18 @@ struct AdversarialMessageTests {
         let target = harness.ids[0]
         let strangers = harness.ids.filter { $0 != target && !graph.areNeighbors(target, $0) }.prefix(4)
         var advertisements: [AdvertiseKeys] = []
-        for id in strangers { advertisements.append(try harness.clients[id]!.advertiseKeys()) }
-        _ = try harness.clients[target]!.advertiseKeys()
+        for id in strangers { advertisements.append(try harness.withClient(id) { try $0.advertiseKeys() }) }
+        _ = try harness.withClient(target) { try $0.advertiseKeys() }
         let forged = KeyDirectory(round: 1, recipient: target, threshold: 3, entries: advertisements)
         #expect(throws: SecAggError.malformedMessage("client \(strangers.first!) is not a neighbour of client \(target) in the round's graph")) {
-            try harness.clients[target]!.shareKeys(forged)
+            try harness.withClient(target) { try $0.shareKeys(forged) }
         }
     }
 
     /// Authenticated SecAgg+ without a published graph would let the server choose each
     /// client's neighbours unchecked: refused.
     @Test func authenticatedSparseRoundsMustPublishTheirGraph() throws {
-        #expect(throws: SecAggError.invalidParameter("authenticated SecAgg+ needs the neighbour graph in the round's configuration")) {
+        #expect(throws: SecAggError.invalidParameter(name: "graph", reason: "authenticated SecAgg+ needs the neighbour graph in the round's configuration")) {
             try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: true, publishGraph: false)
         }
         _ = try ProtocolHarness(clients: 12, threshold: 3, degree: 4, authenticated: false, publishGraph: false)
@@ -88,13 +88,13 @@ struct AdversarialMessageTests {
     @Test func smallOrderKeysAreRejectedAtAdvertisement() throws {
         var harness = try ProtocolHarness(clients: 5, threshold: 3)
         let ids = harness.ids
-        let honest = try harness.clients[ids[0]]!.advertiseKeys()
+        let honest = try harness.withClient(ids[0]) { try $0.advertiseKeys() }
         let zero = try X25519.PublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32))
         let hostile = AdvertiseKeys(round: 1, sender: ids[0], encryptionKey: zero, maskingKey: honest.maskingKey, signature: nil)
         #expect(throws: SecAggError.malformedMessage("client \(ids[0]) advertises a small-order X25519 key")) {
             try harness.server.receive(hostile)
         }
-        for id in ids.dropFirst() { try harness.server.receive(harness.clients[id]!.advertiseKeys()) }
+        for id in ids.dropFirst() { try harness.server.receive(harness.withClient(id) { try $0.advertiseKeys() }) }
         let directories = try harness.server.keyDirectories()
         #expect(directories.allSatisfy { $0.entries.allSatisfy { $0.sender != ids[0] } })
         let forwarded = try harness.shareKeys(directories)
@@ -105,14 +105,15 @@ struct AdversarialMessageTests {
     @Test func misaddressedMessagesAreRejected() throws {
         var harness = try ProtocolHarness(clients: 5, threshold: 3)
         let directories = try harness.advertise()
-        var other = harness.clients[directories[1].recipient]!
+        var other = harness.take(directories[1].recipient)
         #expect(throws: SecAggError.misaddressed(expected: directories[1].recipient, received: directories[0].recipient)) {
             try other.shareKeys(directories[0])
         }
+        harness.put(other)
         let forwarded = try harness.shareKeys(directories)
         // Client 11's shares re-addressed to client 10: its shares were sealed for 11.
         let stolen = ForwardedShares(round: 1, recipient: forwarded[0].recipient, shares: forwarded[1].shares.filter { $0.peer != forwarded[0].recipient })
-        var victim = harness.clients[forwarded[0].recipient]!
+        var victim = harness.take(forwarded[0].recipient)
         #expect(throws: SecAggError.decryptionFailed(sender: stolen.shares[0].peer)) { try victim.maskedInput(stolen) }
     }
 
@@ -123,7 +124,7 @@ struct AdversarialMessageTests {
         var second = try ProtocolHarness(clients: 4, threshold: 3, round: 2, seed: 21)
         let oldForwarded = try first.shareKeys(first.advertise())
         let newForwarded = try second.shareKeys(second.advertise())
-        var client = second.clients[newForwarded[0].recipient]!
+        var client = second.take(newForwarded[0].recipient)
         #expect(throws: SecAggError.wrongRound(expected: 2, received: 1)) { try client.maskedInput(oldForwarded[0]) }
         let replayed = ForwardedShares(round: 2, recipient: oldForwarded[0].recipient, shares: oldForwarded[0].shares)
         #expect(throws: SecAggError.decryptionFailed(sender: replayed.shares[0].peer)) { try client.maskedInput(replayed) }
@@ -134,28 +135,27 @@ struct AdversarialMessageTests {
 
     @Test func duplicatesAreRejectedByTheServer() throws {
         var harness = try ProtocolHarness(clients: 4, threshold: 3)
-        let advertisement = try harness.clients[10]!.advertiseKeys()
+        let advertisement = try harness.withClient(10) { try $0.advertiseKeys() }
         try harness.server.receive(advertisement)
         #expect(throws: SecAggError.duplicateMessage(sender: 10)) { try harness.server.receive(advertisement) }
-        for id in [11, 12, 13] as [UInt32] { try harness.server.receive(harness.clients[id]!.advertiseKeys()) }
+        for id in [11, 12, 13] as [UInt32] { try harness.server.receive(harness.withClient(id) { try $0.advertiseKeys() }) }
         let directories = try harness.server.keyDirectories()
-        let shares = try harness.clients[10]!.shareKeys(directories[0])
+        let shares = try harness.withClient(10) { try $0.shareKeys(directories[0]) }
         try harness.server.receive(shares)
         #expect(throws: SecAggError.duplicateMessage(sender: 10)) { try harness.server.receive(shares) }
     }
 
     @Test func outOfStageAndUnknownSendersAreRejected() throws {
         var harness = try ProtocolHarness(clients: 4, threshold: 3)
-        var client = harness.clients[10]!
+        var client = harness.take(10)
         #expect(throws: SecAggError.unexpectedMessage(expected: "nothing in state created", received: "ConsistencyCheckRequest")) {
             try client.respond(to: ConsistencyCheckRequest(round: 1, recipient: 10, survivors: [10, 11, 12]).serialized())
         }
         #expect(throws: SecAggError.unexpectedMessage(expected: "messages of stage AdvertiseKeys", received: "MaskedInput")) {
             try harness.server.receive(MaskedInput(round: 1, sender: 10, vector: ModularVector(zeros: 6)))
         }
-        let stranger = try SecAggClient(id: 99, configuration: harness.configuration, input: ModularVector(zeros: 6))
-        var strangerCopy = stranger
-        #expect(throws: SecAggError.unknownClient(99)) { try harness.server.receive(strangerCopy.advertiseKeys()) }
+        var stranger = try SecAggClient(id: 99, configuration: harness.configuration, input: ModularVector(zeros: 6))
+        #expect(throws: SecAggError.unknownClient(99)) { try harness.server.receive(stranger.advertiseKeys()) }
         #expect(throws: SecAggError.malformedMessage("3 bytes is shorter than the 12-byte header")) {
             try harness.server.receive(bytes: [0x53, 0x41, 1])
         }
@@ -169,11 +169,11 @@ struct AdversarialMessageTests {
         let advertisement = try #require(directories[1].entries.first { $0.sender == victim })
         entries[0] = AdvertiseKeys(round: 1, sender: entries[0].sender, encryptionKey: advertisement.encryptionKey,
                                    maskingKey: advertisement.maskingKey, signature: nil)
-        var client = harness.clients[victim]!
+        var client = harness.take(victim)
         #expect(throws: SecAggError.malformedMessage("client \(entries[0].sender) advertises a key already in use")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 3, entries: entries))
         }
-        #expect(throws: SecAggError.invalidParameter("the server asks for threshold 2, the round's is 3")) {
+        #expect(throws: SecAggError.invalidParameter(name: "threshold", reason: "the server asks for threshold 2, the round's is 3")) {
             try client.shareKeys(KeyDirectory(round: 1, recipient: victim, threshold: 2, entries: directories[0].entries))
         }
     }

@@ -3,7 +3,13 @@ import Sodium
 
 /// Drives n clients and a server stage by stage, so tests can intercept and alter messages.
 struct ProtocolHarness {
-    var clients: [UInt32: SecAggClient] = [:]
+    /// The one owner of a non-copyable client; empty while a test has taken it out.
+    final class Slot {
+        var client: SecAggClient?
+        init(_ client: consuming SecAggClient) { self.client = consume client }
+    }
+
+    private var slots: [UInt32: Slot] = [:]
     var server: SecAggServer
     var inputs: [UInt32: ModularVector] = [:]
     let configuration: SecAggConfiguration
@@ -28,41 +34,66 @@ struct ProtocolHarness {
             let input = try ModularVector(values, bitWidth: bitWidth)
             inputs[id] = input
             var clientGenerator = ChaChaRandom(seed: UInt64(id) &* 1_000_003 &+ seed &* 7)
-            clients[id] = try SecAggClient(id: id, configuration: configuration, input: input, signingKey: keys[id], using: &clientGenerator)
+            slots[id] = Slot(try SecAggClient(id: id, configuration: configuration, input: input, signingKey: keys[id], using: &clientGenerator))
         }
     }
 
-    var ids: [UInt32] { clients.keys.sorted() }
+    var ids: [UInt32] { slots.keys.sorted() }
+
+    /// Moves client `id` out of the harness (it cannot be copied); `put` hands it back.
+    func take(_ id: UInt32) -> SecAggClient {
+        guard let client = slots[id]?.client.take() else { preconditionFailure("client \(id) is not in the harness") }
+        return client
+    }
+
+    /// Returns a client taken with `take`.
+    func put(_ client: consuming SecAggClient) {
+        let id = client.id
+        slots[id]!.client = consume client
+    }
+
+    /// Runs `body` on client `id` in place.
+    func withClient<R>(_ id: UInt32, _ body: (inout SecAggClient) throws -> R) throws -> R {
+        var client = take(id)
+        do {
+            let result = try body(&client)
+            put(client)
+            return result
+        } catch {
+            put(client)
+            throw error
+        }
+    }
 
     mutating func advertise(dropping dropped: Set<UInt32> = []) throws -> [KeyDirectory] {
-        for id in ids where !dropped.contains(id) { try server.receive(clients[id]!.advertiseKeys()) }
+        for id in ids where !dropped.contains(id) { try server.receive(withClient(id) { try $0.advertiseKeys() }) }
         return try server.keyDirectories()
     }
 
     mutating func shareKeys(_ directories: [KeyDirectory], dropping dropped: Set<UInt32> = []) throws -> [ForwardedShares] {
         for directory in directories where !dropped.contains(directory.recipient) {
-            try server.receive(clients[directory.recipient]!.shareKeys(directory))
+            try server.receive(withClient(directory.recipient) { try $0.shareKeys(directory) })
         }
         return try server.forwardedShares()
     }
 
     mutating func maskInputs(_ forwarded: [ForwardedShares], dropping dropped: Set<UInt32> = []) throws -> [ConsistencyCheckRequest] {
         for message in forwarded where !dropped.contains(message.recipient) {
-            try server.receive(clients[message.recipient]!.maskedInput(message))
+            try server.receive(withClient(message.recipient) { try $0.maskedInput(message) })
         }
         return try server.consistencyCheckRequests()
     }
 
     mutating func confirm(_ requests: [ConsistencyCheckRequest], dropping dropped: Set<UInt32> = []) throws -> [UnmaskingRequest] {
         for request in requests where !dropped.contains(request.recipient) {
-            try server.receive(clients[request.recipient]!.consistencyCheck(request))
+            try server.receive(withClient(request.recipient) { try $0.consistencyCheck(request) })
         }
         return try server.unmaskingRequests()
     }
 
     mutating func unmask(_ requests: [UnmaskingRequest], dropping dropped: Set<UInt32> = []) throws -> ModularVector {
         for request in requests where !dropped.contains(request.recipient) {
-            try server.receive(clients[request.recipient]!.unmask(request))
+            try server.receive(withClient(request.recipient) { try $0.unmask(request) })
         }
         return try server.aggregate()
     }

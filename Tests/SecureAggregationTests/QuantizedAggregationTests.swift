@@ -13,20 +13,21 @@ struct QuantizedAggregationTests {
         let ids = (0..<n).map { UInt32($0) }
         let configuration = try SecAggConfiguration(round: 3, threshold: 4, bitWidth: 24, dimension: dimension)
         var server = try SecAggServer(configuration: configuration, graph: .complete(clientIDs: ids))
-        var clients: [SecAggClient] = []
+        var clients: [ProtocolHarness.Slot] = []
         var reals: [[Double]] = []
         for id in ids {
             let values = (0..<dimension).map { _ in Double(Int(generator.next() % 8000)) / 1000 - 4 }
             reals.append(values)
-            clients.append(try SecAggClient(id: id, configuration: configuration, input: quantizer.quantize(values, using: &generator), using: &generator))
+            clients.append(ProtocolHarness.Slot(
+                try SecAggClient(id: id, configuration: configuration, input: quantizer.quantize(values, using: &generator), using: &generator)))
         }
-        for index in clients.indices { try server.receive(clients[index].advertiseKeys()) }
-        for directory in try server.keyDirectories() { try server.receive(clients[Int(directory.recipient)].shareKeys(directory)) }
+        for index in clients.indices { try server.receive(clients[index].client!.advertiseKeys()) }
+        for directory in try server.keyDirectories() { try server.receive(clients[Int(directory.recipient)].client!.shareKeys(directory)) }
         for forwarded in try server.forwardedShares() where forwarded.recipient != 2 {
-            try server.receive(clients[Int(forwarded.recipient)].maskedInput(forwarded))
+            try server.receive(clients[Int(forwarded.recipient)].client!.maskedInput(forwarded))
         }
-        for request in try server.consistencyCheckRequests() { try server.receive(clients[Int(request.recipient)].consistencyCheck(request)) }
-        for request in try server.unmaskingRequests() { try server.receive(clients[Int(request.recipient)].unmask(request)) }
+        for request in try server.consistencyCheckRequests() { try server.receive(clients[Int(request.recipient)].client!.consistencyCheck(request)) }
+        for request in try server.unmaskingRequests() { try server.receive(clients[Int(request.recipient)].client!.unmask(request)) }
         let decoded = try quantizer.dequantizeSum(server.aggregate(), contributors: n - 1)
         let bound = quantizer.errorBound(contributors: n - 1)
         for index in 0..<dimension {

@@ -104,13 +104,13 @@ struct ShamirTests {
 
     @Test func splitValidatesItsArguments() {
         var generator = ChaChaRandom(seed: 9)
-        #expect(throws: SecAggError.invalidParameter("Shamir secrets are \(Shamir.secretByteCount) bytes, got 3")) {
+        #expect(throws: SecAggError.invalidParameter(name: "secret", reason: "Shamir secrets are \(Shamir.secretByteCount) bytes, got 3")) {
             try Shamir.split(SecretBytes([1, 2, 3]), threshold: 1, participants: [1], using: &generator)
         }
-        #expect(throws: SecAggError.invalidParameter("threshold 3 must be in 1...2")) {
+        #expect(throws: SecAggError.invalidParameter(name: "threshold", reason: "threshold 3 must be in 1...2")) {
             try Shamir.split(Self.secret(9), threshold: 3, participants: [1, 2], using: &generator)
         }
-        #expect(throws: SecAggError.invalidParameter("participants must be distinct")) {
+        #expect(throws: SecAggError.invalidParameter(name: "participants", reason: "participants must be distinct")) {
             try Shamir.split(Self.secret(9), threshold: 2, participants: [1, 1], using: &generator)
         }
     }

@@ -17,7 +17,7 @@ struct UnmaskingRefusalTests {
     @Test func keyShareOfASurvivorIsRefused() throws {
         let (harness, requests) = try Self.requests()
         let request = requests[0]
-        var client = harness.clients[request.recipient]!
+        var client = harness.take(request.recipient)
         let survivor = request.selfMaskOwners.first { $0 != request.recipient }!
         let greedy = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: request.selfMaskOwners,
                                       keyOwners: request.keyOwners + [survivor], signatures: [])
@@ -32,7 +32,7 @@ struct UnmaskingRefusalTests {
         let (harness, requests) = try Self.requests()
         let request = requests[0]
         #expect(request.keyOwners == [10])
-        var client = harness.clients[request.recipient]!
+        var client = harness.take(request.recipient)
         let greedy = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: (request.selfMaskOwners + [10]).sorted(),
                                       keyOwners: [10], signatures: [])
         #expect(throws: SecAggError.refusedToRevealBothShares(peer: 10)) { try client.unmask(greedy) }
@@ -41,7 +41,7 @@ struct UnmaskingRefusalTests {
     @Test func selfMaskShareOfANonSurvivorIsRefused() throws {
         let (harness, requests) = try Self.requests()
         let request = requests[0]
-        var client = harness.clients[request.recipient]!
+        var client = harness.take(request.recipient)
         let sly = UnmaskingRequest(round: 1, recipient: request.recipient, selfMaskOwners: (request.selfMaskOwners + [10]).sorted(),
                                    keyOwners: [], signatures: [])
         #expect(throws: SecAggError.invalidUnmaskingRequest("client 10 is not in the survivors list this client confirmed")) {
@@ -49,9 +49,11 @@ struct UnmaskingRefusalTests {
         }
     }
 
+    /// The client cannot be copied (`SecAggClient` is `~Copyable`), so the state checked here
+    /// is the only state there is: no duplicate can answer the request a second time.
     @Test func aSecondRequestIsRefused() throws {
         let (harness, requests) = try Self.requests()
-        var client = harness.clients[requests[0].recipient]!
+        var client = harness.take(requests[0].recipient)
         _ = try client.unmask(requests[0])
         #expect(throws: SecAggError.unexpectedMessage(expected: "nothing in state finished", received: "UnmaskingRequest")) {
             try client.unmask(requests[0])
@@ -69,7 +71,7 @@ struct UnmaskingRefusalTests {
 struct AuthenticatedModeTests {
     @Test func forgedAdvertisementIsRejectedByServerAndClients() throws {
         var harness = try ProtocolHarness(clients: 4, threshold: 3, authenticated: true, seed: 41)
-        var client = harness.clients[10]!
+        var client = harness.take(10)
         let genuine = try client.advertiseKeys()
         let forged = AdvertiseKeys(round: 1, sender: 10, encryptionKey: X25519.PrivateKey().publicKey,
                                    maskingKey: genuine.maskingKey, signature: genuine.signature)
@@ -77,12 +79,12 @@ struct AuthenticatedModeTests {
         let unsigned = AdvertiseKeys(round: 1, sender: 10, encryptionKey: genuine.encryptionKey, maskingKey: genuine.maskingKey, signature: nil)
         #expect(throws: SecAggError.invalidSignature(client: 10)) { try harness.server.receive(unsigned) }
         try harness.server.receive(genuine)
-        for id in [11, 12, 13] as [UInt32] { try harness.server.receive(harness.clients[id]!.advertiseKeys()) }
+        for id in [11, 12, 13] as [UInt32] { try harness.server.receive(harness.withClient(id) { try $0.advertiseKeys() }) }
         let directories = try harness.server.keyDirectories()
         // A server substituting a key in a directory is caught by the recipient.
         var entries = directories[1].entries
         entries[0] = forged
-        var recipient = harness.clients[directories[1].recipient]!
+        var recipient = harness.take(directories[1].recipient)
         #expect(throws: SecAggError.invalidSignature(client: 10)) {
             try recipient.shareKeys(KeyDirectory(round: 1, recipient: directories[1].recipient, threshold: 3, entries: entries))
         }
@@ -93,7 +95,7 @@ struct AuthenticatedModeTests {
         let forwarded = try harness.shareKeys(harness.advertise())
         let checks = try harness.maskInputs(forwarded)
         let requests = try harness.confirm(checks)
-        var client = harness.clients[requests[0].recipient]!
+        var client = harness.take(requests[0].recipient)
         var signatures = requests[0].signatures
         signatures[1] = SurvivorSignature(client: signatures[1].client, signature: [UInt8](repeating: 0, count: 64))
         let forged = UnmaskingRequest(round: 1, recipient: requests[0].recipient, selfMaskOwners: requests[0].selfMaskOwners,
@@ -102,6 +104,8 @@ struct AuthenticatedModeTests {
         let tooFew = UnmaskingRequest(round: 1, recipient: requests[0].recipient, selfMaskOwners: requests[0].selfMaskOwners,
                                       keyOwners: requests[0].keyOwners, signatures: Array(requests[0].signatures.prefix(2)))
         #expect(throws: SecAggError.belowThreshold(stage: .unmasking, available: 2, threshold: 3)) { try client.unmask(tooFew) }
+        // Refused requests leave the client as it was: back in the harness, it finishes the round.
+        harness.put(client)
         #expect(try harness.unmask(requests) == (try harness.expectedSum(of: harness.ids)))
     }
 
@@ -113,7 +117,7 @@ struct AuthenticatedModeTests {
         let target = checks[0].recipient
         let shortened = ConsistencyCheckRequest(round: 1, recipient: target, survivors: checks[0].survivors.filter { $0 != target })
         #expect(throws: SecAggError.malformedMessage("the survivors list omits this client, which did send its masked input")) {
-            try harness.clients[target]!.consistencyCheck(shortened)
+            try harness.withClient(target) { try $0.consistencyCheck(shortened) }
         }
     }
 
@@ -129,7 +133,7 @@ struct AuthenticatedModeTests {
         let fromStrangers = UnmaskingRequest(
             round: 1, recipient: target, selfMaskOwners: request.selfMaskOwners, keyOwners: request.keyOwners, signatures: strangers)
         #expect(throws: SecAggError.belowThreshold(stage: .unmasking, available: 0, threshold: 3)) {
-            try harness.clients[target]!.unmask(fromStrangers)
+            try harness.withClient(target) { try $0.unmask(fromStrangers) }
         }
         #expect(try harness.unmask(requests) == (try harness.expectedSum(of: harness.ids)))
     }
@@ -145,10 +149,10 @@ struct AuthenticatedModeTests {
 
     @Test func clientsNeedTheirRegisteredKey() throws {
         let harness = try ProtocolHarness(clients: 3, threshold: 2, authenticated: true)
-        #expect(throws: SecAggError.invalidParameter("signing key of client 10 does not match its registered identity")) {
+        #expect(throws: SecAggError.invalidParameter(name: "signingKey", reason: "signing key of client 10 does not match its registered identity")) {
             try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6), signingKey: Ed25519.SigningKey())
         }
-        #expect(throws: SecAggError.invalidParameter("authenticated mode needs the client's signing key")) {
+        #expect(throws: SecAggError.invalidParameter(name: "signingKey", reason: "authenticated mode needs the client's signing key")) {
             try SecAggClient(id: 10, configuration: harness.configuration, input: ModularVector(zeros: 6))
         }
     }

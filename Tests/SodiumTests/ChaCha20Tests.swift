@@ -46,5 +46,8 @@ struct ChaCha20Tests {
         #expect(throws: SodiumError.invalidLength(what: "ChaCha20 IETF nonce", expected: 12, actual: 8)) {
             try ChaCha20.ietfKeystream(key: [UInt8](repeating: 0, count: 32), nonce: [UInt8](repeating: 0, count: 8), count: 1)
         }
+        #expect(throws: SodiumError.invalidParameter(name: "count", reason: "keystream length must be non-negative, got -1")) {
+            try ChaCha20.ietfKeystream(key: [UInt8](repeating: 0, count: 32), nonce: [UInt8](repeating: 0, count: 12), count: -1)
+        }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 struct FailClosedTests {
     @Test("AEAD seal throws when the encrypt primitive returns a non-zero status")
     func sealRefusesAFailedEncryptStatus() throws {
-        let key = SecretBytes(randomCount: AEAD.keyByteCount)
+        let key = SymmetricKey()
         let nonce = [UInt8](repeating: 7, count: 12)
         let failing: AEAD.EncryptFunction = { _, length, _, _, _, _, _, _, _ in
             length?.pointee = 0
@@ -19,10 +19,10 @@ struct FailClosedTests {
 
     @Test("AEAD seal with the real primitive still round-trips")
     func sealWithTheRealPrimitiveRoundTrips() throws {
-        let key = SecretBytes(randomCount: AEAD.keyByteCount)
-        let nonce = [UInt8](repeating: 7, count: AEAD.ChaCha20Poly1305.nonceByteCount)
-        let sealed = try AEAD.ChaCha20Poly1305.seal([1, 2, 3], key: key, nonce: nonce)
-        #expect(sealed.count == 3 + AEAD.tagByteCount)
-        #expect(try AEAD.ChaCha20Poly1305.open(sealed, key: key, nonce: nonce) == [1, 2, 3])
+        let key = SymmetricKey()
+        let nonce = try AEAD.ChaCha20Poly1305.Nonce(rawRepresentation: [UInt8](repeating: 7, count: AEAD.ChaCha20Poly1305.nonceByteCount))
+        let sealed = try AEAD.ChaCha20Poly1305.seal([1, 2, 3], using: key, nonce: nonce)
+        #expect(sealed.combined.count == 12 + 3 + AEAD.tagByteCount)
+        #expect(try AEAD.ChaCha20Poly1305.open(sealed, using: key) == [1, 2, 3])
     }
 }

@@ -14,7 +14,7 @@ let benchmarks: @Sendable () -> Void = {
 
     for bits in [2048, 3072] {
         guard let key = try? Paillier.PrivateKey.generate(bits: bits),
-              let fast = try? Paillier.FastEncryptor(publicKey: key.publicKey),
+              let fast = try? Paillier.ShortExponentEncryptor(publicKey: key.publicKey),
               let scheme = try? Paillier.PackingScheme(publicKey: key.publicKey, valueBits: 16, maxAddends: 1024),
               let ciphertext = try? fast.encrypt(123_456),
               let other = try? fast.encrypt(654_321) else { continue }

@@ -73,7 +73,7 @@ var decimal = [CChar](repeating: 0, count: 2000)
 _ = raw_gmp_result(powContext, &decimal, decimal.count)
 precondition(String(decoding: decimal.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == swiftResult.description,
              "Swift and raw GMP disagree on powm")
-let sharedSwift = try alice.sharedSecret(with: bob.publicKey).unprotectedCopy
+let sharedSwift = try alice.sharedSecret(with: bob.publicKey).withUnsafeBytes { Array($0) }
 precondition(raw_x25519(&rawShared, aliceSecret, bob.publicKey.rawRepresentation) == 0 && rawShared == sharedSwift,
              "Swift and raw libsodium disagree on X25519")
 

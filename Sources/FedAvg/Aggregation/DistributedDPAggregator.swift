@@ -4,7 +4,7 @@ import SecureAggregation
 import Sodium
 
 /// Distributed differential privacy over secure aggregation: each client encodes its update
-/// with ``DistributedDPPipeline`` (rotation, clipping, scaling, conditional stochastic
+/// with `DistributedDPPipeline` (DifferentialPrivacy) (rotation, clipping, scaling, conditional stochastic
 /// rounding, discrete Gaussian or Skellam noise, reduction into Z_{2^b}), SecAgg or SecAgg+
 /// (``SecureAggregator``) sums the encodings over Z_{2^b}, and the server decodes the noisy
 /// sum. The server never sees a single client's noise share, only the sum of them.
@@ -42,7 +42,7 @@ public struct DistributedDPAggregator: Aggregator {
     /// The event of one round among `clients` clients: the pipeline's noise, counted for the
     /// protocol's threshold t of them.
     ///
-    /// - Throws: ``PrivacyAccountingError`` for a bad client count.
+    /// - Throws: `PrivacyAccountingError` for a bad client count.
     public func roundEvent(clients: Int) throws -> PrivacyEvent {
         try pipeline.roundEvent(minimumClients: secure.threshold(clients: clients))
     }

@@ -16,7 +16,7 @@ public struct PaillierAggregator: Aggregator {
     public let privateKey: Paillier.PrivateKey
     /// Bits b of one quantized signed value.
     public let valueBits: Int
-    private let encryptor: Paillier.FastEncryptor
+    private let encryptor: Paillier.ShortExponentEncryptor
 
     /// `paillier`.
     public var name: String { "paillier" }
@@ -45,7 +45,7 @@ public struct PaillierAggregator: Aggregator {
         self.privateKey = privateKey
         self.valueBits = valueBits
         do {
-            encryptor = try Paillier.FastEncryptor(publicKey: privateKey.publicKey)
+            encryptor = try Paillier.ShortExponentEncryptor(publicKey: privateKey.publicKey)
         } catch {
             throw FedAvgError.invalidParameter(name: "privateKey", reason: error.description)
         }

@@ -121,12 +121,13 @@ public struct SecureAggregator: Aggregator {
         var clientTime = Duration.zero, serverTime = Duration.zero
         var uploaded = 0, downloaded = 0
 
-        var clients: [SecAggClient] = []
+        // The clients are non-copyable: each lives in one slot object the array refers to.
+        var clients: [ClientSlot] = []
         clients.reserveCapacity(n)
         for index in 0..<n {
             let start = clock.now
             let input = try encode(index, &generator)
-            clients.append(try SecAggClient(id: UInt32(index), configuration: configuration, input: input, using: &generator))
+            clients.append(ClientSlot(try SecAggClient(id: UInt32(index), configuration: configuration, input: input, using: &generator)))
             clientTime += clock.now - start
         }
         var server = try SecAggServer(configuration: configuration, graph: graph)
@@ -140,7 +141,7 @@ public struct SecureAggregator: Aggregator {
             var replies: [[UInt8]] = []
             for index in clients.indices {
                 let start = clock.now
-                if let reply = try body(&clients[index], index) {
+                if let reply = try body(&clients[index].client, index) {
                     uploaded += reply.count
                     replies.append(reply)
                 }
@@ -179,6 +180,12 @@ public struct SecureAggregator: Aggregator {
         }
         return ProtocolRun(
             total: total, threshold: threshold, uploaded: uploaded, downloaded: downloaded, clientTime: clientTime, serverTime: serverTime)
+    }
+
+    /// The one owner of a non-copyable client during a simulated round.
+    private final class ClientSlot {
+        var client: SecAggClient
+        init(_ client: consuming SecAggClient) { self.client = client }
     }
 
     private static func route(_ messages: [(UInt32, [UInt8])], _ count: Int) -> [[UInt8]?] {

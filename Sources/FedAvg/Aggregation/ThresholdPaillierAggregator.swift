@@ -37,7 +37,7 @@ public struct ThresholdPaillierAggregator: Aggregator {
     /// Each site's key share (site i at index i − 1): in the simulator they live in one
     /// process, each used only by its site's code path.
     private let keyShares: [Paillier.KeyShare]
-    private let encryptor: Paillier.FastEncryptor
+    private let encryptor: Paillier.ShortExponentEncryptor
 
     /// `paillier-threshold`.
     public var name: String { "paillier-threshold" }
@@ -89,7 +89,7 @@ public struct ThresholdPaillierAggregator: Aggregator {
         self.minimumContributions = minimumContributions
         self.droppedSites = droppedSites
         do {
-            encryptor = try Paillier.FastEncryptor(publicKey: keySet.publicKey.publicKey)
+            encryptor = try Paillier.ShortExponentEncryptor(publicKey: keySet.publicKey.publicKey)
         } catch {
             throw FedAvgError.invalidParameter(name: "keySet", reason: error.description)
         }

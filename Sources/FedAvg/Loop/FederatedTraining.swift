@@ -304,7 +304,7 @@ public enum FederatedTraining {
     /// guaranteed to hold carry z·S between them; the grid step γ is TFF's heuristic
     /// (`DistributedDP.gamma(setting:localStddev:)`): k standard deviations of the noisy,
     /// quantized sum of all n clients fill 2^bits, or coarser where the exact samplers'
-    /// ranges end (σ ≤ 2^10 grid units, μ ≤ 2^14: the Poisson sampler's time grows with μ).
+    /// ranges end (σ ≤ 2^10 grid units; for Skellam μ ≤ 2^19, the same σ = √(2μ) = 2^10).
     ///
     /// Site event: the pipeline's round event for t clients (`DistributedDPAggregator.roundEvent(clients:)`)
     /// with its L2 and L1 sensitivities doubled. The round event bounds one client's rounded
@@ -339,11 +339,12 @@ public enum FederatedTraining {
         let sigma = multiplier * clip / Double(threshold).squareRoot()
         do {
             // The exact samplers take at most σ = 2^10 grid units (DDG, at 1/1024 resolution);
-            // the Poisson sampler behind Skellam takes μ ≤ 2^20 but its time is linear in μ,
-            // so Skellam stops at μ = 2^14 (σ ≈ 181 grid units). Where the bits would allow a
-            // finer grid (few clients, many bits), the grid stops there: the sum then fits the
-            // range with room to spare, and more bits change nothing.
-            let largestGridDeviation = 0.999 * (mechanism == .discreteGaussian ? 1024 : (2 * 16_384.0).squareRoot())
+            // Skellam stops at the same deviation, μ = 2^19 (the Poisson sampler takes μ ≤ 2^36
+            // in time O(√μ), about 10 µs a draw at 2^19 in a release build), so the two
+            // mechanisms share one grid. Where the bits would allow a finer grid (few clients,
+            // many bits), the grid stops there: the sum then fits the range with room to
+            // spare, and more bits change nothing.
+            let largestGridDeviation = 0.999 * 1024
             let scale = min(1 / (try DistributedDP.gamma(setting: setting, localStddev: sigma)), largestGridDeviation / sigma)
             let localNoise = mechanism == .discreteGaussian ? sigma * scale : (sigma * scale) * (sigma * scale) / 2
             let pipeline = try DistributedDPPipeline(

@@ -1,3 +1,5 @@
+import PrivacyAccounting
+
 /// What one round of federated training did and cost.
 public struct RoundRecord: Sendable, Codable, Equatable {
     /// Round number, from 1.
@@ -54,7 +56,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         try container.encode(siteAccuracies, forKey: .siteAccuracies)
         try container.encode(loss, forKey: .loss)
         // JSON has no infinity: a non-private round's ε is written as null.
-        if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
+        try container.encodeNullIfUnbounded(epsilon, forKey: .epsilon)
         try container.encode(participants, forKey: .participants)
         try container.encode(uploadBytes, forKey: .uploadBytes)
         try container.encode(downloadBytes, forKey: .downloadBytes)
@@ -93,7 +95,7 @@ public struct RoundRecord: Sendable, Codable, Equatable {
         accuracy = try container.decode(Double.self, forKey: .accuracy)
         siteAccuracies = try container.decode([String: Double].self, forKey: .siteAccuracies)
         loss = try container.decode(Double.self, forKey: .loss)
-        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
+        epsilon = try container.decodeUnbounded(forKey: .epsilon)
         participants = try container.decode(Int.self, forKey: .participants)
         uploadBytes = try container.decode(Double.self, forKey: .uploadBytes)
         downloadBytes = try container.decode(Double.self, forKey: .downloadBytes)

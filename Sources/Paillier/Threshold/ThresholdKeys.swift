@@ -7,7 +7,7 @@ extension Paillier {
     /// and combine them.
     ///
     /// ``publicKey`` is a normal ``PublicKey``: encrypt with it exactly as without a threshold
-    /// (standard or ``FastEncryptor`` encryption, encodings, packing, pheutil files). Only
+    /// (standard or ``ShortExponentEncryptor`` encryption, encodings, packing, pheutil files). Only
     /// decryption differs: it needs ``threshold`` of the ``parties`` ``KeyShare``s.
     public struct ThresholdPublicKey: Sendable, Hashable {
         /// The largest number of parties supported: Δ = parties! enters every exponent, and
@@ -37,15 +37,15 @@ extension Paillier {
         ///   - parties: share holders, threshold...``maximumParties``.
         ///   - verificationBase: v, in [2, n²) and coprime to n.
         ///   - verificationKeys: one per party, each in [1, n²) and coprime to n.
-        /// - Throws: `ThresholdPaillierError.invalidParameters` or `.invalidKey`.
+        /// - Throws: `ThresholdPaillierError.invalidParameter` or `.invalidKey`.
         public init(
             publicKey: PublicKey, threshold: Int, parties: Int, verificationBase: BigInt, verificationKeys: [BigInt]
         ) throws(ThresholdPaillierError) {
             guard (2...Self.maximumParties).contains(parties) else {
-                throw .invalidParameters("parties must be 2...\(Self.maximumParties), got \(parties)")
+                throw .invalidParameter(name: "parties", reason: "parties must be 2...\(Self.maximumParties), got \(parties)")
             }
             guard (2...parties).contains(threshold) else {
-                throw .invalidParameters("threshold must be 2...\(parties) (threshold 1 would hand every party the whole key), got \(threshold)")
+                throw .invalidParameter(name: "threshold", reason: "threshold must be 2...\(parties) (threshold 1 would hand every party the whole key), got \(threshold)")
             }
             guard verificationKeys.count == parties else {
                 throw .invalidKey("\(verificationKeys.count) verification keys for \(parties) parties")
@@ -159,7 +159,7 @@ extension Paillier {
         ///   - threshold: the number of shares that decrypt t, 2...ℓ.
         ///   - allowInsecureForTests: accept moduli below 2048 bits.
         ///   - generator: the randomness (libsodium's CSPRNG unless a test seeds one).
-        /// - Throws: `ThresholdPaillierError.invalidParameters`, or `.paillier` for a refused size.
+        /// - Throws: `ThresholdPaillierError.invalidParameter`, or `.paillier` for a refused size.
         public static func generate<R: RandomNumberGenerator>(
             bits: Int, parties: Int, threshold: Int, allowInsecureForTests: Bool = false, using generator: inout R
         ) throws(ThresholdPaillierError) -> ThresholdKeySet {
@@ -168,7 +168,7 @@ extension Paillier {
             } catch {
                 throw .paillier(error)
             }
-            guard bits % 2 == 0 else { throw .paillier(.invalidKeySize("modulus size must be even, got \(bits)")) }
+            guard bits % 2 == 0 else { throw .paillier(.invalidParameter(name: "bits", reason: "modulus size must be even, got \(bits)")) }
             try checkCounts(parties: parties, threshold: threshold)
             while true {
                 let p = SafePrime.generate(bits: bits / 2, using: &generator)
@@ -191,7 +191,7 @@ extension Paillier {
         /// Deals a threshold key from given safe primes (fixtures, or primes from elsewhere).
         ///
         /// - Throws: `ThresholdPaillierError.invalidKey` unless p and q are distinct safe
-        ///   primes of equal length; `.invalidParameters`; `.paillier` for a refused size.
+        ///   primes of equal length; `.invalidParameter`; `.paillier` for a refused size.
         public static func deal<R: RandomNumberGenerator>(
             p: BigInt, q: BigInt, parties: Int, threshold: Int, allowInsecureForTests: Bool = false,
             using generator: inout R
@@ -263,10 +263,10 @@ extension Paillier {
 
         package static func checkCounts(parties: Int, threshold: Int) throws(ThresholdPaillierError) {
             guard (2...ThresholdPublicKey.maximumParties).contains(parties) else {
-                throw .invalidParameters("parties must be 2...\(ThresholdPublicKey.maximumParties), got \(parties)")
+                throw .invalidParameter(name: "parties", reason: "parties must be 2...\(ThresholdPublicKey.maximumParties), got \(parties)")
             }
             guard (2...parties).contains(threshold) else {
-                throw .invalidParameters("threshold must be 2...\(parties), got \(threshold)")
+                throw .invalidParameter(name: "threshold", reason: "threshold must be 2...\(parties), got \(threshold)")
             }
         }
     }

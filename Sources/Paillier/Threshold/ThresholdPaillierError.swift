@@ -1,8 +1,10 @@
+import Sodium
+
 /// Errors reported by threshold Paillier: key generation, key shares, decryption shares,
 /// their combination and their files.
 public enum ThresholdPaillierError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A threshold or party count outside what the scheme supports.
-    case invalidParameters(String)
+    /// A caller-supplied parameter is invalid (parties, threshold): `name` says which, `reason` why.
+    case invalidParameter(name: String, reason: String)
     /// Public threshold key material that is inconsistent (verification keys, sizes).
     case invalidKey(String)
     /// A key share that does not belong to the key it claims (its verification key differs,
@@ -25,6 +27,8 @@ public enum ThresholdPaillierError: Error, Equatable, Sendable, CustomStringConv
     case keyMismatch
     /// An error of the underlying Paillier layer (encoding, packing, ciphertext ranges).
     case paillier(PaillierError)
+    /// A libsodium operation (sealing a share to its recipient) failed; the inner error is kept.
+    case cryptography(SodiumError)
     /// A threshold file that is not valid JSON in the documented format.
     case malformedFile(String)
     /// A threshold file of another kind (a decryption share where a key share was expected…).
@@ -41,7 +45,7 @@ public enum ThresholdPaillierError: Error, Equatable, Sendable, CustomStringConv
     /// A human-readable description of the error.
     public var description: String {
         switch self {
-        case let .invalidParameters(detail): return "invalid threshold parameters: \(detail)"
+        case let .invalidParameter(name, reason): return "invalid \(name): \(reason)"
         case let .invalidKey(detail): return "invalid threshold key: \(detail)"
         case let .invalidKeyShare(party, reason): return "key share of party \(party) is invalid: \(reason)"
         case let .invalidProof(party): return "decryption share of party \(party) fails its proof of correct decryption"
@@ -54,6 +58,7 @@ public enum ThresholdPaillierError: Error, Equatable, Sendable, CustomStringConv
             return "\(valid) valid decryption shares, \(required) required\(names)"
         case .keyMismatch: return "operand belongs to a different public key"
         case let .paillier(error): return error.description
+        case let .cryptography(error): return "cryptography: \(error.description)"
         case let .malformedFile(detail): return "malformed threshold file: \(detail)"
         case let .wrongFileFormat(expected, found): return "expected a \(expected) file, found \(found)"
         case let .unsupportedVersion(version): return "unsupported threshold file version \(version)"

@@ -97,7 +97,7 @@ public enum ThresholdShareFile {
     ///   - data: the file's bytes.
     ///   - allowInsecureForTests: accept moduli below 2048 bits.
     /// - Throws: `ThresholdPaillierError.malformedFile`, `.wrongFileFormat`, `.unsupportedVersion`,
-    ///   `.invalidKey`, `.invalidParameters`, or `.paillier` for the embedded public key.
+    ///   `.invalidKey`, `.invalidParameter`, or `.paillier` for the embedded public key.
     public static func readPublicKey(_ data: Data, allowInsecureForTests: Bool = false) throws(ThresholdPaillierError) -> Paillier.ThresholdPublicKey {
         let json = try decode(KeyJSON.self, from: data, formats: [publicKeyFormat, keyShareFormat])
         return try publicKey(of: json, allowInsecureForTests: allowInsecureForTests)
@@ -108,8 +108,8 @@ public enum ThresholdShareFile {
     /// A key share file with the share sealed to `recipient`, the party's X25519 public key.
     ///
     /// The share's bytes exist in the clear only inside this call and are wiped before it returns.
-    /// - Throws: `ThresholdPaillierError.malformedFile` if sealing fails (a small-order
-    ///   recipient key, reported as such).
+    /// - Throws: `ThresholdPaillierError.cryptography` if sealing fails (for a small-order
+    ///   recipient key, `.cryptography(.weakPublicKey)`).
     public static func write(_ share: Paillier.KeyShare, sealedTo recipient: X25519.PublicKey) throws(ThresholdPaillierError) -> Data {
         let ephemeral = X25519.PrivateKey()
         let header = headerDigest(share.publicKey, party: share.party)
@@ -118,10 +118,10 @@ public enum ThresholdShareFile {
             let key = try sealingKey(secret: ephemeral.sharedSecret(with: recipient), ephemeral: ephemeral.publicKey,
                                      recipient: recipient, header: header)
             sealed = try share.withSecretBytes { bytes throws(SodiumError) in
-                try AEAD.XChaCha20Poly1305.seal(bytes, key: key, associatedData: header)
+                try AEAD.XChaCha20Poly1305.seal(bytes, using: key, authenticating: header).combined
             }
         } catch let error as SodiumError {
-            throw .malformedFile("cannot seal the share to the recipient's key: \(error)")
+            throw .cryptography(error)
         } catch {
             throw .malformedFile("cannot seal the share: \(error)")
         }
@@ -183,7 +183,7 @@ public enum ThresholdShareFile {
                 let ephemeral = try X25519.PublicKey(rawRepresentation: ephemeralBytes)
                 let key = try sealingKey(secret: recipient.sharedSecret(with: ephemeral), ephemeral: ephemeral,
                                          recipient: recipient.publicKey, header: header)
-                opened = try AEAD.XChaCha20Poly1305.open(sealed, key: key, associatedData: header)
+                opened = try AEAD.XChaCha20Poly1305.open(.init(combined: sealed), using: key, authenticating: header)
             } catch {
                 throw .sealedShareDoesNotOpen
             }
@@ -337,10 +337,10 @@ public enum ThresholdShareFile {
     }
 
     static func sealingKey(
-        secret: SecretBytes, ephemeral: X25519.PublicKey, recipient: X25519.PublicKey, header: [UInt8]
-    ) throws(SodiumError) -> SecretBytes {
-        try KDF.derive(from: secret, domain: sealDomain,
-                       info: ephemeral.rawRepresentation + recipient.rawRepresentation + header, length: AEAD.keyByteCount)
+        secret: X25519.SharedSecret, ephemeral: X25519.PublicKey, recipient: X25519.PublicKey, header: [UInt8]
+    ) throws(SodiumError) -> SymmetricKey {
+        try KDF.deriveKey(from: secret, domain: sealDomain,
+                          info: ephemeral.rawRepresentation + recipient.rawRepresentation + header)
     }
 
     static func bytes(_ text: String?, field: String, count: Int?) throws(ThresholdPaillierError) -> [UInt8] {

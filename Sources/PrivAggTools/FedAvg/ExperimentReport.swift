@@ -1,4 +1,5 @@
 import FedAvg
+import PrivacyAccounting
 
 /// Everything `report.json` holds about a run (and, for the demo, its baseline and the
 /// aggregators' overhead). Field names are snake_case in JSON.
@@ -143,7 +144,7 @@ public struct ExperimentReport: Sendable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(finalAccuracy, forKey: .finalAccuracy)
         try container.encodeIfPresent(baselineAccuracy, forKey: .baselineAccuracy)
-        if epsilon.isFinite { try container.encode(epsilon, forKey: .epsilon) } else { try container.encodeNil(forKey: .epsilon) }
+        try container.encodeNullIfUnbounded(epsilon, forKey: .epsilon)
         try container.encodeIfPresent(delta, forKey: .delta)
         try container.encodeIfPresent(clientLevelEpsilon, forKey: .clientLevelEpsilon)
         try container.encodeIfPresent(epsilonBudget, forKey: .epsilonBudget)
@@ -167,7 +168,7 @@ public struct ExperimentReport: Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         finalAccuracy = try container.decode(Double.self, forKey: .finalAccuracy)
         baselineAccuracy = try container.decodeIfPresent(Double.self, forKey: .baselineAccuracy)
-        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon) ?? .infinity
+        epsilon = try container.decodeUnbounded(forKey: .epsilon)
         delta = try container.decodeIfPresent(Double.self, forKey: .delta)
         clientLevelEpsilon = try container.decodeIfPresent(Double.self, forKey: .clientLevelEpsilon)
         epsilonBudget = try container.decodeIfPresent(Double.self, forKey: .epsilonBudget)

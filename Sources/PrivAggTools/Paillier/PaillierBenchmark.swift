@@ -84,19 +84,19 @@ extension Paillier {
         let keygen = try measure { () throws(PaillierError) in
             key = try PrivateKey.generate(bits: keyBits, allowInsecureForTests: allowInsecureForTests)
         }
-        guard let privateKey = key else { throw .invalidKeySize("key generation failed") }
+        guard let privateKey = key else { preconditionFailure("measure returned without running key generation") }
         let publicKey = privateKey.publicKey
 
-        var built: FastEncryptor?
-        let table = try measure { () throws(PaillierError) in built = try FastEncryptor(publicKey: publicKey) }
-        guard let encryptor = built else { throw .invalidKeySize("table construction failed") }
+        var built: ShortExponentEncryptor?
+        let table = try measure { () throws(PaillierError) in built = try ShortExponentEncryptor(publicKey: publicKey) }
+        guard let encryptor = built else { preconditionFailure("measure returned without building the table") }
 
         var plaintexts: [BigInt] = []
         for _ in 0..<count(200) {
             do {
                 plaintexts.append(try BigInt.random(below: publicKey.n, using: &generator))
             } catch {
-                throw .invalidKeySize("cannot draw plaintexts below n: \(error)")
+                throw .bignum(error)
             }
         }
         var ciphertexts: [Ciphertext] = []

@@ -57,7 +57,7 @@ extension Paillier {
         } catch {
             throw .paillier(error)
         }
-        guard keyBits % 2 == 0 else { throw .paillier(.invalidKeySize("modulus size must be even, got \(keyBits)")) }
+        guard keyBits % 2 == 0 else { throw .paillier(.invalidParameter(name: "keyBits", reason: "modulus size must be even, got \(keyBits)")) }
         try ThresholdDealer.checkCounts(parties: parties, threshold: threshold)
         var generator = SecureRandom()
 

@@ -9,7 +9,7 @@ public enum SecAggBenchmark {
     /// keystreams of `maskByteCount` bytes each: the median over `repetitions` runs on every
     /// core at once, as the simulated clients run.
     public static func rawKeystreamSeconds(maskByteCount: Int, masks: Int, repetitions: Int = 5) throws(SecAggError) -> Double {
-        guard maskByteCount > 0, masks > 0, repetitions > 0 else { throw .invalidParameter("keystream sizes must be positive") }
+        guard maskByteCount > 0, masks > 0, repetitions > 0 else { throw .invalidParameter(name: "maskByteCount", reason: "keystream sizes must be positive") }
         let workers = Parallel.cores
         let timings = ConcurrentSlots<[Double]>(count: workers)
         Parallel.forEach(workers) { worker in

@@ -59,7 +59,7 @@ struct BudgetCommand: ParsableCommand {
         /// Every key is always present; a missing optimal order is `null`.
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            if epsilon.isFinite { try c.encode(epsilon, forKey: .epsilon) } else { try c.encodeNil(forKey: .epsilon) }
+            try c.encodeNullIfUnbounded(epsilon, forKey: .epsilon)
             try c.encode(delta, forKey: .delta)
             try c.encode(optimalOrder, forKey: .optimalOrder)
             try c.encode(samplingRate, forKey: .samplingRate)

@@ -58,7 +58,7 @@ struct CalibrateCommand: ParsableCommand {
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(noiseMultiplier, forKey: .noiseMultiplier)
-            if epsilon.isFinite { try c.encode(epsilon, forKey: .epsilon) } else { try c.encodeNil(forKey: .epsilon) }
+            try c.encodeNullIfUnbounded(epsilon, forKey: .epsilon)
             try c.encode(targetEpsilon, forKey: .targetEpsilon)
             try c.encode(delta, forKey: .delta)
             try c.encode(samplingRate, forKey: .samplingRate)

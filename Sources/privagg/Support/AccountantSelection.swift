@@ -60,7 +60,7 @@ struct AccountantAnswer: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(accountant.rawValue, forKey: .accountant)
         func number(_ value: Double, _ key: CodingKeys) throws {
-            if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+            try c.encodeNullIfUnbounded(value, forKey: key)
         }
         try number(epsilon, .epsilon)
         try number(delta, .delta)
