@@ -18,7 +18,7 @@ import Darwin
 /// then is the update computed and the first message carrying it (Contribution, or SecAgg's
 /// AdvertiseKeys, which commits the site to sending its masked input) sent. A round whose
 /// charge the budget refuses is declined with Abort, and the site leaves.
-struct SiteSession {
+struct SiteSession: ~Copyable {
     private var client: SiteClient
     private let configuration: SiteNode.Configuration
     private let logger: Logger
@@ -88,7 +88,8 @@ struct SiteSession {
         case .roundStart(let start):
             return Step(replies: [try await startRound(start)])
         case .protocol(let payload):
-            guard var secure, payload.round == secureRound else {
+            // Taken out for the step: if the step fails, the site holds no client for the round.
+            guard payload.round == secureRound, var secure = self.secure.take() else {
                 throw FederationError.unexpectedMessage(expected: "a protocol message of round \(secureRound)", received: "one of round \(payload.round)")
             }
             let bytes = [UInt8](payload.payload)
@@ -107,13 +108,12 @@ struct SiteSession {
             } catch {
                 // Leave this round only: the coordinator drops the site and the round goes on
                 // with the others (or is abandoned below the threshold).
-                self.secure = nil
                 logger.warning("left the round: refused a protocol message", metadata: ["round": "\(payload.round)", "reason": "\(error)"])
                 var abort = Privagg_Federation_V1_SiteMessage()
                 abort.abort.reason = "refused the coordinator's \(payload.round) message: \(error)"
                 return Step(replies: [abort])
             }
-            self.secure = secure
+            self.secure = consume secure
             var message = Privagg_Federation_V1_SiteMessage()
             message.protocol.round = payload.round
             message.protocol.payload = Data(reply)
@@ -222,32 +222,34 @@ struct SiteSession {
         }
         var generator = configuration.seed.map { ChaChaRandom(seed: $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 ^ 0x5EC_A66) }
             ?? .freshlyKeyed()
-        let started: (client: SecAggClient, advertisement: [UInt8])
+        var advertisement: [UInt8] = []
+        let client: SecAggClient
         do {
-            started = try Self.secureClient(
-                id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters, using: &generator)
+            client = try Self.secureClient(
+                id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
+                advertisement: &advertisement, using: &generator)
         } catch {
             throw FederationError.malformedMessage("secure aggregation: \(error)")
         }
         message.protocol.round = UInt64(round)
-        message.protocol.payload = Data(started.advertisement)
-        secure = started.client
+        message.protocol.payload = Data(advertisement)
+        secure = consume client
         secureRound = UInt64(round)
         return message
     }
 
-    /// A SecAgg client holding `vector` quantized, and its AdvertiseKeys message.
+    /// A SecAgg client holding `vector` quantized; its AdvertiseKeys message in `advertisement`.
     private static func secureClient(
         id: UInt32, vector: [Double], bound: Double, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
-        using generator: inout ChaChaRandom
-    ) throws(SecAggError) -> (client: SecAggClient, advertisement: [UInt8]) {
+        advertisement: inout [UInt8], using generator: inout ChaChaRandom
+    ) throws(SecAggError) -> SecAggClient {
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: Int(parameters.quantizerClients))
         let input = try quantizer.quantize(vector, using: &generator)
         let configuration = try SecAggConfiguration(
             round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: vector.count)
         var client = try SecAggClient(id: id, configuration: configuration, input: input, using: &generator)
-        let advertisement = try client.advertiseKeysMessage()
-        return (client, advertisement)
+        advertisement = try client.advertiseKeysMessage()
+        return client
     }
 
     /// Opens (or creates) the site's ledger for a private run; refuses a non-private run on a
