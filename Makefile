@@ -8,14 +8,22 @@ all: build
 deps:
 	@./scripts/install-deps.sh
 
+# The three executables (by product: a build of every target would also build swift-protobuf's
+# protoc plugin tooling, 711 C++ files no target uses).
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product privagg
+	$(SWIFT) build -c release --product privagg-federation
+	$(SWIFT) build -c release --product privagg-flower
 
 demo: deps
 	$(SWIFT) run -c release privagg demo
 
+# Builds the test bundle's product, not "everything": a build of all targets also builds the
+# build-plugin tools of every dependency package, and swift-protobuf's plugin brings protoc
+# (711 C++ files), which no target here uses (the generated code is committed).
 test: deps
-	$(SWIFT) test
+	$(SWIFT) build --product PrivAggPackageTests
+	$(SWIFT) test --skip-build
 
 # The networked companion (`privagg federation …`, serve, join): gRPC and BoringSSL live here,
 # not in privagg, so `make demo` never builds them. Installed beside privagg, which execs it.

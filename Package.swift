@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SecureAggregation", targets: ["SecureAggregation"]),
         .library(name: "Paillier", targets: ["Paillier"]),
         .library(name: "FedAvg", targets: ["FedAvg"]),
+        .library(name: "Federation", targets: ["Federation"]),
         .library(name: "FederationTLS", targets: ["FederationTLS"]),
         .library(name: "FederationSupport", targets: ["FederationSupport"]),
         .executable(name: "privagg", targets: ["privagg"]),
@@ -29,6 +30,7 @@ let package = Package(
         // federation targets, never by `privagg`, so `make demo` does not build BoringSSL.
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -99,6 +101,22 @@ let package = Package(
         // product: the CLI's `experiment` command is its interface.
         .target(name: "Experiments", dependencies: ["FedAvg", "PrivacyAccounting", "Plotting", "StrictInput"]),
 
+        // Federation across processes and machines (issue 15): the .proto of the round
+        // orchestration and its committed generated code (scripts/generate-protos.sh; the build
+        // never runs protoc), the coordinator (gRPC server, sees only protocol messages) and the
+        // site node (gRPC client, holds the site's records, ledger and keys).
+        .target(
+            name: "Federation",
+            dependencies: [
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Protos"]
+        ),
         // Durable coordinator state and its metrics: the atomic, versioned, checksummed checkpoint
         // store and the Prometheus registry with its loopback `/metrics` endpoint (NIO HTTP/1).
         .target(
@@ -146,7 +164,8 @@ let package = Package(
         .executableTarget(
             name: "privagg-federation",
             dependencies: [
-                "FederationTLS", "FederationSupport",
+                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -206,6 +225,14 @@ let package = Package(
             name: "FlowerInteropTests",
             dependencies: ["FlowerInterop", "FedAvg", "PrivacyAccounting", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: [
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "privagg-federation",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

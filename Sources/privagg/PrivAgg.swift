@@ -23,6 +23,8 @@ struct PrivAgg: AsyncParsableCommand {
             BenchCommand.self,
             FederationForwardCommand.self,
             FlowerNodeCommand.self,
+            ServeForwardCommand.self,
+            JoinForwardCommand.self,
         ]
     )
 }

@@ -6,6 +6,9 @@ public struct Standardization: Sendable, Equatable {
     /// Per-feature (population) standard deviation; 1 where a feature is constant.
     public let standardDeviations: [Double]
 
+    /// The length of one site's statistics contribution for `features` features (3 × d).
+    public static func statisticsLength(features: Int) -> Int { 3 * features }
+
     /// The layout of one site's statistics contribution: `[Σx_j…, Σx_j²…, n_j…]`.
     static func localStatistics(features: [Double], dimension: Int) -> [Double] {
         var statistics = [Double](repeating: 0, count: 3 * dimension)

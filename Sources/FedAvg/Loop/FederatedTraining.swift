@@ -207,45 +207,14 @@ public enum FederatedTraining {
             }
         }
         for index in participants {
-            var generator = localTrainingGenerator(seed: randomness.seed, round: round, client: index)
-            var delta = try clients[index].localUpdate(from: model, training: local, using: &generator)
-            // Before any clipping: clipping would turn ±∞ into a full-size update and let
-            // NaN through, where the aggregators' shared check refuses both.
-            if let entry = delta.firstIndex(where: { !$0.isFinite }) {
-                throw FedAvgError.nonFiniteContribution(client: index, index: entry)
-            }
-            switch configuration.privacy {
-            case .none, .dpSGD:
-                clipCoordinates(&delta, to: configuration.updateBound)
-                let weight = Double(clients[index].trainingCount)
-                contributions.append(delta.map { $0 * weight } + [weight])
-            case .local(let clip, let sigma):
-                // A local release must hide the whole update: any two clipped updates lie up
-                // to 2S apart. The record count is the client's data too, so it is not sent.
-                clipNorm(&delta, to: clip)
-                try PrivacyMode.localNoise(clipNorm: clip, noiseMultiplier: sigma, dimension: dimension).addNoise(to: &delta, using: &generator)
-                clipCoordinates(&delta, to: configuration.updateBound)
-                contributions.append(delta + [0])
-            case .central(let clip, _, _):
-                // The weight column stays 0 here: the sum must not count the sampled clients.
-                clipNorm(&delta, to: clip)
-                clipCoordinates(&delta, to: configuration.updateBound)
-                contributions.append(delta + [0])
-            case .distributed(_, _, let clip, _):
-                // Unweighted and without a weight column: the pipeline encodes exactly the
-                // model's entries (and clips them in L2 itself, after the rotation).
-                clipNorm(&delta, to: clip)
-                contributions.append(delta)
-            }
+            contributions.append(try siteContribution(
+                client: clients[index], index: index, model: model, local: local, configuration: configuration,
+                randomness: randomness, round: round))
         }
         var sum = [Double](repeating: 0, count: dimension + 1)
         var outcome: AggregationOutcome?
         if !contributions.isEmpty {
-            let bound: Double
-            switch configuration.privacy {
-            case .central, .local, .distributed: bound = configuration.updateBound
-            case .none, .dpSGD: bound = configuration.updateBound * Double(configuration.maximumClientRecords)
-            }
+            let bound = aggregationBound(configuration)
             let result = try aggregator.sum(contributions, bound: bound, round: UInt64(round))
             sum = result.sum
             outcome = result
@@ -264,14 +233,71 @@ public enum FederatedTraining {
             // Every client sends in every round: the mean over the (public) client count.
             return ((0..<dimension).map { sum[$0] / Double(clients.count) }, outcome)
         }
-        if case .local = configuration.privacy {
+        return (meanUpdate(sum: sum, dimension: dimension, privacy: configuration.privacy, participants: participants.count), outcome)
+    }
+
+    /// The server's FedAvg step from the summed contributions in the modes without server
+    /// noise (none, DP-SGD: weighted by the record counts in the last column; local: the
+    /// unweighted mean over the participants).
+    static func meanUpdate(sum: [Double], dimension: Int, privacy: PrivacyMode, participants: Int) -> [Double] {
+        if case .local = privacy {
             // Unweighted: the mean over the (public) number of participants.
-            let count = Double(max(participants.count, 1))
-            return ((0..<dimension).map { sum[$0] / count }, outcome)
+            let count = Double(max(participants, 1))
+            return (0..<dimension).map { sum[$0] / count }
         }
         let totalWeight = sum[dimension]
-        guard totalWeight > 0.5 else { return ([Double](repeating: 0, count: dimension), outcome) }
-        return ((0..<dimension).map { sum[$0] / totalWeight }, outcome)
+        guard totalWeight > 0.5 else { return [Double](repeating: 0, count: dimension) }
+        return (0..<dimension).map { sum[$0] / totalWeight }
+    }
+
+    /// The public bound on every entry of a contribution, which quantizing aggregators size
+    /// their grid with.
+    static func aggregationBound(_ configuration: TrainingConfiguration) -> Double {
+        switch configuration.privacy {
+        case .central, .local, .distributed: return configuration.updateBound
+        case .none, .dpSGD: return configuration.updateBound * Double(configuration.maximumClientRecords)
+        }
+    }
+
+    /// What one site hands its aggregator in one round, computed at the site from its own
+    /// records: its local update, checked, clipped and (by mode) weighted or noised. The
+    /// in-process loop and the federation's site node both call this, so the two transports
+    /// train and encode alike.
+    static func siteContribution(
+        client: SiteClient, index: Int, model: FederatedModel, local: LocalTraining, configuration: TrainingConfiguration,
+        randomness: RunRandomness, round: Int
+    ) throws -> [Double] {
+        let dimension = model.parameters.count
+        var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 }
+        var delta = try client.localUpdate(from: model, training: local, using: &generator)
+        // Before any clipping: clipping would turn ±∞ into a full-size update and let
+        // NaN through, where the aggregators' shared check refuses both.
+        if let entry = delta.firstIndex(where: { !$0.isFinite }) {
+            throw FedAvgError.nonFiniteContribution(client: index, index: entry)
+        }
+        switch configuration.privacy {
+        case .none, .dpSGD:
+            clipCoordinates(&delta, to: configuration.updateBound)
+            let weight = Double(client.trainingCount)
+            return delta.map { $0 * weight } + [weight]
+        case .local(let clip, let sigma):
+            // A local release must hide the whole update: any two clipped updates lie up
+            // to 2S apart. The record count is the client's data too, so it is not sent.
+            clipNorm(&delta, to: clip)
+            try PrivacyMode.localNoise(clipNorm: clip, noiseMultiplier: sigma, dimension: dimension).addNoise(to: &delta, using: &generator)
+            clipCoordinates(&delta, to: configuration.updateBound)
+            return delta + [0]
+        case .central(let clip, _, _):
+            // The weight column stays 0 here: the sum must not count the sampled clients.
+            clipNorm(&delta, to: clip)
+            clipCoordinates(&delta, to: configuration.updateBound)
+            return delta + [0]
+        case .distributed(_, _, let clip, _):
+            // Unweighted and without a weight column: the pipeline encodes exactly the
+            // model's entries (and clips them in L2 itself, after the rotation).
+            clipNorm(&delta, to: clip)
+            return delta
+        }
     }
 
     /// What the distributed mode runs with.

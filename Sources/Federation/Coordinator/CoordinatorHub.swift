@@ -1,0 +1,188 @@
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// What the round driver hears from the sites' sessions.
+enum SiteEvent: Sendable {
+    /// A message from site `index`'s current session.
+    case message(index: Int, session: Int, Privagg_Federation_V1_SiteMessage)
+    /// Site `index`'s session ended (closed, reset, refused a message at the transport).
+    case closed(index: Int, session: Int, reason: String)
+}
+
+/// The coordinator's shared state between the gRPC handlers (one per site session) and the
+/// round driver: which sites are connected, their outgoing queues, one mailbox of incoming
+/// events, and the bytes each site sent and received.
+///
+/// It holds nothing of a site but the messages it sent: the coordinator's code only ever sees
+/// protocol messages.
+actor CoordinatorHub {
+    /// One connected site.
+    struct Link {
+        var session: Int
+        var outbox: AsyncStream<Privagg_Federation_V1_CoordinatorMessage>.Continuation
+        var join: Privagg_Federation_V1_Join
+    }
+
+    /// The expected sites, in order: a site's index is its id in every protocol.
+    let sites: [String]
+    private var links: [Int: Link] = [:]
+    private var nextSession = 0
+    private var buffer: [SiteEvent] = []
+    private var bufferStart = 0
+    private var waiter: (id: Int, continuation: CheckedContinuation<SiteEvent?, Never>)?
+    private var waiterCount = 0
+    /// gRPC message bytes (protobuf encoding plus the 5-byte length prefix) per site.
+    private(set) var bytesUp: [Int]
+    private(set) var bytesDown: [Int]
+    /// The Welcome each admitted site gets (set before the server starts).
+    private var welcome: (@Sendable (Int) -> Privagg_Federation_V1_CoordinatorMessage)?
+    /// Called when the set of connected sites changes.
+    private var joinWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(sites: [String]) {
+        self.sites = sites
+        bytesUp = Array(repeating: 0, count: sites.count)
+        bytesDown = Array(repeating: 0, count: sites.count)
+    }
+
+    func setWelcome(_ make: @escaping @Sendable (Int) -> Privagg_Federation_V1_CoordinatorMessage) { welcome = make }
+
+    /// Admits a site session: the site must be expected, not connected already, and of this
+    /// protocol version. Returns its index, session number and outgoing queue.
+    func admit(_ join: Privagg_Federation_V1_Join, site: String) throws -> (index: Int, session: Int, outbox: AsyncStream<Privagg_Federation_V1_CoordinatorMessage>) {
+        guard join.protocolVersion == FederationProtocol.version else {
+            throw FederationError.siteRefused(site: site, reason: "protocol version \(join.protocolVersion), the coordinator speaks \(FederationProtocol.version)")
+        }
+        guard let index = sites.firstIndex(of: site) else { throw FederationError.siteRefused(site: site, reason: "not one of the expected sites") }
+        guard links[index] == nil else { throw FederationError.siteRefused(site: site, reason: "already connected") }
+        let (stream, continuation) = AsyncStream<Privagg_Federation_V1_CoordinatorMessage>.makeStream()
+        nextSession += 1
+        links[index] = Link(session: nextSession, outbox: continuation, join: join)
+        if let welcome { send(welcome(index), to: index) }
+        for waiter in joinWaiters { waiter.resume() }
+        joinWaiters = []
+        return (index, nextSession, stream)
+    }
+
+    /// Records a message from a session (ignored once the session is replaced or closed).
+    func receive(_ message: Privagg_Federation_V1_SiteMessage, index: Int, session: Int, bytes: Int) {
+        guard links[index]?.session == session else { return }
+        bytesUp[index] += bytes + 5
+        // Join is handled at admission; only what follows is for the round driver.
+        if case .join = message.kind { return }
+        post(.message(index: index, session: session, message))
+    }
+
+    /// Ends a session: the site is no longer connected.
+    func close(index: Int, session: Int, reason: String) {
+        guard let link = links[index], link.session == session else { return }
+        link.outbox.finish()
+        links[index] = nil
+        post(.closed(index: index, session: session, reason: reason))
+        for waiter in joinWaiters { waiter.resume() }
+        joinWaiters = []
+    }
+
+    /// Tells every connected site why the run stops, then ends every session.
+    func abortAll(reason: String) {
+        var message = Privagg_Federation_V1_CoordinatorMessage()
+        message.abort.reason = reason
+        for index in links.keys { send(message, to: index) }
+        closeAll()
+    }
+
+    /// Ends every session (the run is over).
+    func closeAll() {
+        for (_, link) in links { link.outbox.finish() }
+        links = [:]
+    }
+
+    /// Queues `message` for site `index`; false if it is not connected.
+    @discardableResult
+    func send(_ message: Privagg_Federation_V1_CoordinatorMessage, to index: Int) -> Bool {
+        guard let link = links[index] else { return false }
+        bytesDown[index] += message.wireSize + 5
+        link.outbox.yield(message)
+        return true
+    }
+
+    /// The indices of the connected sites, ascending, with their sessions.
+    var connected: [(index: Int, session: Int)] { links.keys.sorted().map { ($0, links[$0]!.session) } }
+
+    /// The Join message of a connected site.
+    func join(of index: Int) -> Privagg_Federation_V1_Join? { links[index]?.join }
+
+    /// Waits until every expected site is connected or `deadline` passes.
+    func waitForAll(until deadline: ContinuousClock.Instant) async {
+        while links.count < sites.count, ContinuousClock.now < deadline {
+            await withCheckedContinuation { continuation in
+                joinWaiters.append(continuation)
+                let remaining = deadline - ContinuousClock.now
+                Task {
+                    do { try await Task.sleep(for: remaining) } catch { return }
+                    self.wakeJoinWaiters()
+                }
+            }
+        }
+    }
+
+    private func wakeJoinWaiters() {
+        for waiter in joinWaiters { waiter.resume() }
+        joinWaiters = []
+    }
+
+    // MARK: Mailbox
+
+    private func post(_ event: SiteEvent) {
+        if let waiter {
+            self.waiter = nil
+            waiter.continuation.resume(returning: event)
+        } else {
+            buffer.append(event)
+        }
+    }
+
+    /// The next event, or nil when `deadline` passes first.
+    func next(until deadline: ContinuousClock.Instant) async -> SiteEvent? {
+        if bufferStart < buffer.count {
+            let event = buffer[bufferStart]
+            bufferStart += 1
+            if bufferStart == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                bufferStart = 0
+            }
+            return event
+        }
+        guard ContinuousClock.now < deadline else { return nil }
+        waiterCount += 1
+        let id = waiterCount
+        return await withCheckedContinuation { continuation in
+            waiter = (id, continuation)
+            let remaining = deadline - ContinuousClock.now
+            Task {
+                do { try await Task.sleep(for: remaining) } catch { return }
+                self.expire(id)
+            }
+        }
+    }
+
+    private func expire(_ id: Int) {
+        guard let waiter, waiter.id == id else { return }
+        self.waiter = nil
+        waiter.continuation.resume(returning: nil)
+    }
+}
+
+extension SwiftProtobuf.Message {
+    /// The protobuf encoding's length (0 if it cannot be encoded, which a message built by
+    /// this code never is).
+    var wireSize: Int {
+        do {
+            let bytes: [UInt8] = try serializedBytes()
+            return bytes.count
+        } catch {
+            return 0
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import FedAvg
+import Foundation
+import Logging
+import SecureAggregation
+import Sodium
+
+/// The sites of one round and the ones dropped from it so far.
+struct RoundContext {
+    /// Sites the round started with.
+    var members: Set<Int>
+    /// Sites dropped from the round, with the reason.
+    var dropped: [Int: String] = [:]
+
+    /// Sites still in the round.
+    var alive: Set<Int> { members.subtracting(dropped.keys) }
+}
+
+/// What one aggregation produced.
+struct AggregationResult {
+    /// The sum (nil if abandoned).
+    var sum: [Double]?
+    /// Sites whose contribution the sum holds, ascending.
+    var included: [Int]
+    /// Sites dropped, with the reason.
+    var dropouts: [Int: String]
+    /// Stage durations.
+    var stages: [FederationRoundRecord.StageTime]
+    /// Per-entry error bound of the sum.
+    var errorBound: Double
+    /// Why the aggregation was abandoned.
+    var abandonReason: String?
+}
+
+extension RoundDriver {
+    /// One aggregation over `participants`: `kick` makes each site's first message (RoundStart
+    /// or StatisticsRequest, with the secure aggregators' parameters when they run); the sites
+    /// answer with a Contribution (plain) or the SecAgg stages.
+    func aggregate(
+        round: Int, participants: [Int], length: Int, bound: Double, validate: @escaping @Sendable ([Double]) throws -> Void,
+        kick: (Int, Privagg_Federation_V1_SecureAggregationRound?) -> Privagg_Federation_V1_CoordinatorMessage
+    ) async -> AggregationResult {
+        switch settings.aggregator {
+        case .plain: return await plainSum(round: round, participants: participants, length: length, bound: bound, validate: validate, kick: kick)
+        case .secagg, .secaggPlus:
+            return await secureSum(round: round, participants: participants, length: length, bound: bound, kick: kick)
+        }
+    }
+
+    private var settings: RunSettings { configuration.settings }
+
+    /// The plain aggregator: each site's vector in the clear, summed in site order (exactly as
+    /// `PlainAggregator` sums in process).
+    private func plainSum(
+        round: Int, participants: [Int], length: Int, bound: Double, validate: @escaping @Sendable ([Double]) throws -> Void,
+        kick: (Int, Privagg_Federation_V1_SecureAggregationRound?) -> Privagg_Federation_V1_CoordinatorMessage
+    ) async -> AggregationResult {
+        let started = ContinuousClock.now
+        var context = RoundContext(members: Set(participants))
+        for index in participants where !(await hub.send(kick(index, nil), to: index)) { context.dropped[index] = "disconnected before the round" }
+        let replies = await collect(&context, from: context.alive, stage: "Contribution") { message -> [Double]? in
+            guard case .contribution(let contribution) = message.kind else { return nil }
+            guard contribution.round == UInt64(round) else {
+                throw FederationError.malformedMessage("contribution for round \(contribution.round) in round \(round)")
+            }
+            let values = try FederationProtocol.unpack(contribution.values, count: length, field: "contribution")
+            if let entry = values.firstIndex(where: { abs($0) > bound }) {
+                throw FederationError.malformedMessage("entry \(entry) exceeds the public bound \(bound)")
+            }
+            if round > 0 { try validate(values) }
+            return values
+        }
+        let included = replies.keys.sorted()
+        let stages = [FederationRoundRecord.StageTime(stage: "Contribution", seconds: (ContinuousClock.now - started).seconds)]
+        guard !included.isEmpty else {
+            return AggregationResult(sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: "no site delivered")
+        }
+        var sum = [Double](repeating: 0, count: length)
+        for index in included {
+            let values = replies[index]!
+            for entry in 0..<length { sum[entry] += values[entry] }
+        }
+        return AggregationResult(sum: sum, included: included, dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: nil)
+    }
+
+    /// SecAgg or SecAgg+: the coordinator runs `SecAggServer` on the sites' wire messages
+    /// and learns only the sum of the survivors' quantized vectors.
+    private func secureSum(
+        round: Int, participants: [Int], length: Int, bound: Double,
+        kick: (Int, Privagg_Federation_V1_SecureAggregationRound?) -> Privagg_Federation_V1_CoordinatorMessage
+    ) async -> AggregationResult {
+        var context = RoundContext(members: Set(participants))
+        var stages: [FederationRoundRecord.StageTime] = []
+        func abandon(_ reason: String) -> AggregationResult {
+            logger.warning("secure aggregation abandoned", metadata: ["round": "\(round)", "reason": "\(reason)"])
+            return AggregationResult(sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason)
+        }
+        let n = participants.count
+        guard n >= 2 else { return abandon("secure aggregation needs at least 2 sites, \(n) connected") }
+        let ids = participants.map { UInt32($0) }
+        // Graph and threshold exactly as SecureAggregator chooses them in process.
+        var generator = configuration.seed.map { ChaChaRandom(seed: $0 &+ UInt64(round) &* 0x9E37_79B9_7F4A_7C15 ^ 0x6_7A_F0) } ?? .freshlyKeyed()
+        let graph: SecAggPlusGraph, threshold: Int, quantizer: Quantizer, secAggConfiguration: SecAggConfiguration
+        do {
+            let reference = try SecureAggregator(
+                variant: settings.aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: settings.bitWidth)
+            threshold = reference.threshold(clients: n)
+            if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
+                graph = try SecAggPlusGraph(clientIDs: ids, degree: degree, using: &generator)
+            } else {
+                graph = try .complete(clientIDs: ids)
+            }
+            quantizer = try Quantizer(clippingBound: bound, bitWidth: settings.bitWidth, clientCount: n)
+            secAggConfiguration = try SecAggConfiguration(
+                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: length)
+        } catch {
+            return abandon("cannot set up secure aggregation: \(error)")
+        }
+        var server: SecAggServer
+        do { server = try SecAggServer(configuration: secAggConfiguration, graph: graph) } catch { return abandon("\(error)") }
+
+        var stageStart = ContinuousClock.now
+        for index in participants {
+            var parameters = Privagg_Federation_V1_SecureAggregationRound()
+            parameters.protocolRound = UInt64(round) + 1
+            parameters.threshold = UInt32(threshold)
+            parameters.bitWidth = UInt32(settings.bitWidth)
+            parameters.dimension = UInt32(length)
+            parameters.clippingBound = bound
+            parameters.quantizerClients = UInt32(n)
+            parameters.graphDegree = UInt32(graph.degree)
+            parameters.neighbours = graph.neighbors(of: UInt32(index))
+            if !(await hub.send(kick(index, parameters), to: index)) { context.dropped[index] = "disconnected before the round" }
+        }
+        /// Feeds one stage's replies to the server; a reply it refuses drops its sender.
+        func feed(_ replies: [Int: [UInt8]], stage: SecAggStage, into server: inout SecAggServer, context: inout RoundContext) {
+            for index in replies.keys.sorted() {
+                do { try server.receive(bytes: replies[index]!) } catch {
+                    context.dropped[index] = "refused \(stage) message: \(error)"
+                    logger.warning("site dropped from the round", metadata: ["site": "\(configuration.sites[index])", "round": "\(round)", "reason": "\(error)"])
+                }
+            }
+        }
+        let extract: (Privagg_Federation_V1_SiteMessage) throws -> [UInt8]? = { message in
+            guard case .protocol(let payload) = message.kind else { return nil }
+            guard payload.round == UInt64(round) else { throw FederationError.malformedMessage("protocol message for round \(payload.round) in round \(round)") }
+            return [UInt8](payload.payload)
+        }
+        var replies = await collect(&context, from: context.alive, stage: "\(SecAggStage.advertiseKeys)", extract: extract)
+        feed(replies, stage: .advertiseKeys, into: &server, context: &context)
+        var outgoing: [(UInt32, [UInt8])]
+        do { outgoing = try server.keyDirectories().map { ($0.recipient, $0.serialized()) } } catch { return abandon("\(error)") }
+        stages.append(.init(stage: "\(SecAggStage.advertiseKeys)", seconds: (ContinuousClock.now - stageStart).seconds))
+        for stage in SecAggStage.allCases.dropFirst() {
+            stageStart = ContinuousClock.now
+            var expected = Set<Int>()
+            for (recipient, bytes) in outgoing {
+                let index = Int(recipient)
+                guard context.alive.contains(index) else { continue }
+                var message = Privagg_Federation_V1_CoordinatorMessage()
+                message.protocol.round = UInt64(round)
+                message.protocol.payload = Data(bytes)
+                if await hub.send(message, to: index) { expected.insert(index) } else { context.dropped[index] = "disconnected in \(stage)" }
+            }
+            replies = await collect(&context, from: expected, stage: "\(stage)", extract: extract)
+            feed(replies, stage: stage, into: &server, context: &context)
+            do {
+                switch stage {
+                case .shareKeys: outgoing = try server.forwardedShares().map { ($0.recipient, $0.serialized()) }
+                case .maskedInputCollection: outgoing = try server.consistencyCheckRequests().map { ($0.recipient, $0.serialized()) }
+                case .consistencyCheck: outgoing = try server.unmaskingRequests().map { ($0.recipient, $0.serialized()) }
+                case .advertiseKeys, .unmasking: outgoing = []
+                }
+            } catch {
+                return abandon("\(error)")
+            }
+            stages.append(.init(stage: "\(stage)", seconds: (ContinuousClock.now - stageStart).seconds))
+        }
+        stageStart = ContinuousClock.now
+        let total: ModularVector
+        do { total = try server.aggregate() } catch { return abandon("unmasking failed: \(error)") }
+        let included = server.includedClients.map { Int($0) }
+        let sum: [Double]
+        do { sum = try quantizer.dequantizeSum(total, contributors: included.count) } catch { return abandon("\(error)") }
+        stages.append(.init(stage: "Aggregate", seconds: (ContinuousClock.now - stageStart).seconds))
+        // A site the server counted is in the sum even if it vanished afterwards.
+        for index in included { context.dropped[index] = nil }
+        return AggregationResult(
+            sum: sum, included: included, dropouts: context.dropped, stages: stages,
+            errorBound: quantizer.errorBound(contributors: included.count), abandonReason: nil)
+    }
+
+    /// SecAgg+'s degree for `n` sites (nil when no sparse degree meets the targets).
+    private func sparseDegree(clients n: Int) -> Int? {
+        do {
+            return try SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: 0.05, corruptFraction: 0.05).degree
+        } catch {
+            return nil
+        }
+    }
+
+    /// Waits for one message from each site in `expected` until the stage timeout. A site that
+    /// disconnects, sends something else, sends a malformed message or does not answer in time
+    /// is dropped from the round (`context.dropped`) with the reason, and logged. `extract`
+    /// returns nil for a message of another kind (out of turn) and throws for a malformed one.
+    func collect<T>(
+        _ context: inout RoundContext, from expected: Set<Int>, stage: String,
+        extract: (Privagg_Federation_V1_SiteMessage) throws -> T?
+    ) async -> [Int: T] {
+        var received: [Int: T] = [:]
+        var waiting = expected
+        let deadline = ContinuousClock.now + configuration.stageTimeout
+        func drop(_ index: Int, _ reason: String) {
+            guard context.dropped[index] == nil else { return }
+            context.dropped[index] = reason
+            waiting.remove(index)
+            received[index] = nil
+            logger.warning("site dropped from the round", metadata: ["site": "\(configuration.sites[index])", "stage": "\(stage)", "reason": "\(reason)"])
+        }
+        while !waiting.isEmpty {
+            guard let event = await hub.next(until: deadline) else {
+                for index in waiting.sorted() { drop(index, "no answer in stage \(stage) within \(configuration.stageTimeout)") }
+                break
+            }
+            switch event {
+            case .closed(let index, _, let reason):
+                if context.alive.contains(index) { drop(index, "disconnected in stage \(stage): \(reason)") }
+            case .message(let index, _, let message):
+                guard context.alive.contains(index) else {
+                    logger.debug("ignored a message from a site not in the round", metadata: ["site": "\(configuration.sites[index])"])
+                    continue
+                }
+                if case .abort(let abort) = message.kind {
+                    drop(index, "the site aborted: \(abort.reason)")
+                    continue
+                }
+                guard waiting.contains(index) else {
+                    drop(index, "out-of-turn \(message.kindName) in stage \(stage)")
+                    continue
+                }
+                do {
+                    guard let value = try extract(message) else {
+                        drop(index, "out-of-turn \(message.kindName) in stage \(stage)")
+                        continue
+                    }
+                    received[index] = value
+                    waiting.remove(index)
+                } catch {
+                    drop(index, "\(error)")
+                }
+            }
+        }
+        return received
+    }
+}
+
+extension Privagg_Federation_V1_SiteMessage {
+    /// The message's kind, for logs.
+    var kindName: String {
+        switch kind {
+        case .join: return "Join"
+        case .contribution: return "Contribution"
+        case .protocol: return "ProtocolMessage"
+        case .evaluation: return "Evaluation"
+        case .abort: return "Abort"
+        case nil: return "an empty message"
+        }
+    }
+}

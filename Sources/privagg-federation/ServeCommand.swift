@@ -1,0 +1,130 @@
+import ArgumentParser
+import FedAvg
+import Federation
+import Foundation
+import Logging
+
+/// `privagg serve`: the coordinator of a federation.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a federation's coordinator: admit the sites, run FedAvg rounds over gRPC, write the report.",
+        discussion: """
+            The coordinator sees only protocol messages: each site's Join (name, record count, feature count), \
+            its contributions (plain: the weighted update itself; secagg/secagg+: masked vectors from which \
+            it learns only the sum) and its evaluation counts. Sites charge their own ledgers before any \
+            update leaves them (privagg join). A site that disconnects, times out or sends a malformed or \
+            out-of-turn message is dropped from the round with a logged reason; secure rounds complete \
+            with the survivors while at least t remain and are abandoned below t (the model is unchanged \
+            and the next round runs). --output DIR gets report.md, report.json and checkpoint.json \
+            (written atomically after every round; --resume continues from it).
+            """
+    )
+
+    @Option(name: .long, help: "Address to listen on, HOST:PORT (port 0: any free port).")
+    var listen: String = "127.0.0.1:50051"
+    @Option(name: .long, help: "The expected sites, comma-separated, in protocol order (e.g. cleveland,hungarian,switzerland,va).")
+    var sites: String
+    @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
+    var rounds: Int = 30
+    @Option(name: .long, help: "Aggregator: plain, secagg or secagg+.")
+    var aggregator: String = "secagg"
+    @Option(name: .long, help: "Privacy mode: none, dp-sgd or local (central and distributed are not run across processes yet).")
+    var privacy: String = "dp-sgd"
+    @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise multiplier σ of the private modes.")
+    var noiseMultiplier: Double = 3
+    @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clipping norm (per example for dp-sgd, per update for local).")
+    var clipNorm: Double = 1
+    @Option(name: .long, parsing: .unconditional, help: "Local SGD steps per round.")
+    var localSteps: Int = 10
+    @Option(name: .long, parsing: .unconditional, help: "Poisson sampling rate of each local batch, in (0, 1].")
+    var samplingRate: Double = 0.1
+    @Option(name: .long, parsing: .unconditional, help: "Learning rate.")
+    var learningRate: Double = 0.5
+    @Option(name: .long, help: "Model: logistic or mlp.")
+    var model: String = "logistic"
+    @Option(name: .customLong("hidden-units"), parsing: .unconditional, help: "Hidden units of the mlp model.")
+    var hiddenUnits: Int = 16
+    @Option(name: .customLong("bit-width"), parsing: .unconditional, help: "Bit width of the secure aggregators' ring, 8...64.")
+    var bitWidth: Int = 48
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the initial model and SecAgg+ graphs (default: the CSPRNG).")
+    var seed: UInt64?
+    @Option(name: .customLong("join-timeout"), parsing: .unconditional, help: "Seconds to wait for every site before the first round.")
+    var joinTimeout: Double = 120
+    @Option(name: .customLong("stage-timeout"), parsing: .unconditional, help: "Seconds one stage may take before missing sites are dropped from the round.")
+    var stageTimeout: Double = 60
+    @Option(name: .customLong("max-message-bytes"), parsing: .unconditional, help: "Largest gRPC message accepted from a site.")
+    var maximumMessageBytes: Int = FederationProtocol.defaultMaximumMessageBytes
+    @Option(name: .long, help: "Folder for report.md, report.json and checkpoint.json.")
+    var output: String?
+    @Flag(name: .long, help: "Continue from OUTPUT/checkpoint.json (the last completed round).")
+    var resume = false
+    @Option(name: .customLong("port-file"), help: "Write the bound port to this file once listening (for scripts using port 0).")
+    var portFile: String?
+    @Flag(name: .long, help: "Plaintext gRPC without mutual TLS: only for loopback tests.")
+    var insecure = false
+    @Option(name: .customLong("test-dump-dir"), help: ArgumentHelp("Process tests only: write each round's sum here.", visibility: .private))
+    var testDumpDirectory: String?
+    @Option(name: .customLong("test-stall-after-aggregating"), help: ArgumentHelp("Process tests only: stall in this round before committing it.", visibility: .private))
+    var testStallRound: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelChoice = .info
+
+    func validate() throws {
+        _ = try parseAddress(listen, option: "--listen")
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        guard FederationAggregator(rawValue: aggregator) != nil else { throw ValidationError("--aggregator must be plain, secagg or secagg+, got '\(aggregator)'") }
+        guard ["none", "dp-sgd", "local"].contains(privacy) else {
+            throw ValidationError("--privacy must be none, dp-sgd or local across processes, got '\(privacy)'")
+        }
+        guard ["logistic", "mlp"].contains(model) else { throw ValidationError("--model must be logistic or mlp, got '\(model)'") }
+        guard joinTimeout > 0, joinTimeout.isFinite, stageTimeout > 0, stageTimeout.isFinite else {
+            throw ValidationError("--join-timeout and --stage-timeout must be positive")
+        }
+        if resume, output == nil { throw ValidationError("--resume needs --output (the folder holding checkpoint.json)") }
+        guard insecure else {
+            throw ValidationError("mutual TLS is the default; this build runs plaintext only, so pass --insecure (loopback tests only)")
+        }
+    }
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(logLevel, label: "privagg.coordinator")
+        let (host, port) = try parseAddress(listen, option: "--listen")
+        let siteNames = sites.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let mode: PrivacyMode
+        switch privacy {
+        case "dp-sgd": mode = .dpSGD(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        case "local": mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        default: mode = .none
+        }
+        let settings = try RunSettings(
+            rounds: rounds, aggregator: FederationAggregator(rawValue: aggregator)!, privacy: mode,
+            localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
+            model: model == "mlp" ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, bitWidth: bitWidth)
+        if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        let checkpointPath = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
+        let checkpoint = try resume ? checkpointPath.map { try CoordinatorCheckpoint(contentsOf: $0) } : nil
+        if let checkpoint { logger.info("resuming", metadata: ["completed": "\(checkpoint.completedRounds)"]) }
+        let configuration = try FederationCoordinator.Configuration(
+            sites: siteNames, settings: settings, seed: seed, joinTimeout: .milliseconds(Int64(joinTimeout * 1000)),
+            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)), maximumMessageBytes: maximumMessageBytes,
+            checkpointPath: checkpointPath, resumeFrom: checkpoint)
+        var configured = configuration
+        configured.testDumpDirectory = testDumpDirectory
+        configured.testStallAfterAggregatingRound = testStallRound
+        let coordinator = FederationCoordinator(configuration: configured, logger: logger)
+        let portFile = self.portFile
+        let run = try await coordinator.serve(host: host, port: port, transportSecurity: .plaintext, onListening: { bound in
+            if let portFile {
+                // Written whole, then renamed: a script polling for the file never reads half a number.
+                let temporary = portFile + ".tmp"
+                if !FileManager.default.createFile(atPath: temporary, contents: Data("\(bound)\n".utf8)) || rename(temporary, portFile) != 0 { logger.error("could not write the port file", metadata: ["path": "\(portFile)"]) }
+            }
+        })
+        if let output { try FederationReportWriter.write(run, to: output) }
+        let last = run.records.last { $0.round > 0 }
+        print(String(format: "Federation finished: %d rounds, final accuracy %@ (%@, %@).", run.records.filter { $0.round > 0 }.count,
+                     last?.accuracy.map { String(format: "%.3f", $0) } ?? "n/a", run.aggregator, run.privacy))
+        if let output { print("Report written to \(output)/.") }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// The companion that carries the networked commands.
+private let federationExecutable = CompanionExecutable(name: "privagg-federation", buildHint: "make federation")
+
+/// `privagg serve …`: the federation's coordinator, in the `privagg-federation` companion.
+struct ServeForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a federation's coordinator over gRPC (runs privagg-federation serve; `make federation` builds it).",
+        shouldDisplay: true
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "Options of privagg-federation serve (see privagg serve --help).")
+    var arguments: [String] = []
+
+    func run() throws { try federationExecutable.exec(["serve"] + arguments) }
+}
+
+/// `privagg join …`: one site node, in the `privagg-federation` companion.
+struct JoinForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "join",
+        abstract: "Run one site of a federation (runs privagg-federation join; `make federation` builds it).",
+        shouldDisplay: true
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "Options of privagg-federation join (see privagg join --help).")
+    var arguments: [String] = []
+
+    func run() throws { try federationExecutable.exec(["join"] + arguments) }
+}
