@@ -76,8 +76,10 @@ fuzz-seeds: fuzz-build
 # false positives listed in scripts/lsan-suppressions.txt), then ThreadSanitizer (separate
 # build folders).
 sanitize: deps
-	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt $(SWIFT) test --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --product PrivAggPackageTests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --product PrivAggPackageTests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-interop Benchmarks/.build Fuzz/.build

@@ -165,6 +165,8 @@ let package = Package(
             name: "privagg-federation",
             dependencies: [
                 "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

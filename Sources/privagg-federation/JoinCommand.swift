@@ -1,7 +1,9 @@
 import ArgumentParser
 import FedAvg
 import Federation
+import FederationTLS
 import Foundation
+import GRPCNIOTransportHTTP2
 import Logging
 import PrivacyAccounting
 
@@ -49,6 +51,8 @@ struct JoinCommand: AsyncParsableCommand {
     var seed: UInt64?
     @Option(name: .customLong("max-message-bytes"), parsing: .unconditional, help: "Largest gRPC message accepted from the coordinator.")
     var maximumMessageBytes: Int = FederationProtocol.defaultMaximumMessageBytes
+    @Option(name: .long, help: "This site's TLS folder (DIR/sites/NAME from `privagg federation init`): mutual TLS with the federation's coordinator.")
+    var tls: String?
     @Flag(name: .long, help: "Plaintext gRPC without mutual TLS: only for loopback tests.")
     var insecure = false
     @Option(name: .customLong("test-dump-dir"), help: ArgumentHelp("Process tests only: write contributions and markers here.", visibility: .private))
@@ -77,8 +81,9 @@ struct JoinCommand: AsyncParsableCommand {
         guard epsilonBudget.isFinite, epsilonBudget > 0 else { throw ValidationError("--epsilon-budget must be positive") }
         guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
         guard AccountantKind(rawValue: accountant) != nil else { throw ValidationError("--accountant must be rdp or pld") }
-        guard insecure else {
-            throw ValidationError("mutual TLS is the default; this build runs plaintext only, so pass --insecure (loopback tests only)")
+        if insecure, tls != nil { throw ValidationError("--tls and --insecure exclude each other") }
+        guard insecure || tls != nil else {
+            throw ValidationError("mutual TLS is the default: pass --tls DIR/sites/NAME (made by `privagg federation init`), or --insecure for loopback tests")
         }
     }
 
@@ -101,7 +106,17 @@ struct JoinCommand: AsyncParsableCommand {
                 accountant: AccountantKind(rawValue: accountant)!, seed: seed, maximumMessageBytes: maximumMessageBytes,
                 testHooks: testDumpDirectory.map { .init(directory: $0, pauseBeforeMaskedInputRound: testPauseRound) }),
             logger: logger)
-        let outcome = try await node.run(transportSecurity: .plaintext)
+        var transportSecurity = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
+        if let tls {
+            let credentials = try NodeCredentials(directory: tls, role: .site)
+            // The coordinator takes the site's name from the certificate; a mismatch would only
+            // be refused there, so say it here first.
+            guard credentials.identity.name.value == client.name else {
+                throw ValidationError("the certificate in \(tls) is site \(credentials.identity.name.value)'s, not \(client.name)'s")
+            }
+            transportSecurity = try credentials.clientTransportSecurity()
+        }
+        let outcome = try await node.run(transportSecurity: transportSecurity)
         var line = "Site \(client.name): \(outcome.roundsContributed) rounds contributed."
         if let epsilon = outcome.epsilon, let path = outcome.ledgerPath { line += String(format: " ε spent %.3f (ledger %@).", epsilon, path) }
         if let reason = outcome.stopReason { line += " \(reason)" }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import FedAvg
 import Federation
+import FederationTLS
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
 import Logging
 
 /// `privagg serve`: the coordinator of a federation.
@@ -61,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
     var resume = false
     @Option(name: .customLong("port-file"), help: "Write the bound port to this file once listening (for scripts using port 0).")
     var portFile: String?
+    @Option(name: .long, help: "The coordinator's TLS folder (DIR/coordinator from `privagg federation init`): mutual TLS, sites admitted by their certificates.")
+    var tls: String?
     @Flag(name: .long, help: "Plaintext gRPC without mutual TLS: only for loopback tests.")
     var insecure = false
     @Option(name: .customLong("test-dump-dir"), help: ArgumentHelp("Process tests only: write each round's sum here.", visibility: .private))
@@ -82,8 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--join-timeout and --stage-timeout must be positive")
         }
         if resume, output == nil { throw ValidationError("--resume needs --output (the folder holding checkpoint.json)") }
-        guard insecure else {
-            throw ValidationError("mutual TLS is the default; this build runs plaintext only, so pass --insecure (loopback tests only)")
+        if insecure, tls != nil { throw ValidationError("--tls and --insecure exclude each other") }
+        guard insecure || tls != nil else {
+            throw ValidationError("mutual TLS is the default: pass --tls DIR/coordinator (made by `privagg federation init`), or --insecure for loopback tests")
         }
     }
 
@@ -114,7 +120,22 @@ struct ServeCommand: AsyncParsableCommand {
         configured.testStallAfterAggregatingRound = testStallRound
         let coordinator = FederationCoordinator(configuration: configured, logger: logger)
         let portFile = self.portFile
-        let run = try await coordinator.serve(host: host, port: port, transportSecurity: .plaintext, onListening: { bound in
+        // Mutual TLS: the handshake admits only certificates of this federation's CA naming one of
+        // the expected sites, and the site a session speaks for is the one its certificate names.
+        var transportSecurity = HTTP2ServerTransport.Posix.TransportSecurity.plaintext
+        var authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil
+        if let tls {
+            let credentials = try NodeCredentials(directory: tls, role: .coordinator)
+            var admitted = Set<NodeName>()
+            for name in siteNames { admitted.insert(try NodeName(name)) }
+            transportSecurity = try credentials.serverTransportSecurity(admitting: admitted, logger: logger)
+            authenticatedSite = { context in
+                // No verified site certificate: nil, which the service refuses as unauthenticated.
+                do { return try FederationIdentity.site(in: context).value } catch { return nil }
+            }
+        }
+        let run = try await coordinator.serve(
+            host: host, port: port, transportSecurity: transportSecurity, authenticatedSite: authenticatedSite, onListening: { bound in
             if let portFile {
                 // Written whole, then renamed: a script polling for the file never reads half a number.
                 let temporary = portFile + ".tmp"

@@ -94,8 +94,18 @@ public struct SiteNode: Sendable {
     ///   session early; ``FederationError/siteRefused(site:reason:)`` for a refused Join;
     ///   ledger errors; transport errors.
     public func run(transportSecurity: HTTP2ClientTransport.Posix.TransportSecurity) async throws -> Outcome {
-        let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: configuration.host, port: configuration.port), transportSecurity: transportSecurity)
+        // An IPv4 literal is dialled as such (TLS then checks the certificate's IP address); a
+        // name goes through DNS and is the name TLS checks (SNI and host-name verification).
+        let isIPv4 = configuration.host.split(separator: ".", omittingEmptySubsequences: false).count == 4
+            && configuration.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        let transport: HTTP2ClientTransport.Posix
+        if isIPv4 {
+            transport = try HTTP2ClientTransport.Posix(
+                target: .ipv4(address: configuration.host, port: configuration.port), transportSecurity: transportSecurity)
+        } else {
+            transport = try HTTP2ClientTransport.Posix(
+                target: .dns(host: configuration.host, port: configuration.port), transportSecurity: transportSecurity)
+        }
         let client = self.client, configuration = self.configuration, logger = self.logger
         return try await withGRPCClient(transport: transport) { grpc in
             let federation = Privagg_Federation_V1_Federation.Client(wrapping: grpc)
