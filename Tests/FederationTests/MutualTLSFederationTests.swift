@@ -19,7 +19,7 @@ struct MutualTLSFederationTests {
 
         let portFile = harness.path("port")
         let coordinator = try harness.launch(
-            ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile, "--tls", pki + "/coordinator", "--output", harness.path("out"),
+            ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile, "--tls", pki + "/coordinator", "--output", harness.path("out"), "--join-timeout", "900",
              "--sites", Self.sites.joined(separator: ","), "--rounds", "2", "--aggregator", "plain", "--privacy", "none", "--seed", "11"],
             log: "coordinator.log")
         try await harness.waitForFile(portFile, timeout: 60)

@@ -41,7 +41,11 @@ struct ProcessHarness {
     func coordinator(_ arguments: [String]) async throws -> (Process, Int) {
         let portFile = path("port")
         let process = try launch(
-            ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile, "--insecure", "--output", path("out")] + arguments, log: "coordinator.log")
+            // A long join timeout: this test process can be stalled for minutes by other suites
+            // running on the same two cooperative threads, and the sites start only once it
+            // resumes; the coordinator must still be waiting for them then.
+            ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile, "--insecure", "--output", path("out"), "--join-timeout", "900"] + arguments,
+            log: "coordinator.log")
         try await waitForFile(portFile, timeout: 60)
         let text = try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let port = try #require(Int(text))
