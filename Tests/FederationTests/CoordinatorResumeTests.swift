@@ -28,7 +28,7 @@ struct CoordinatorResumeTests {
         var sites = try Self.sites.map { try harness.site($0, port: port, extra: siteArguments) }
         let checkpointPath = harness.path("out/checkpoint.json")
         // Round 2's updates have left the sites (charged), round 2 is not committed: kill.
-        try await harness.waitForFile(dump + "/stalled-2", timeout: 120)
+        try await harness.waitForFile(dump + "/stalled-2", timeout: 600)
         kill(coordinator.processIdentifier, SIGKILL)
         #expect(try await harness.exitStatus(coordinator) == SIGKILL)
         // The sites lose their coordinator and fail; their ledgers keep every charge.
