@@ -59,13 +59,9 @@ extension Paillier {
         public func fill(count: Int) {
             guard count > 0 else { return }
             let source = self.source
-            // `make()` cannot throw; an error here would mean a silently short pool, so stop.
-            let fresh: [BigInt]
-            do {
-                fresh = try Parallel.map(count: count) { _ in source.make() }
-            } catch {
-                preconditionFailure("computing obfuscators failed: \(error)")
-            }
+            // `make()` cannot throw, and `Parallel.map` is generic over the closure's error, so
+            // this map cannot fail (no short pool is possible).
+            let fresh = Parallel.map(count: count) { _ in source.make() }
             lock.withLock { obfuscators.append(contentsOf: fresh) }
         }
 
