@@ -225,7 +225,13 @@ let package = Package(
         .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
         .testTarget(
             name: "FlowerInteropTests",
-            dependencies: ["FlowerInterop", "FedAvg", "PrivacyAccounting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "FlowerInterop", "FedAvg", "PrivacyAccounting", .product(name: "Crypto", package: "swift-crypto"),
+                // The in-test fake SuperLink (an HTTP/1.1 server on loopback).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -3,7 +3,8 @@
 # strategy in a Python ServerApp (interop/flower/app), and the four heart-disease sites as
 # `privagg flower-node` processes speaking the Fleet HTTP API.
 #
-#   scripts/flower-interop.sh            # FLOWER_ROUNDS=3, all four sites, DP-SGD σ=3, seed 42
+#   scripts/flower-interop.sh                        # flwr 1.42.0, FLOWER_ROUNDS=3, all four sites, DP-SGD σ=3, seed 42
+#   FLWR_VERSION=1.41.0 scripts/flower-interop.sh    # the same against a flwr 1.41 SuperLink
 #
 # Checks, each failing the script with a plain message:
 #   1. flwr FLWR_VERSION installs into a venv (no silent skip when it cannot);
@@ -26,7 +27,8 @@ JOIN_SECONDS="${JOIN_SECONDS:-90}"
 RUN_SECONDS="${RUN_SECONDS:-300}"
 TOLERANCE=1e-6
 SEED=42
-VENV="${FLWR_VENV:-$ROOT/.build-interop/flwr-venv}"
+# One venv per flwr release, so checking 1.41 and 1.42 in turn reinstalls nothing.
+VENV="${FLWR_VENV:-$ROOT/.build-interop/flwr-$FLWR_VERSION-venv}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/privagg-flower-interop.XXXXXX")"
 PIDS=()
 

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOSSL
 import SwiftProtobuf
+import Synchronization
 
 /// Flower's Fleet API over HTTP: every call is a POST of a protobuf request to
 /// `/v1/fleet/<method>` with `content-type: application/protobuf`, answered by the protobuf
@@ -10,9 +11,12 @@ import SwiftProtobuf
 /// and node-authentication headers.
 final class FleetClient: Sendable {
     /// The Flower releases whose Fleet HTTP API this client speaks and is tested against
-    /// (major.minor; the SuperLink checks the same pair).
-    static let supportedFlowerVersions = ["1.42"]
-    /// The version announced in `flwr-package-version`: the release the protocol was taken from.
+    /// (major.minor; the SuperLink compares the same pair). 1.41 and 1.42 compile the same
+    /// Fleet schema (their descriptor sets are byte-identical) and serve the same Fleet routes;
+    /// 1.40 and 1.43 are untested and refused.
+    static let supportedFlowerVersions = ["1.41", "1.42"]
+    /// The version announced in `flwr-package-version` until the SuperLink's is known: the
+    /// release the protocol was taken from.
     static let protocolVersion = "1.42.0"
     /// The largest response accepted (one object is at most a 5 MiB chunk plus its head;
     /// message lists are small).
@@ -21,6 +25,9 @@ final class FleetClient: Sendable {
     let baseURL: String
     let identity: NodeIdentity
     private let client: HTTPClient
+    /// What `flwr-package-version` announces: ``protocolVersion``, or after ``checkVersion()``
+    /// the SuperLink's own major.minor (a SuperLink compares that pair with its own).
+    private let announcedVersion = Mutex(FleetClient.protocolVersion)
 
     /// A client of the SuperLink at `address` (`host:port`).
     ///
@@ -77,13 +84,15 @@ final class FleetClient: Sendable {
         guard let paths = object["paths"] as? [String: Any], paths["/v1/fleet/pull-messages"] != nil else {
             throw FlowerInteropError.incompatibleSuperLink("the SuperLink (flwr \(version)) does not serve the Fleet HTTP API (/v1/fleet/…)")
         }
+        announcedVersion.withLock { $0 = majorMinor + ".0" }
     }
 
     /// One Fleet API call.
     ///
     /// - Throws: ``FlowerInteropError/http(path:status:detail:)`` for an HTTP error status,
-    ///   ``FlowerInteropError/badResponse(path:reason:)`` for a body that does not parse, or
-    ///   the transport's error.
+    ///   ``FlowerInteropError/badResponse(path:reason:)`` for a body that does not parse,
+    ///   ``FlowerInteropError/transport(path:detail:)`` when the exchange itself fails
+    ///   (refused or dropped connection, timeout), `CancellationError` when cancelled.
     func call<Response: SwiftProtobuf.Message>(_ method: String, _ message: some SwiftProtobuf.Message, as _: Response.Type, timeout: TimeAmount = .seconds(60)) async throws -> Response {
         let path = "/v1/fleet/" + method
         var request = HTTPClientRequest(url: baseURL + path)
@@ -91,14 +100,20 @@ final class FleetClient: Sendable {
         request.headers.add(name: "content-type", value: "application/protobuf")
         request.headers.add(name: "accept", value: "application/protobuf")
         request.headers.add(name: "flwr-package-name", value: "flwr")
-        request.headers.add(name: "flwr-package-version", value: Self.protocolVersion)
+        request.headers.add(name: "flwr-package-version", value: announcedVersion.withLock { $0 })
         request.headers.add(name: "flwr-component-name", value: "SuperNode")
         for (name, value) in try identity.authenticationHeaders() { request.headers.add(name: name, value: value) }
         let bytes: [UInt8] = try message.serializedBytes()
         request.body = .bytes(ByteBuffer(bytes: bytes))
-        let response = try await client.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
-        let data = Data(body.readableBytesView)
+        let data: Data
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            data = Data(try await response.body.collect(upTo: Self.maximumResponseBytes).readableBytesView)
+        } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            throw FlowerInteropError.transport(path: path, detail: String(describing: error))
+        }
         guard response.status.code == 200 else {
             throw FlowerInteropError.http(path: path, status: Int(response.status.code), detail: Self.detail(of: data))
         }

@@ -16,6 +16,9 @@ public enum FlowerInteropError: Error, Equatable, Sendable, CustomStringConverti
     case invalidContent(String)
     /// The SuperLink answered with an HTTP error (status and its `detail`, or the body's start).
     case http(path: String, status: Int, detail: String)
+    /// The exchange with the SuperLink failed before an answer arrived (connection refused or
+    /// dropped, timeout, oversized answer).
+    case transport(path: String, detail: String)
     /// The SuperLink answered with a body that is not the expected protobuf message.
     case badResponse(path: String, reason: String)
     /// The SuperLink is not a Flower version this node speaks (the reason says which).
@@ -34,6 +37,7 @@ public enum FlowerInteropError: Error, Equatable, Sendable, CustomStringConverti
         case .npy(let error): return error.description
         case .invalidContent(let reason): return "message content: \(reason)"
         case .http(let path, let status, let detail): return "SuperLink answered \(status) to \(path): \(detail)"
+        case .transport(let path, let detail): return "no answer from the SuperLink to \(path): \(detail)"
         case .badResponse(let path, let reason): return "SuperLink's answer to \(path): \(reason)"
         case .incompatibleSuperLink(let reason): return "incompatible SuperLink: \(reason)"
         case .nodeRejected(let reason): return "SuperLink rejected this node: \(reason)"

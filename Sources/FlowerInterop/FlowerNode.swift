@@ -34,6 +34,11 @@ public final class FlowerNode: Sendable {
         public var pollInterval = 1.0
         /// The heartbeat interval announced to the SuperLink (Flower accepts 10…1800 s).
         public var heartbeatInterval = 30.0
+        /// Seconds between retries of a failed exchange.
+        public var retryDelay = 2.0
+        /// Consecutive failed exchanges after which the node gives up and ``FlowerNode/run()``
+        /// throws the last failure (by default about a minute of retries).
+        public var maximumConsecutiveFailures = 30
 
         /// A connection to `superlink`.
         public init(superlink: String, insecure: Bool, rootCertificates: String? = nil, identity: NodeIdentity? = nil) {
@@ -157,9 +162,6 @@ public final class FlowerNode: Sendable {
         }
     }
 
-    /// Consecutive failed exchanges after which the node gives up (about a minute of retries).
-    static let maximumConsecutiveFailures = 30
-
     private func serve(client: FleetClient, nodeID: UInt64) async throws {
         var failures = 0
         while true {
@@ -185,9 +187,9 @@ public final class FlowerNode: Sendable {
                 // Transient failures (the SuperLink restarting, a dropped connection) are
                 // retried, as Flower's retry invoker does; a persistent one ends the node.
                 failures += 1
-                guard failures < Self.maximumConsecutiveFailures else { throw error }
-                log("exchange with the SuperLink failed (\(failures)/\(Self.maximumConsecutiveFailures)): \(error)")
-                try await Task.sleep(for: .seconds(2))
+                guard failures < connection.maximumConsecutiveFailures else { throw error }
+                log("exchange with the SuperLink failed (\(failures)/\(connection.maximumConsecutiveFailures)): \(error)")
+                try await Task.sleep(for: .seconds(connection.retryDelay))
             }
         }
     }
@@ -209,6 +211,9 @@ public final class FlowerNode: Sendable {
             _ = try await client.call("confirm-message-received", confirm, as: Flwr_Proto_ConfirmMessageReceivedResponse.self)
             inbound = try ObjectGraph.inflateMessage(root: root, objects: objects)
         } catch let error as FlowerInteropError {
+            // A failed exchange is not the message's fault: the serve loop retries it (the
+            // message stays unconfirmed on the SuperLink).
+            if case .transport = error { throw error }
             log("message \(metadata.messageID.prefix(12)) (\(metadata.messageType)) refused: \(error)")
             try await reply(to: metadata, content: nil, error: "PrivAgg node: \(error)", client: client, nodeID: nodeID, started: started)
             return
