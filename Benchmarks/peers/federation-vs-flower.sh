@@ -152,9 +152,12 @@ run_flower() {
     "num-server-rounds=$ROUNDS dimension=$dimension min-nodes=$SITES workflow=\"$workflow\" result-file=\"$result\"" >"$dir/flwr-run.log" 2>&1 \
     || fail "flwr run ($variant)"
   local started=$SECONDS
+  local status
   while [ ! -s "$result" ]; do
     [ $((SECONDS - started)) -lt "${RUN_SECONDS:-1800}" ] || fail "the Flower $variant run did not finish"
-    sleep 1
+    status="$(FLWR_HOME="$dir/flwr-home" flwr ls bench --format json 2>/dev/null | "$PY" -c 'import json,sys; runs=json.load(sys.stdin).get("runs",[]); print(runs[0]["status"] if runs else "")' 2>/dev/null || true)"
+    case "$status" in finished:failed*|finished:stopped*) fail "the Flower $variant ServerApp run ended: $status" ;; esac
+    sleep 2
   done
   sleep 1
   finish "$counter"; finish "$sampler"
