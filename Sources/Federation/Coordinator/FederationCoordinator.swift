@@ -46,6 +46,9 @@ public struct FederationCoordinator: Sendable {
         /// `stalled-R` into ``testDumpDirectory`` and stop, so a test can `kill -9` the
         /// coordinator inside a round.
         public var testStallAfterAggregatingRound: Int?
+        /// The coordinator's own privacy ledger in the central mode (it adds the noise, so it
+        /// accounts for it); required there, unused in the other modes.
+        public var centralLedger: CentralLedgerSettings?
 
         /// A configuration.
         ///

@@ -173,10 +173,24 @@ struct SiteSession: ~Copyable {
         let model = try rebuild(start.model)
         lastModel = model.parameters
         let training = settings.trainingConfiguration(seed: configuration.seed)
+        if start.notSampled {
+            // Central mode, not sampled: zeros (a function of nothing in the site's records), so
+            // the aggregate's shape does not tell who was sampled. No training, nothing spent.
+            guard case .central = settings.privacy else { throw FederationError.malformedMessage("a not-sampled round outside the central mode") }
+            return try startAggregation(
+                round: round, vector: [Double](repeating: 0, count: model.parameters.count + 1),
+                bound: FederatedRound.aggregationBound(configuration: training),
+                secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings)
+        }
+        // Distributed DP: the round's pipeline (and so its event) depends on the round's
+        // client count, announced with the secure aggregation parameters.
+        let distributed = try Self.distributedRound(
+            settings: settings, training: training, secure: start.hasSecureAggregation ? start.secureAggregation : nil,
+            dimension: model.parameters.count)
         if let ledger {
             // Before the update exists outside this function: a crash after this line has
             // spent the round (never under-counted); a refusal sends nothing.
-            let event = try FederatedRound.siteEvent(configuration: training)
+            let event = try distributed?.siteEvent ?? FederatedRound.siteEvent(configuration: training)
             do {
                 try await ledger.spend(event, label: "round \(round) (federation, \(settings.privacy.name))")
             } catch let error as PrivacyAccountingError {
@@ -199,13 +213,14 @@ struct SiteSession: ~Copyable {
         }
         return try startAggregation(
             round: round, vector: contribution, bound: FederatedRound.aggregationBound(configuration: training),
-            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings)
+            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, distributed: distributed)
     }
 
     /// The first message carrying `vector`: the vector itself (plain), or SecAgg's
     /// AdvertiseKeys of a client holding its quantization.
     private mutating func startAggregation(
-        round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings
+        round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings,
+        distributed: FederatedRound.DistributedRound? = nil
     ) throws -> Privagg_Federation_V1_SiteMessage {
         var message = Privagg_Federation_V1_SiteMessage()
         guard settings.aggregator.isSecure else {
@@ -216,7 +231,7 @@ struct SiteSession: ~Copyable {
         }
         guard let parameters else { throw FederationError.malformedMessage("a \(settings.aggregator.rawValue) round without its parameters") }
         guard parameters.protocolRound == UInt64(round) + 1, parameters.bitWidth == UInt32(settings.bitWidth),
-              parameters.dimension == UInt32(vector.count), parameters.clippingBound == bound,
+              parameters.dimension == UInt32(distributed?.aggregator.pipeline.paddedDimension ?? vector.count), parameters.clippingBound == bound,
               parameters.quantizerClients >= 2, parameters.threshold >= 2, parameters.threshold <= parameters.quantizerClients else {
             throw FederationError.malformedMessage("secure aggregation parameters do not match the run")
         }
@@ -225,9 +240,18 @@ struct SiteSession: ~Copyable {
         var advertisement: [UInt8] = []
         let client: SecAggClient
         do {
-            client = try Self.secureClient(
-                id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
-                advertisement: &advertisement, using: &generator)
+            if let distributed {
+                // The site's whole distributed-DP part (clipped in L2 by the pipeline after the
+                // rotation, scaled, rounded, its noise share added) happens here, before AdvertiseKeys.
+                let input = try distributed.aggregator.encodeClient(vector, rotationSeed: [UInt8](parameters.rotationSeed), using: &generator)
+                client = try Self.secureClient(
+                    id: UInt32(index), input: input, bitWidth: settings.bitWidth, parameters: parameters, advertisement: &advertisement,
+                    using: &generator)
+            } else {
+                client = try Self.secureClient(
+                    id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
+                    advertisement: &advertisement, using: &generator)
+            }
         } catch {
             throw FederationError.malformedMessage("secure aggregation: \(error)")
         }
@@ -245,8 +269,16 @@ struct SiteSession: ~Copyable {
     ) throws(SecAggError) -> SecAggClient {
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: Int(parameters.quantizerClients))
         let input = try quantizer.quantize(vector, using: &generator)
+        return try secureClient(id: id, input: input, bitWidth: bitWidth, parameters: parameters, advertisement: &advertisement, using: &generator)
+    }
+
+    /// A SecAgg client holding `input`; its AdvertiseKeys message in `advertisement`.
+    private static func secureClient(
+        id: UInt32, input: ModularVector, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
+        advertisement: inout [UInt8], using generator: inout ChaChaRandom
+    ) throws(SecAggError) -> SecAggClient {
         let configuration = try SecAggConfiguration(
-            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: vector.count)
+            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: input.count)
         var client = try SecAggClient(id: id, configuration: configuration, input: input, using: &generator)
         advertisement = try client.advertiseKeysMessage()
         return client
@@ -255,6 +287,12 @@ struct SiteSession: ~Copyable {
     /// Opens (or creates) the site's ledger for a private run; refuses a non-private run on a
     /// folder whose ledger tracks this site.
     private mutating func openLedger(for settings: RunSettings) async throws {
+        if case .central = settings.privacy {
+            // The coordinator adds the noise and charges its own ledger; what leaves this site is
+            // its clipped update (in the clear with plain, inside the sum with secagg).
+            logger.notice("central mode: this site keeps no ledger; the coordinator adds the noise to the sum and charges its own ledger (this site's update leaves it clipped, not noised)")
+            return
+        }
         if settings.privacy == .none {
             if let directory = configuration.ledgerDirectory {
                 do { try FederatedTraining.refuseNonPrivateRun(on: [client], trackedIn: directory) } catch let error as FedAvgError {
