@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             and local (each site trains with its noise and charges its own ledger); distributed (--mechanism \
             ddg|skellam, --bits, with secagg or secagg+: each site clips, rotates, rounds and adds its share of \
             discrete noise, charges its ledger before its masked input leaves, and the coordinator decodes \
-            only the noisy sum in Z_2^bits); central (DP-FedAvg: the coordinator samples sites at \
+            only the noisy sum in Z_2^bits); with --aggregator paillier the sites share a Paillier key pair \
+            (join --paillier-key), the coordinator holds only the public key (--paillier-public-key), multiplies \
+            the ciphertexts of the sites that delivered, sends the encrypted sum back, and learns the sum from \
+            the sites' decryptions (taken only when all agree); central (DP-FedAvg: the coordinator samples sites at \
             --client-rate, the sites send clipped updates (unsampled ones zeros), the coordinator adds \
             Gaussian noise to the sum and charges its own ledger --ledger-dir/server.ledger (budget \
             --epsilon-budget at --delta) before the round; a round over budget stops the run with the \
@@ -39,8 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
     var sites: String
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
     var rounds: Int = 30
-    @Option(name: .long, help: "Aggregator: plain, secagg or secagg+.")
+    @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
     var aggregator: String = "secagg"
+    @Option(name: .customLong("paillier-public-key"), help: "--aggregator paillier: the sites' shared public key (pheutil format); the coordinator never holds the private key.")
+    var paillierPublicKey: String?
+    @Flag(name: .customLong("insecure-for-tests"), help: "Accept Paillier keys below 2048 bits (breakable; tests only).")
+    var insecureForTests = false
     @Option(name: .long, help: "Privacy mode: none, dp-sgd, local, central or distributed.")
     var privacy: String = "dp-sgd"
     @Option(name: .long, help: "Noise of --privacy distributed: ddg (distributed discrete Gaussian) or skellam.")
@@ -101,7 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parseAddress(listen, option: "--listen")
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
-        guard FederationAggregator(rawValue: aggregator) != nil else { throw ValidationError("--aggregator must be plain, secagg or secagg+, got '\(aggregator)'") }
+        guard FederationAggregator(rawValue: aggregator) != nil else { throw ValidationError("--aggregator must be plain, secagg, secagg+ or paillier, got '\(aggregator)'") }
+        if aggregator == "paillier" {
+            guard paillierPublicKey != nil else { throw ValidationError("--aggregator paillier needs --paillier-public-key FILE (the sites' shared public key)") }
+        } else if paillierPublicKey != nil {
+            throw ValidationError("--paillier-public-key applies to --aggregator paillier only")
+        }
         guard ["none", "dp-sgd", "local", "central", "distributed"].contains(privacy) else {
             throw ValidationError("--privacy must be none, dp-sgd, local, central or distributed, got '\(privacy)'")
         }
@@ -162,6 +174,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configured = configuration
         configured.testDumpDirectory = testDumpDirectory
         configured.testStallAfterAggregatingRound = testStallRound
+        if let paillierPublicKey {
+            configured.paillierPublicKey = try PaillierKeyFiles.publicKey(at: paillierPublicKey, allowInsecureForTests: insecureForTests)
+        }
         if let ledgerDir {
             configured.centralLedger = CentralLedgerSettings(
                 directory: ledgerDir, budget: .init(epsilon: epsilonBudget, delta: delta), accountant: AccountantKind(rawValue: accountant)!)

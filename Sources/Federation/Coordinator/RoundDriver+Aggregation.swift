@@ -43,6 +43,8 @@ extension RoundDriver {
         case .plain: return await plainSum(round: round, participants: participants, length: length, bound: bound, validate: validate, kick: kick)
         case .secagg, .secaggPlus:
             return await secureSum(round: round, participants: participants, length: length, bound: bound, kick: kick)
+        case .paillier:
+            return await paillierSum(round: round, participants: participants, length: length, bound: bound, validate: validate, kick: kick)
         }
     }
 

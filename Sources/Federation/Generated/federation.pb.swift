@@ -231,7 +231,7 @@ public nonisolated struct Privagg_Federation_V1_Welcome: @unchecked Sendable {
     set {_uniqueStorage()._rounds = newValue}
   }
 
-  /// plain, secagg, secagg+.
+  /// plain, secagg, secagg+, paillier.
   public var aggregator: String {
     get {_storage._aggregator}
     set {_uniqueStorage()._aggregator = newValue}
@@ -317,6 +317,12 @@ public nonisolated struct Privagg_Federation_V1_Welcome: @unchecked Sendable {
   public var clientSamplingRate: Double {
     get {_storage._clientSamplingRate}
     set {_uniqueStorage()._clientSamplingRate = newValue}
+  }
+
+  /// Paillier: the fingerprint of the sites' shared public key (each site checks its own key).
+  public var paillierKeyFingerprint: String {
+    get {_storage._paillierKeyFingerprint}
+    set {_uniqueStorage()._paillierKeyFingerprint = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -868,7 +874,7 @@ nonisolated extension Privagg_Federation_V1_Join: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Welcome"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0\u{1}mechanism\0\u{3}client_sampling_rate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0\u{1}mechanism\0\u{3}client_sampling_rate\0\u{3}paillier_key_fingerprint\0")
 
   fileprivate class _StorageClass {
     var _siteIndex: UInt32 = 0
@@ -890,6 +896,7 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
     var _firstRound: UInt32 = 0
     var _mechanism: String = String()
     var _clientSamplingRate: Double = 0
+    var _paillierKeyFingerprint: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -919,6 +926,7 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       _firstRound = source._firstRound
       _mechanism = source._mechanism
       _clientSamplingRate = source._clientSamplingRate
+      _paillierKeyFingerprint = source._paillierKeyFingerprint
     }
   }
 
@@ -956,6 +964,7 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._firstRound) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._mechanism) }()
         case 19: try { try decoder.decodeSingularDoubleField(value: &_storage._clientSamplingRate) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._paillierKeyFingerprint) }()
         default: break
         }
       }
@@ -1021,6 +1030,9 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       if _storage._clientSamplingRate.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._clientSamplingRate, fieldNumber: 19)
       }
+      if !_storage._paillierKeyFingerprint.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._paillierKeyFingerprint, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1049,6 +1061,7 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         if _storage._firstRound != rhs_storage._firstRound {return false}
         if _storage._mechanism != rhs_storage._mechanism {return false}
         if _storage._clientSamplingRate != rhs_storage._clientSamplingRate {return false}
+        if _storage._paillierKeyFingerprint != rhs_storage._paillierKeyFingerprint {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -10,9 +10,12 @@ public enum FederationAggregator: String, Sendable, CaseIterable, Codable {
     case secagg
     /// SecAgg+ over a sparse random graph (Bell et al. 2020).
     case secaggPlus = "secagg+"
+    /// Packed Paillier encryption under a key pair the sites share (the coordinator holds only
+    /// the public key, multiplies ciphertexts and learns the decrypted sum from the sites).
+    case paillier
 
-    /// Whether the coordinator sees only the sum.
-    public var isSecure: Bool { self != .plain }
+    /// Whether the SecAgg protocol (secagg or secagg+) runs: the coordinator sees only the sum.
+    public var isSecure: Bool { self == .secagg || self == .secaggPlus }
 }
 
 /// The public settings of a federated run: what the coordinator announces in Welcome and

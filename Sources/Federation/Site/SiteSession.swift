@@ -1,6 +1,7 @@
 import FedAvg
 import Foundation
 import Logging
+import Paillier
 import PrivacyAccounting
 import SecureAggregation
 import Sodium
@@ -30,6 +31,9 @@ struct SiteSession: ~Copyable {
     private var secureRound: UInt64 = 0
     private var contributed = 0
     private var lastModel: [Double] = []
+    private var siteCount = 0
+    /// Paillier: the round, length and bound of the contribution whose encrypted sum is awaited.
+    private var paillierPending: (round: UInt64, length: Int, bound: Double)?
 
     init(client: SiteClient, configuration: SiteNode.Configuration, logger: Logger) {
         self.client = client
@@ -56,6 +60,16 @@ struct SiteSession: ~Copyable {
                 throw FederationError.malformedMessage("site index \(welcome.siteIndex) of \(welcome.siteCount)")
             }
             index = Int(welcome.siteIndex)
+            siteCount = Int(welcome.siteCount)
+            if settings.aggregator == .paillier {
+                guard let key = configuration.paillierKey else {
+                    throw FederationError.aborted(reason: "the run aggregates with Paillier: this site needs the federation's private key (join --paillier-key FILE)")
+                }
+                guard welcome.paillierKeyFingerprint == key.publicKey.fingerprint else {
+                    throw FederationError.aborted(
+                        reason: "the coordinator's Paillier public key (\(welcome.paillierKeyFingerprint)) is not this site's key (\(key.publicKey.fingerprint))")
+                }
+            }
             try await openLedger(for: settings)
             self.settings = settings
             logger.info("joined", metadata: [
@@ -87,6 +101,8 @@ struct SiteSession: ~Copyable {
             return Step()
         case .roundStart(let start):
             return Step(replies: [try await startRound(start)])
+        case .protocol(let payload) where settings?.aggregator == .paillier:
+            return Step(replies: [try decryptPaillierSum(payload)])
         case .protocol(let payload):
             // Taken out for the step: if the step fails, the site holds no client for the round.
             guard payload.round == secureRound, var secure = self.secure.take() else {
@@ -223,6 +239,13 @@ struct SiteSession: ~Copyable {
         distributed: FederatedRound.DistributedRound? = nil
     ) throws -> Privagg_Federation_V1_SiteMessage {
         var message = Privagg_Federation_V1_SiteMessage()
+        if settings.aggregator == .paillier {
+            guard parameters == nil else { throw FederationError.malformedMessage("secure aggregation parameters in a Paillier run") }
+            message.protocol.round = UInt64(round)
+            message.protocol.payload = Data(try encryptPaillier(vector, bound: bound))
+            paillierPending = (UInt64(round), vector.count, bound)
+            return message
+        }
         guard settings.aggregator.isSecure else {
             guard parameters == nil else { throw FederationError.malformedMessage("secure aggregation parameters in a plain run") }
             message.contribution.round = UInt64(round)
@@ -259,6 +282,55 @@ struct SiteSession: ~Copyable {
         message.protocol.payload = Data(advertisement)
         secure = consume client
         secureRound = UInt64(round)
+        return message
+    }
+
+    /// The federation's packing for this key: headroom for every site of the federation.
+    private func paillierScheme() throws -> (Paillier.PrivateKey, Paillier.PackingScheme) {
+        guard let key = configuration.paillierKey else { throw FederationError.aborted(reason: "no Paillier key") }
+        do {
+            return (key, try Paillier.PackingScheme(publicKey: key.publicKey, valueBits: PaillierKeyFiles.valueBits, maxAddends: siteCount))
+        } catch {
+            throw FederationError.aborted(reason: "cannot pack for this Paillier key: \(error)")
+        }
+    }
+
+    /// This site's vector quantized, packed and encrypted (FedAvg's client side, shared with
+    /// the in-process `PaillierAggregator`), as a Paillier payload.
+    private func encryptPaillier(_ vector: [Double], bound: Double) throws -> [UInt8] {
+        let (key, scheme) = try paillierScheme()
+        var generator = SecureRandom()
+        var buffer: [Int] = []
+        do {
+            let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key.publicKey)
+            let encrypted = try PaillierAggregator.encryptClient(vector, bound: bound, scheme: scheme, encryptor: encryptor, buffer: &buffer, using: &generator)
+            return try PaillierWire.encode(encrypted, kind: PaillierWire.siteVector)
+        } catch {
+            throw FederationError.aborted(reason: "cannot encrypt this site's contribution: \(error)")
+        }
+    }
+
+    /// Decrypts the coordinator's encrypted sum and returns it decoded (the coordinator learns
+    /// the sum, as with SecAgg).
+    private mutating func decryptPaillierSum(_ payload: Privagg_Federation_V1_ProtocolMessage) throws -> Privagg_Federation_V1_SiteMessage {
+        guard let pending = paillierPending, payload.round == pending.round else {
+            throw FederationError.unexpectedMessage(expected: "no Paillier message", received: "an encrypted sum for round \(payload.round)")
+        }
+        paillierPending = nil
+        let (key, scheme) = try paillierScheme()
+        let sums: [Int]
+        do {
+            let total = try PaillierWire.decode(
+                [UInt8](payload.payload), kind: PaillierWire.encryptedSum, count: pending.length, scheme: scheme, maximumAddends: siteCount)
+            sums = try total.decrypt(with: key)
+        } catch let error as PaillierWireError {
+            throw FederationError.malformedMessage("\(error)")
+        } catch {
+            throw FederationError.malformedMessage("the encrypted sum does not decrypt: \(error)")
+        }
+        var message = Privagg_Federation_V1_SiteMessage()
+        message.contribution.round = payload.round
+        message.contribution.values = FederationProtocol.pack(PaillierAggregator.dequantize(sums, bound: pending.bound, scheme: scheme))
         return message
     }
 
