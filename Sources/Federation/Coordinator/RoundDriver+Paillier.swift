@@ -37,7 +37,6 @@ extension RoundDriver {
         }
         var stageStart = ContinuousClock.now
         for index in participants where !(await hub.send(kick(index, nil), to: index)) { context.dropped[index] = "disconnected before the round" }
-        let maximum = configuration.sites.count
         let vectors = await collect(&context, from: context.alive, stage: "EncryptedContribution") { message -> Paillier.PackedCiphertext? in
             guard case .protocol(let payload) = message.kind else { return nil }
             guard payload.round == UInt64(round) else { throw FederationError.malformedMessage("paillier message for round \(payload.round) in round \(round)") }

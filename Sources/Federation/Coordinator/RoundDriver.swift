@@ -182,7 +182,8 @@ struct RoundDriver {
             stopReason = "every round was abandoned"
         }
         var finished = Privagg_Federation_V1_CoordinatorMessage()
-        finished.finished.completedRounds = UInt32(settings.rounds)
+        // The last round run (fewer than asked when the coordinator's budget stopped the run).
+        finished.finished.completedRounds = UInt32(records.last { $0.round > 0 }?.round ?? firstRound - 1)
         if let stopReason { finished.finished.stopReason = stopReason }
         for (index, _) in await hub.connected { await hub.send(finished, to: index) }
         var run = FederationRun(
