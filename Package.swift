@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput",
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -164,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "privagg-federation",
             dependencies: [
-                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting",
+                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting", "Paillier",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: [
-                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "privagg-federation",
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]

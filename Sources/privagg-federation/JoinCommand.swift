@@ -55,6 +55,10 @@ struct JoinCommand: AsyncParsableCommand {
     var tls: String?
     @Flag(name: .long, help: "Plaintext gRPC without mutual TLS: only for loopback tests.")
     var insecure = false
+    @Option(name: .customLong("paillier-key"), help: "--aggregator paillier runs: the federation's shared private key (pheutil format, mode 0600).")
+    var paillierKey: String?
+    @Flag(name: .customLong("insecure-for-tests"), help: "Accept Paillier keys below 2048 bits (breakable; tests only).")
+    var insecureForTests = false
     @Option(name: .customLong("test-dump-dir"), help: ArgumentHelp("Process tests only: write contributions and markers here.", visibility: .private))
     var testDumpDirectory: String?
     @Option(name: .customLong("test-pause-before-masked-input"), help: ArgumentHelp("Process tests only: stall in this round's masked-input stage.", visibility: .private))
@@ -99,13 +103,14 @@ struct JoinCommand: AsyncParsableCommand {
         } else {
             client = try HeartDisease.clients(sites: [HeartDiseaseSite(rawValue: site ?? "")!], seed: splitSeed)[0]
         }
-        let node = SiteNode(
-            client: client,
-            configuration: .init(
+        // Read (and its 0600 mode checked) before connecting: a bad key file fails here, not mid-run.
+        let paillier = try paillierKey.map { try PaillierKeyFiles.privateKey(at: $0, allowInsecureForTests: insecureForTests) }
+        var configuration = SiteNode.Configuration(
                 host: host, port: port, ledgerDirectory: ledgerDir, budget: .init(epsilon: epsilonBudget, delta: delta),
                 accountant: AccountantKind(rawValue: accountant)!, seed: seed, maximumMessageBytes: maximumMessageBytes,
-                testHooks: testDumpDirectory.map { .init(directory: $0, pauseBeforeMaskedInputRound: testPauseRound) }),
-            logger: logger)
+                testHooks: testDumpDirectory.map { .init(directory: $0, pauseBeforeMaskedInputRound: testPauseRound) })
+        configuration.paillierKey = paillier
+        let node = SiteNode(client: client, configuration: configuration, logger: logger)
         var transportSecurity = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
         if let tls {
             let credentials = try NodeCredentials(directory: tls, role: .site)

@@ -6,6 +6,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import PrivacyAccounting
 
 /// `privagg serve`: the coordinator of a federation.
 struct ServeCommand: AsyncParsableCommand {
@@ -15,8 +16,19 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The coordinator sees only protocol messages: each site's Join (name, record count, feature count), \
             its contributions (plain: the weighted update itself; secagg/secagg+: masked vectors from which \
-            it learns only the sum) and its evaluation counts. Sites charge their own ledgers before any \
-            update leaves them (privagg join). A site that disconnects, times out or sends a malformed or \
+            it learns only the sum) and its evaluation counts. Privacy modes across processes: none, dp-sgd \
+            and local (each site trains with its noise and charges its own ledger); distributed (--mechanism \
+            ddg|skellam, --bits, with secagg or secagg+: each site clips, rotates, rounds and adds its share of \
+            discrete noise, charges its ledger before its masked input leaves, and the coordinator decodes \
+            only the noisy sum in Z_2^bits); with --aggregator paillier the sites share a Paillier key pair \
+            (join --paillier-key), the coordinator holds only the public key (--paillier-public-key), multiplies \
+            the ciphertexts of the sites that delivered, sends the encrypted sum back, and learns the sum from \
+            the sites' decryptions (taken only when all agree); central (DP-FedAvg: the coordinator samples sites at \
+            --client-rate, the sites send clipped updates (unsampled ones zeros), the coordinator adds \
+            Gaussian noise to the sum and charges its own ledger --ledger-dir/server.ledger (budget \
+            --epsilon-budget at --delta) before the round; a round over budget stops the run with the \
+            reason in the report; the sites keep no ledger, and with plain the coordinator sees each \
+            clipped update). Sites charge their own ledgers before any update leaves them (privagg join). A site that disconnects, times out or sends a malformed or \
             out-of-turn message is dropped from the round with a logged reason; secure rounds complete \
             with the survivors while at least t remain and are abandoned below t (the model is unchanged \
             and the next round runs). --output DIR gets report.md, report.json and checkpoint.json \
@@ -30,10 +42,28 @@ struct ServeCommand: AsyncParsableCommand {
     var sites: String
     @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds.")
     var rounds: Int = 30
-    @Option(name: .long, help: "Aggregator: plain, secagg or secagg+.")
+    @Option(name: .long, help: "Aggregator: plain, secagg, secagg+ or paillier.")
     var aggregator: String = "secagg"
-    @Option(name: .long, help: "Privacy mode: none, dp-sgd or local (central and distributed are not run across processes yet).")
+    @Option(name: .customLong("paillier-public-key"), help: "--aggregator paillier: the sites' shared public key (pheutil format); the coordinator never holds the private key.")
+    var paillierPublicKey: String?
+    @Flag(name: .customLong("insecure-for-tests"), help: "Accept Paillier keys below 2048 bits (breakable; tests only).")
+    var insecureForTests = false
+    @Option(name: .long, help: "Privacy mode: none, dp-sgd, local, central or distributed.")
     var privacy: String = "dp-sgd"
+    @Option(name: .long, help: "Noise of --privacy distributed: ddg (distributed discrete Gaussian) or skellam.")
+    var mechanism: String?
+    @Option(name: .long, parsing: .unconditional, help: "Bits of --privacy distributed's ring, 8...62 (default 16; replaces --bit-width).")
+    var bits: Int?
+    @Option(name: .customLong("client-rate"), parsing: .unconditional, help: "Client sampling rate of --privacy central, in (0, 1] (default 1).")
+    var clientRate: Double?
+    @Option(name: .customLong("ledger-dir"), help: "--privacy central: folder of the coordinator's ledger (server.ledger).")
+    var ledgerDir: String?
+    @Option(name: .customLong("epsilon-budget"), parsing: .unconditional, help: "--privacy central: ε budget of the coordinator's ledger (client level).")
+    var epsilonBudget: Double = 3
+    @Option(name: .long, parsing: .unconditional, help: "--privacy central: δ of the coordinator's ledger.")
+    var delta: Double = 1e-5
+    @Option(name: .long, help: "--privacy central: accountant of a ledger the coordinator creates, rdp or pld.")
+    var accountant: String = "rdp"
     @Option(name: .customLong("noise-multiplier"), parsing: .unconditional, help: "Noise multiplier σ of the private modes.")
     var noiseMultiplier: Double = 3
     @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clipping norm (per example for dp-sgd, per update for local).")
@@ -78,9 +108,32 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parseAddress(listen, option: "--listen")
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
-        guard FederationAggregator(rawValue: aggregator) != nil else { throw ValidationError("--aggregator must be plain, secagg or secagg+, got '\(aggregator)'") }
-        guard ["none", "dp-sgd", "local"].contains(privacy) else {
-            throw ValidationError("--privacy must be none, dp-sgd or local across processes, got '\(privacy)'")
+        guard FederationAggregator(rawValue: aggregator) != nil else { throw ValidationError("--aggregator must be plain, secagg, secagg+ or paillier, got '\(aggregator)'") }
+        if aggregator == "paillier" {
+            guard paillierPublicKey != nil else { throw ValidationError("--aggregator paillier needs --paillier-public-key FILE (the sites' shared public key)") }
+        } else if paillierPublicKey != nil {
+            throw ValidationError("--paillier-public-key applies to --aggregator paillier only")
+        }
+        guard ["none", "dp-sgd", "local", "central", "distributed"].contains(privacy) else {
+            throw ValidationError("--privacy must be none, dp-sgd, local, central or distributed, got '\(privacy)'")
+        }
+        if privacy == "distributed" {
+            guard let mechanism, DistributedMechanism(rawValue: mechanism) != nil else {
+                throw ValidationError("--privacy distributed needs --mechanism ddg or skellam")
+            }
+            guard aggregator != "plain" else {
+                throw ValidationError("--privacy distributed needs --aggregator secagg or secagg+ (each site adds only a share of the noise; only secure aggregation keeps single updates hidden)")
+            }
+        } else if mechanism != nil || bits != nil {
+            throw ValidationError("--mechanism and --bits apply to --privacy distributed only")
+        }
+        if privacy == "central" {
+            guard ledgerDir != nil else { throw ValidationError("--privacy central needs --ledger-dir: the coordinator adds the noise and charges its own ledger") }
+            guard epsilonBudget.isFinite, epsilonBudget > 0 else { throw ValidationError("--epsilon-budget must be positive") }
+            guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
+            guard AccountantKind(rawValue: accountant) != nil else { throw ValidationError("--accountant must be rdp or pld") }
+        } else if clientRate != nil || ledgerDir != nil {
+            throw ValidationError("--client-rate and --ledger-dir apply to --privacy central only (sites keep their own ledgers in the other modes)")
         }
         guard ["logistic", "mlp"].contains(model) else { throw ValidationError("--model must be logistic or mlp, got '\(model)'") }
         guard joinTimeout > 0, joinTimeout.isFinite, stageTimeout > 0, stageTimeout.isFinite else {
@@ -101,6 +154,9 @@ struct ServeCommand: AsyncParsableCommand {
         switch privacy {
         case "dp-sgd": mode = .dpSGD(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
         case "local": mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        case "central": mode = .central(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, clientSamplingRate: clientRate ?? 1)
+        case "distributed":
+            mode = .distributed(mechanism: DistributedMechanism(rawValue: mechanism ?? "")!, bits: bits ?? 16, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
         default: mode = .none
         }
         let settings = try RunSettings(
@@ -118,6 +174,13 @@ struct ServeCommand: AsyncParsableCommand {
         var configured = configuration
         configured.testDumpDirectory = testDumpDirectory
         configured.testStallAfterAggregatingRound = testStallRound
+        if let paillierPublicKey {
+            configured.paillierPublicKey = try PaillierKeyFiles.publicKey(at: paillierPublicKey, allowInsecureForTests: insecureForTests)
+        }
+        if let ledgerDir {
+            configured.centralLedger = CentralLedgerSettings(
+                directory: ledgerDir, budget: .init(epsilon: epsilonBudget, delta: delta), accountant: AccountantKind(rawValue: accountant)!)
+        }
         let coordinator = FederationCoordinator(configuration: configured, logger: logger)
         let portFile = self.portFile
         // Mutual TLS: the handshake admits only certificates of this federation's CA naming one of
@@ -146,6 +209,10 @@ struct ServeCommand: AsyncParsableCommand {
         let last = run.records.last { $0.round > 0 }
         print(String(format: "Federation finished: %d rounds, final accuracy %@ (%@, %@).", run.records.filter { $0.round > 0 }.count,
                      last?.accuracy.map { String(format: "%.3f", $0) } ?? "n/a", run.aggregator, run.privacy))
+        if let epsilon = run.coordinatorEpsilon, let path = run.coordinatorLedgerPath {
+            print(String(format: "Coordinator's ledger (client level): ε spent %.3f (%@).", epsilon, path))
+        }
+        if let reason = run.stopReason { print("Stopped early: \(reason)") }
         if let output { print("Report written to \(output)/.") }
     }
 }

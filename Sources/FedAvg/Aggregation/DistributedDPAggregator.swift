@@ -59,19 +59,14 @@ public struct DistributedDPAggregator: Aggregator {
         }
         let n = contributions.count
         guard n >= 2 else { throw FedAvgError.aggregationFailed(reason: "secure aggregation needs at least 2 clients, got \(n)") }
-        // The round's rotation seed is public (every client and the server use it); a
-        // separate stream from the protocol's keys.
-        var seedSource = secure.seed.map { ChaChaRandom(seed: $0 ^ 0x5EED_0F_0A_7A_7E &+ round) } ?? .freshlyKeyed()
-        var rotationSeed = [UInt8](repeating: 0, count: 32)
-        rotationSeed.withUnsafeMutableBytes { seedSource.fillBytes($0) }
+        let rotationSeed = Self.rotationSeed(seed: secure.seed, round: round)
         do {
             let run = try secure.protocolRun(clients: n, dimension: pipeline.paddedDimension, round: round) { index, generator in
-                let encoding = try pipeline.encode(contributions[index], rotationSeed: rotationSeed, using: &generator)
-                return try ModularVector(encoding.wrapped, bitWidth: pipeline.bits)
+                try encodeClient(contributions[index], rotationSeed: rotationSeed, using: &generator)
             }
-            let sum = try pipeline.decode(run.total.values, rotationSeed: rotationSeed)
+            let sum = try decodeSum(run.total, rotationSeed: rotationSeed)
             return AggregationOutcome(
-                sum: sum, errorBound: Double(n) * Double(pipeline.paddedDimension).squareRoot() / pipeline.scale,
+                sum: sum, errorBound: errorBound(contributors: n),
                 uploadBytesPerClient: Double(run.uploaded) / Double(n), downloadBytesPerClient: Double(run.downloaded) / Double(n),
                 clientCryptoSeconds: run.clientTime.seconds / Double(n), serverCryptoSeconds: run.serverTime.seconds)
         } catch let error as SecAggError {
@@ -79,5 +74,53 @@ public struct DistributedDPAggregator: Aggregator {
         } catch let error as DistributedDPPipelineError {
             throw FedAvgError.aggregationFailed(reason: error.description)
         }
+    }
+
+    // MARK: The two sides, for transports that run clients and server apart
+
+    /// The round's public rotation seed (every client and the server use it): derived from
+    /// `seed` and the round when a seed was asked for, else 32 bytes from libsodium's CSPRNG
+    /// (the server draws it and sends it with the round's parameters).
+    ///
+    /// - Parameters:
+    ///   - seed: the run's seed, or nil.
+    ///   - round: the round number.
+    public static func rotationSeed(seed: UInt64?, round: UInt64) -> [UInt8] {
+        // A separate stream from the protocol's keys.
+        var seedSource = seed.map { ChaChaRandom(seed: $0 ^ 0x5EED_0F_0A_7A_7E &+ round) } ?? .freshlyKeyed()
+        var rotationSeed = [UInt8](repeating: 0, count: 32)
+        rotationSeed.withUnsafeMutableBytes { seedSource.fillBytes($0) }
+        return rotationSeed
+    }
+
+    /// One client's side: its clipped update encoded by the pipeline (rotation, scaling,
+    /// conditional rounding, its share of the noise) as the element of Z_{2^bits} it feeds
+    /// secure aggregation. The in-process ``sum(_:bound:round:)`` and a federation's site
+    /// node both call this.
+    ///
+    /// - Parameters:
+    ///   - contribution: the client's update, `pipeline.dimension` entries.
+    ///   - rotationSeed: the round's public seed (``rotationSeed(seed:round:)``).
+    ///   - generator: the client's randomness for rounding and noise.
+    /// - Returns: `pipeline.paddedDimension` entries.
+    /// - Throws: `DistributedDPPipelineError` for a wrong length or a refused encoding;
+    ///   `SecAggError` if the encoding does not fit the ring.
+    public func encodeClient(_ contribution: [Double], rotationSeed: [UInt8], using generator: inout ChaChaRandom) throws -> ModularVector {
+        let encoding = try pipeline.encode(contribution, rotationSeed: rotationSeed, using: &generator)
+        return try ModularVector(encoding.wrapped, bitWidth: pipeline.bits)
+    }
+
+    /// The server's side: the noisy sum of the clients' updates from the unmasked sum of their
+    /// encodings.
+    ///
+    /// - Throws: `DistributedDPPipelineError` for a sum of another length.
+    public func decodeSum(_ total: ModularVector, rotationSeed: [UInt8]) throws -> [Double] {
+        try pipeline.decode(total.values, rotationSeed: rotationSeed)
+    }
+
+    /// The rounding error bound of a sum of `contributors` encodings, per entry:
+    /// n·√d/scale (the noise is the privacy, not an error, and is not in it).
+    public func errorBound(contributors: Int) -> Double {
+        Double(contributors) * Double(pipeline.paddedDimension).squareRoot() / pipeline.scale
     }
 }

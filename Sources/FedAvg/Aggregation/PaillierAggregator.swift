@@ -60,22 +60,14 @@ public struct PaillierAggregator: Aggregator {
         var secure = SecureRandom()
         do {
             let scheme = try Paillier.PackingScheme(publicKey: publicKey, valueBits: valueBits, maxAddends: n)
-            let top = Double(scheme.maxMagnitude), scale = top / bound
+            let scale = Double(scheme.maxMagnitude) / bound
             var quantized = [Int](repeating: 0, count: dimension)
             var encrypted: [Paillier.PackedCiphertext] = []
             encrypted.reserveCapacity(n)
             var clientTime = Duration.zero
             for contribution in contributions {
                 let start = clock.now
-                for index in 0..<dimension {
-                    let value = contribution[index]
-                    guard !value.isNaN else { throw FedAvgError.aggregationFailed(reason: "entry \(index) is NaN") }
-                    let scaled = min(max(value, -bound), bound) * scale
-                    let floor = scaled.rounded(.down)
-                    let rounded = unitInterval(&secure) < scaled - floor ? floor + 1 : floor
-                    quantized[index] = Int(min(max(rounded, -top), top))
-                }
-                encrypted.append(try Paillier.PackedCiphertext(encrypting: quantized, scheme: scheme, encryptor: encryptor))
+                encrypted.append(try Self.encryptClient(contribution, bound: bound, scheme: scheme, encryptor: encryptor, buffer: &quantized, using: &secure))
                 clientTime += clock.now - start
             }
             let serverStart = clock.now
@@ -92,5 +84,47 @@ public struct PaillierAggregator: Aggregator {
         } catch let error as PaillierError {
             throw FedAvgError.aggregationFailed(reason: error.description)
         }
+    }
+
+    // MARK: The two sides, for transports that run clients and server apart
+
+    /// One client's side: `contribution` clipped to [−bound, bound], stochastically rounded to
+    /// the grid of step bound / maxMagnitude, packed and encrypted. The in-process
+    /// ``sum(_:bound:round:)`` and a federation's site node both call this.
+    ///
+    /// - Parameters:
+    ///   - contribution: the client's vector (finite entries).
+    ///   - bound: the public bound on every entry.
+    ///   - scheme: the packing (its maxAddends must cover every client of the sum).
+    ///   - encryptor: an encryptor for the scheme's public key.
+    ///   - buffer: scratch space reused across clients (resized to the vector's length).
+    ///   - generator: randomness of the stochastic rounding.
+    /// - Throws: ``FedAvgError/aggregationFailed(reason:)`` for a NaN; `PaillierError` from the packing or encryption.
+    public static func encryptClient(
+        _ contribution: [Double], bound: Double, scheme: Paillier.PackingScheme, encryptor: Paillier.ShortExponentEncryptor,
+        buffer quantized: inout [Int], using generator: inout SecureRandom
+    ) throws -> Paillier.PackedCiphertext {
+        let top = Double(scheme.maxMagnitude), scale = top / bound
+        if quantized.count != contribution.count { quantized = [Int](repeating: 0, count: contribution.count) }
+        for index in contribution.indices {
+            let value = contribution[index]
+            guard !value.isNaN else { throw FedAvgError.aggregationFailed(reason: "entry \(index) is NaN") }
+            let scaled = min(max(value, -bound), bound) * scale
+            let floor = scaled.rounded(.down)
+            let rounded = unitInterval(&generator) < scaled - floor ? floor + 1 : floor
+            quantized[index] = Int(min(max(rounded, -top), top))
+        }
+        return try Paillier.PackedCiphertext(encrypting: quantized, scheme: scheme, encryptor: encryptor)
+    }
+
+    /// The decrypting side: the decrypted integer sums back on the scale of the vectors.
+    public static func dequantize(_ sums: [Int], bound: Double, scheme: Paillier.PackingScheme) -> [Double] {
+        let scale = Double(scheme.maxMagnitude) / bound
+        return sums.map { Double($0) / scale }
+    }
+
+    /// The per-entry error bound of a sum of `contributors` vectors: n·bound / maxMagnitude.
+    public static func errorBound(contributors: Int, bound: Double, scheme: Paillier.PackingScheme) -> Double {
+        Double(contributors) * bound / Double(scheme.maxMagnitude)
     }
 }

@@ -106,7 +106,7 @@ public enum FederatedTraining {
             }
             var participants = Array(clients.indices)
             if case .central(_, _, let rate) = privacy {
-                participants = clients.indices.filter { _ in unitInterval(&sampler) < rate }
+                participants = sampleClients(count: clients.count, rate: rate, using: &sampler)
             }
             // Charged before any update leaves its site. In the central mode only the sampled
             // sites send their update (the others send zeros, which reveal nothing of their
@@ -219,21 +219,49 @@ public enum FederatedTraining {
             sum = result.sum
             outcome = result
         }
-        if case .central(let clip, let sigma, let rate) = configuration.privacy {
-            // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
-            var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF }
-            var noisy = Array(sum[0..<dimension])
-            let sensitivity = centralSensitivity(
-                clipNorm: clip, errorBound: outcome?.errorBound ?? 0, contributors: contributions.count, dimension: dimension)
-            try GaussianNoise(noiseMultiplier: sigma, clipNorm: sensitivity, dimension: dimension).addNoise(to: &noisy, using: &generator)
-            let denominator = rate * Double(clients.count)
-            return (noisy.map { $0 / denominator }, outcome)
+        if case .central = configuration.privacy {
+            let mean = try centralMean(
+                sum: sum, dimension: dimension, privacy: configuration.privacy, errorBound: outcome?.errorBound ?? 0,
+                contributors: contributions.count, clientCount: clients.count, randomness: randomness, round: round)
+            return (mean, outcome)
         }
         if case .distributed = configuration.privacy {
             // Every client sends in every round: the mean over the (public) client count.
             return ((0..<dimension).map { sum[$0] / Double(clients.count) }, outcome)
         }
         return (meanUpdate(sum: sum, dimension: dimension, privacy: configuration.privacy, participants: participants.count), outcome)
+    }
+
+    /// The central mode's server step: Gaussian noise sized for the client-level sensitivity
+    /// added to the first `dimension` entries of `sum`, then the fixed denominator q·N that
+    /// keeps the sensitivity known. The noise stream is derived from the run's seed and the
+    /// round (or freshly keyed), so a coordinator with the run's seed draws what this loop draws.
+    ///
+    /// - Parameters:
+    ///   - sum: the aggregated contributions (`dimension` or more entries).
+    ///   - errorBound: the aggregator's per-entry error bound of the sum (0 when exact).
+    ///   - contributors: how many contributions the sum holds (sampled or zeros).
+    ///   - clientCount: N, the run's clients.
+    static func centralMean(
+        sum: [Double], dimension: Int, privacy: PrivacyMode, errorBound: Double, contributors: Int, clientCount: Int,
+        randomness: RunRandomness, round: Int
+    ) throws -> [Double] {
+        guard case .central(let clip, let sigma, let rate) = privacy else {
+            throw FedAvgError.invalidParameter(name: "privacy", reason: "the server's noise is the central mode's, not \(privacy.name)'s")
+        }
+        // The server's noise, and the fixed denominator q·N that keeps the sensitivity known.
+        var generator = randomness.generator { $0 &+ UInt64(round) &* 0x1_0000 &+ 0xFFFF }
+        var noisy = Array(sum[0..<dimension])
+        let sensitivity = centralSensitivity(clipNorm: clip, errorBound: errorBound, contributors: contributors, dimension: dimension)
+        try GaussianNoise(noiseMultiplier: sigma, clipNorm: sensitivity, dimension: dimension).addNoise(to: &noisy, using: &generator)
+        let denominator = rate * Double(clientCount)
+        return noisy.map { $0 / denominator }
+    }
+
+    /// The central mode's client sampling of one round: each of `count` clients independently
+    /// with probability `rate`, one draw per client in index order.
+    static func sampleClients(count: Int, rate: Double, using sampler: inout ChaChaRandom) -> [Int] {
+        (0..<count).filter { _ in unitInterval(&sampler) < rate }
     }
 
     /// The server's FedAvg step from the summed contributions in the modes without server

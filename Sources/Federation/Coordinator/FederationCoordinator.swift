@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import Paillier
 import SecureAggregation
 import Sodium
 
@@ -46,6 +47,12 @@ public struct FederationCoordinator: Sendable {
         /// `stalled-R` into ``testDumpDirectory`` and stop, so a test can `kill -9` the
         /// coordinator inside a round.
         public var testStallAfterAggregatingRound: Int?
+        /// The coordinator's own privacy ledger in the central mode (it adds the noise, so it
+        /// accounts for it); required there, unused in the other modes.
+        public var centralLedger: CentralLedgerSettings?
+        /// The sites' shared Paillier public key (`--aggregator paillier`; the coordinator never
+        /// holds the private key).
+        public var paillierPublicKey: Paillier.PublicKey?
 
         /// A configuration.
         ///
@@ -117,12 +124,17 @@ public struct FederationCoordinator: Sendable {
         authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil,
         onListening: @Sendable (Int) -> Void = { _ in }, progress: @escaping @Sendable (FederationRoundRecord) -> Void = { _ in }
     ) async throws -> FederationRun {
+        if configuration.settings.aggregator == .paillier, configuration.paillierPublicKey == nil {
+            throw FederationError.invalidParameter(name: "paillier-public-key", reason: "--aggregator paillier needs the sites' public key")
+        }
+        let paillierKey = configuration.paillierPublicKey
         let hub = CoordinatorHub(sites: configuration.sites)
         let settings = configuration.settings, count = configuration.sites.count
         let firstRound = (configuration.resumeFrom?.completedRounds ?? 0) + 1
         await hub.setWelcome { index in
             var message = Privagg_Federation_V1_CoordinatorMessage()
             message.welcome = settings.welcome(siteIndex: index, siteCount: count, firstRound: firstRound)
+            if let key = paillierKey { message.welcome.paillierKeyFingerprint = key.fingerprint }
             return message
         }
         let limit = configuration.maximumMessageBytes

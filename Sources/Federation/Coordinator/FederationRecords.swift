@@ -57,4 +57,8 @@ public struct FederationRun: Sendable, Codable, Equatable {
     public var stopReason: String?
     /// The round the run started from (1, or later after --resume).
     public var firstRound: Int
+    /// Central mode: the client-level ε spent on the coordinator's ledger (all runs on it).
+    public var coordinatorEpsilon: Double? = nil
+    /// Central mode: the coordinator's ledger file.
+    public var coordinatorLedgerPath: String? = nil
 }

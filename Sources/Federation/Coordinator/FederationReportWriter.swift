@@ -49,8 +49,13 @@ public enum FederationReportWriter {
                 up, down, record.wallSeconds, stages as NSString))
         }
         if let reason = run.stopReason { lines += ["", "Stopped: \(reason)."] }
+        if let epsilon = run.coordinatorEpsilon {
+            lines += ["", String(format: "Coordinator's ledger (central mode, client level): ε spent %.3f (%@).", epsilon, run.coordinatorLedgerPath ?? "")]
+        }
         lines += ["", "What the coordinator saw: each site's name, record count and feature count (Join), its contributions"
-            + (run.aggregator == "plain" ? " in the clear (the plain aggregator)" : " as masked vectors, from which it learned only the sum of the included sites")
+            + (run.aggregator == "plain" ? " in the clear (the plain aggregator)"
+                : run.aggregator == "paillier" ? " as Paillier ciphertexts under the sites' shared key, which it multiplied without the private key, and the sum the sites decrypted"
+                : " as masked vectors, from which it learned only the sum of the included sites")
             + ", and its evaluation counts on its own test records. It never saw a record, a site's noise, keys or ledger."]
         return lines.joined(separator: "\n") + "\n"
     }

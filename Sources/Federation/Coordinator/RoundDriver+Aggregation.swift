@@ -43,6 +43,8 @@ extension RoundDriver {
         case .plain: return await plainSum(round: round, participants: participants, length: length, bound: bound, validate: validate, kick: kick)
         case .secagg, .secaggPlus:
             return await secureSum(round: round, participants: participants, length: length, bound: bound, kick: kick)
+        case .paillier:
+            return await paillierSum(round: round, participants: participants, length: length, bound: bound, validate: validate, kick: kick)
         }
     }
 
@@ -100,10 +102,18 @@ extension RoundDriver {
         // Graph and threshold exactly as SecureAggregator chooses them in process.
         var generator = configuration.seed.map { ChaChaRandom(seed: $0 &+ UInt64(round) &* 0x9E37_79B9_7F4A_7C15 ^ 0x6_7A_F0) } ?? .freshlyKeyed()
         let graph: SecAggPlusGraph, threshold: Int, quantizer: Quantizer, secAggConfiguration: SecAggConfiguration
+        // Distributed DP: the sites encode with the round's pipeline; the ring holds the
+        // padded, rotated vector and the coordinator decodes the noisy sum.
+        var distributed: DistributedEncoding?
+        var protocolDimension = length
         do {
             let reference = try SecureAggregator(
                 variant: settings.aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: settings.bitWidth)
             threshold = reference.threshold(clients: n)
+            if settings.privacy.isDistributed, round > 0 {
+                distributed = try distributedEncoding(round: round, variant: reference.variant, clients: n, dimension: length)
+                protocolDimension = distributed!.aggregator.pipeline.paddedDimension
+            }
             if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
                 graph = try SecAggPlusGraph(clientIDs: ids, degree: degree, using: &generator)
             } else {
@@ -111,7 +121,7 @@ extension RoundDriver {
             }
             quantizer = try Quantizer(clippingBound: bound, bitWidth: settings.bitWidth, clientCount: n)
             secAggConfiguration = try SecAggConfiguration(
-                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: length)
+                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: protocolDimension)
         } catch {
             return abandon("cannot set up secure aggregation: \(error)")
         }
@@ -124,7 +134,8 @@ extension RoundDriver {
             parameters.protocolRound = UInt64(round) + 1
             parameters.threshold = UInt32(threshold)
             parameters.bitWidth = UInt32(settings.bitWidth)
-            parameters.dimension = UInt32(length)
+            parameters.dimension = UInt32(protocolDimension)
+            if let distributed { parameters.rotationSeed = Data(distributed.rotationSeed) }
             parameters.clippingBound = bound
             parameters.quantizerClients = UInt32(n)
             parameters.graphDegree = UInt32(graph.degree)
@@ -179,14 +190,24 @@ extension RoundDriver {
         let total: ModularVector
         do { total = try server.aggregate() } catch { return abandon("unmasking failed: \(error)") }
         let included = server.includedClients.map { Int($0) }
-        let sum: [Double]
-        do { sum = try quantizer.dequantizeSum(total, contributors: included.count) } catch { return abandon("\(error)") }
+        let sum: [Double], errorBound: Double
+        do {
+            if let distributed {
+                sum = try distributed.aggregator.decodeSum(total, rotationSeed: distributed.rotationSeed)
+                errorBound = distributed.aggregator.errorBound(contributors: included.count)
+            } else {
+                sum = try quantizer.dequantizeSum(total, contributors: included.count)
+                errorBound = quantizer.errorBound(contributors: included.count)
+            }
+        } catch {
+            return abandon("\(error)")
+        }
         stages.append(.init(stage: "Aggregate", seconds: (ContinuousClock.now - stageStart).seconds))
         // A site the server counted is in the sum even if it vanished afterwards.
         for index in included { context.dropped[index] = nil }
         return AggregationResult(
             sum: sum, included: included, dropouts: context.dropped, stages: stages,
-            errorBound: quantizer.errorBound(contributors: included.count), abandonReason: nil)
+            errorBound: errorBound, abandonReason: nil)
     }
 
     /// SecAgg+'s degree for `n` sites (nil when no sparse degree meets the targets).

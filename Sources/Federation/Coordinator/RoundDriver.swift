@@ -68,8 +68,24 @@ struct RoundDriver {
         }
 
         var stopReason: String?
+        var central: CentralRounds?
+        if case .central = settings.privacy {
+            central = try CentralRounds(
+                privacy: settings.privacy, settings: configuration.centralLedger, seed: configuration.seed, siteCount: names.count,
+                firstRound: firstRound)
+        }
+        let dimension = model.parameters.count
         for round in firstRound...settings.rounds {
             let started = ContinuousClock.now
+            var sampled: Set<Int>?
+            if central != nil {
+                if let refusal = try await central!.charge(round: round) {
+                    stopReason = refusal
+                    logger.warning("run stopped", metadata: ["reason": "\(refusal)"])
+                    break
+                }
+                sampled = central!.sample()
+            }
             let before = (await hub.bytesUp, await hub.bytesDown)
             try await sendStandardization()
             let participants = await hub.connected.map(\.index)
@@ -84,7 +100,7 @@ struct RoundDriver {
             } else {
                 let modelBytes = FederationProtocol.pack(model.parameters)
                 let outcome = await aggregate(
-                    round: round, participants: participants, length: model.parameters.count + 1,
+                    round: round, participants: participants, length: settings.privacy.isDistributed ? dimension : dimension + 1,
                     bound: FederatedRound.aggregationBound(configuration: settings.trainingConfiguration(seed: nil)),
                     validate: contributionCheck(dimension: model.parameters.count)
                 ) { index, secure in
@@ -92,6 +108,7 @@ struct RoundDriver {
                     start.round = UInt64(round)
                     start.model = modelBytes
                     if let secure { start.secureAggregation = secure }
+                    if let sampled, !sampled.contains(index) { start.notSampled = true }
                     var message = Privagg_Federation_V1_CoordinatorMessage()
                     message.roundStart = start
                     return message
@@ -114,9 +131,18 @@ struct RoundDriver {
                             .write(to: URL(fileURLWithPath: path))
                     }
                     do {
-                        let mean = try FederatedRound.meanUpdate(
-                            sum: sum, dimension: model.parameters.count, configuration: settings.trainingConfiguration(seed: nil),
-                            participants: outcome.included.count)
+                        let mean: [Double]
+                        if central != nil {
+                            // Noise on the sum of every contribution (sampled updates and zeros),
+                            // drawn from the coordinator's seed as the in-process server draws it.
+                            mean = try FederatedRound.centralMean(
+                                sum: sum, dimension: dimension, configuration: settings.trainingConfiguration(seed: configuration.seed),
+                                errorBound: outcome.errorBound, contributors: outcome.included.count, clientCount: names.count, round: round)
+                        } else {
+                            mean = try FederatedRound.meanUpdate(
+                                sum: sum, dimension: dimension, configuration: settings.trainingConfiguration(seed: nil),
+                                participants: outcome.included.count)
+                        }
                         model = try model.applying(mean)
                     } catch let error as FedAvgError {
                         record.abandoned = true
@@ -156,12 +182,18 @@ struct RoundDriver {
             stopReason = "every round was abandoned"
         }
         var finished = Privagg_Federation_V1_CoordinatorMessage()
-        finished.finished.completedRounds = UInt32(settings.rounds)
+        // The last round run (fewer than asked when the coordinator's budget stopped the run).
+        finished.finished.completedRounds = UInt32(records.last { $0.round > 0 }?.round ?? firstRound - 1)
         if let stopReason { finished.finished.stopReason = stopReason }
         for (index, _) in await hub.connected { await hub.send(finished, to: index) }
-        return FederationRun(
+        var run = FederationRun(
             sites: names, aggregator: settings.aggregator.rawValue, privacy: settings.privacy.name, rounds: settings.rounds,
             records: records, finalModel: model.parameters, model: settings.model.name, stopReason: stopReason, firstRound: firstRound)
+        if let central {
+            run.coordinatorEpsilon = await central.ledger.spent.epsilon
+            run.coordinatorLedgerPath = central.ledger.path
+        }
+        return run
     }
 
     /// Checks a round contribution: `dimension` update entries within the bound, then the
@@ -173,6 +205,13 @@ struct RoundDriver {
             switch privacy {
             case .local:
                 guard weight == 0 else { throw FederationError.malformedMessage("a local-DP contribution carries no weight, got \(weight)") }
+            case .central(let clip, _, _):
+                // The noise is sized for updates of norm ≤ clip: a larger one would break the guarantee.
+                guard weight == 0 else { throw FederationError.malformedMessage("a central-DP contribution carries no weight, got \(weight)") }
+                let norm = values[0..<dimension].reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm <= clip * (1 + 1e-9) else {
+                    throw FederationError.malformedMessage("update norm \(norm) exceeds the clip \(clip)")
+                }
             default:
                 guard weight >= 1, weight <= maximum, weight == weight.rounded() else {
                     throw FederationError.malformedMessage("weight \(weight) is not a record count in 1...\(Int(maximum))")

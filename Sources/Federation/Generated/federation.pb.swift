@@ -231,13 +231,13 @@ public nonisolated struct Privagg_Federation_V1_Welcome: @unchecked Sendable {
     set {_uniqueStorage()._rounds = newValue}
   }
 
-  /// plain, secagg, secagg+.
+  /// plain, secagg, secagg+, paillier.
   public var aggregator: String {
     get {_storage._aggregator}
     set {_uniqueStorage()._aggregator = newValue}
   }
 
-  /// none, dp-sgd, local.
+  /// none, dp-sgd, local, central, distributed.
   public var privacy: String {
     get {_storage._privacy}
     set {_uniqueStorage()._privacy = newValue}
@@ -307,6 +307,24 @@ public nonisolated struct Privagg_Federation_V1_Welcome: @unchecked Sendable {
     set {_uniqueStorage()._firstRound = newValue}
   }
 
+  /// The distributed mode's noise: ddg or skellam (its ring is bit_width).
+  public var mechanism: String {
+    get {_storage._mechanism}
+    set {_uniqueStorage()._mechanism = newValue}
+  }
+
+  /// The central mode's client sampling rate.
+  public var clientSamplingRate: Double {
+    get {_storage._clientSamplingRate}
+    set {_uniqueStorage()._clientSamplingRate = newValue}
+  }
+
+  /// Paillier: the fingerprint of the sites' shared public key (each site checks its own key).
+  public var paillierKeyFingerprint: String {
+    get {_storage._paillierKeyFingerprint}
+    set {_uniqueStorage()._paillierKeyFingerprint = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -371,6 +389,10 @@ public nonisolated struct Privagg_Federation_V1_RoundStart: Sendable {
   /// Clears the value of `secureAggregation`. Subsequent reads from it will return its default value.
   public mutating func clearSecureAggregation() {self._secureAggregation = nil}
 
+  /// Central mode: the site was not sampled this round and contributes zeros (it trains
+  /// nothing, so the aggregate's shape does not tell who was sampled).
+  public var notSampled: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -402,6 +424,9 @@ public nonisolated struct Privagg_Federation_V1_SecureAggregationRound: Sendable
   public var graphDegree: UInt32 = 0
 
   public var neighbours: [UInt32] = []
+
+  /// Distributed DP: the round's public 32-byte rotation seed (every site rotates alike).
+  public var rotationSeed: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -849,7 +874,7 @@ nonisolated extension Privagg_Federation_V1_Join: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Welcome"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0\u{1}mechanism\0\u{3}client_sampling_rate\0\u{3}paillier_key_fingerprint\0")
 
   fileprivate class _StorageClass {
     var _siteIndex: UInt32 = 0
@@ -869,6 +894,9 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
     var _standardize: Bool = false
     var _bitWidth: UInt32 = 0
     var _firstRound: UInt32 = 0
+    var _mechanism: String = String()
+    var _clientSamplingRate: Double = 0
+    var _paillierKeyFingerprint: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -896,6 +924,9 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       _standardize = source._standardize
       _bitWidth = source._bitWidth
       _firstRound = source._firstRound
+      _mechanism = source._mechanism
+      _clientSamplingRate = source._clientSamplingRate
+      _paillierKeyFingerprint = source._paillierKeyFingerprint
     }
   }
 
@@ -931,6 +962,9 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         case 15: try { try decoder.decodeSingularBoolField(value: &_storage._standardize) }()
         case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._bitWidth) }()
         case 17: try { try decoder.decodeSingularUInt32Field(value: &_storage._firstRound) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._mechanism) }()
+        case 19: try { try decoder.decodeSingularDoubleField(value: &_storage._clientSamplingRate) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._paillierKeyFingerprint) }()
         default: break
         }
       }
@@ -990,6 +1024,15 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       if _storage._firstRound != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._firstRound, fieldNumber: 17)
       }
+      if !_storage._mechanism.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._mechanism, fieldNumber: 18)
+      }
+      if _storage._clientSamplingRate.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._clientSamplingRate, fieldNumber: 19)
+      }
+      if !_storage._paillierKeyFingerprint.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._paillierKeyFingerprint, fieldNumber: 20)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1016,6 +1059,9 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         if _storage._standardize != rhs_storage._standardize {return false}
         if _storage._bitWidth != rhs_storage._bitWidth {return false}
         if _storage._firstRound != rhs_storage._firstRound {return false}
+        if _storage._mechanism != rhs_storage._mechanism {return false}
+        if _storage._clientSamplingRate != rhs_storage._clientSamplingRate {return false}
+        if _storage._paillierKeyFingerprint != rhs_storage._paillierKeyFingerprint {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1091,7 +1137,7 @@ nonisolated extension Privagg_Federation_V1_StatisticsResult: SwiftProtobuf.Mess
 
 nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RoundStart"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}model\0\u{3}secure_aggregation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}model\0\u{3}secure_aggregation\0\u{3}not_sampled\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1102,6 +1148,7 @@ nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, S
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.round) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.model) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._secureAggregation) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.notSampled) }()
       default: break
       }
     }
@@ -1121,6 +1168,9 @@ nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, S
     try { if let v = self._secureAggregation {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if self.notSampled != false {
+      try visitor.visitSingularBoolField(value: self.notSampled, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1128,6 +1178,7 @@ nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, S
     if lhs.round != rhs.round {return false}
     if lhs.model != rhs.model {return false}
     if lhs._secureAggregation != rhs._secureAggregation {return false}
+    if lhs.notSampled != rhs.notSampled {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1135,7 +1186,7 @@ nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, S
 
 nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SecureAggregationRound"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_round\0\u{1}threshold\0\u{3}bit_width\0\u{1}dimension\0\u{3}clipping_bound\0\u{3}quantizer_clients\0\u{3}graph_degree\0\u{1}neighbours\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_round\0\u{1}threshold\0\u{3}bit_width\0\u{1}dimension\0\u{3}clipping_bound\0\u{3}quantizer_clients\0\u{3}graph_degree\0\u{1}neighbours\0\u{3}rotation_seed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1151,6 +1202,7 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.quantizerClients) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.graphDegree) }()
       case 8: try { try decoder.decodeRepeatedUInt32Field(value: &self.neighbours) }()
+      case 9: try { try decoder.decodeSingularBytesField(value: &self.rotationSeed) }()
       default: break
       }
     }
@@ -1181,6 +1233,9 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
     if !self.neighbours.isEmpty {
       try visitor.visitPackedUInt32Field(value: self.neighbours, fieldNumber: 8)
     }
+    if !self.rotationSeed.isEmpty {
+      try visitor.visitSingularBytesField(value: self.rotationSeed, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1193,6 +1248,7 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
     if lhs.quantizerClients != rhs.quantizerClients {return false}
     if lhs.graphDegree != rhs.graphDegree {return false}
     if lhs.neighbours != rhs.neighbours {return false}
+    if lhs.rotationSeed != rhs.rotationSeed {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,5 +1,6 @@
 import FedAvg
 import Foundation
+import PrivacyAccounting
 
 /// Which aggregation protocol a federation runs.
 public enum FederationAggregator: String, Sendable, CaseIterable, Codable {
@@ -9,9 +10,12 @@ public enum FederationAggregator: String, Sendable, CaseIterable, Codable {
     case secagg
     /// SecAgg+ over a sparse random graph (Bell et al. 2020).
     case secaggPlus = "secagg+"
+    /// Packed Paillier encryption under a key pair the sites share (the coordinator holds only
+    /// the public key, multiplies ciphertexts and learns the decrypted sum from the sites).
+    case paillier
 
-    /// Whether the coordinator sees only the sum.
-    public var isSecure: Bool { self != .plain }
+    /// Whether the SecAgg protocol (secagg or secagg+) runs: the coordinator sees only the sum.
+    public var isSecure: Bool { self == .secagg || self == .secaggPlus }
 }
 
 /// The public settings of a federated run: what the coordinator announces in Welcome and
@@ -22,7 +26,7 @@ public struct RunSettings: Sendable, Equatable {
     public var rounds: Int
     /// The aggregation protocol.
     public var aggregator: FederationAggregator
-    /// The privacy mode (none, DP-SGD or local).
+    /// The privacy mode (none, DP-SGD, local, central or distributed).
     public var privacy: PrivacyMode
     /// Local training of every site.
     public var localTraining: LocalTraining
@@ -34,14 +38,17 @@ public struct RunSettings: Sendable, Equatable {
     public var updateBound: Double
     /// Public bound on a site's training records (its weight).
     public var maximumClientRecords: Int
-    /// Bit width of the secure aggregators' ring.
+    /// Bit width of the secure aggregators' ring (in the distributed mode, its `bits`).
     public var bitWidth: Int
 
     /// Validated settings.
     ///
+    /// In the distributed mode the ring is the mode's `bits` (`bitWidth` is replaced by it),
+    /// and the aggregator must be secagg or secagg+: each site adds only a share of the noise.
+    ///
     /// - Throws: ``FederationError/invalidParameter(name:reason:)`` for rounds below 1, a bit
-    ///   width outside 8...64, a privacy mode the federation does not run (central,
-    ///   distributed), or bad privacy parameters.
+    ///   width outside 8...64, the distributed mode without secure aggregation, or bad privacy
+    ///   parameters.
     public init(
         rounds: Int, aggregator: FederationAggregator, privacy: PrivacyMode, localTraining: LocalTraining,
         model: ModelArchitecture = .logisticRegression, l2Penalty: Double = 1e-3, updateBound: Double = 10,
@@ -51,9 +58,17 @@ public struct RunSettings: Sendable, Equatable {
         guard (8...64).contains(bitWidth) else {
             throw FederationError.invalidParameter(name: "bitWidth", reason: "must be in 8...64, got \(bitWidth)")
         }
-        guard FederatedRound.supportsAcrossProcesses(privacy) else {
-            throw FederationError.invalidParameter(
-                name: "privacy", reason: "\(privacy.name) is not run across processes yet (none, dp-sgd and local are)")
+        do { try FederatedRound.validate(privacy: privacy) } catch let error as FedAvgError {
+            throw FederationError.invalidParameter(name: "privacy", reason: "\(error)")
+        }
+        var bitWidth = bitWidth
+        if case .distributed(_, let bits, _, _) = privacy {
+            guard aggregator.isSecure else {
+                throw FederationError.invalidParameter(
+                    name: "aggregator",
+                    reason: "the distributed mode needs secagg or secagg+: each site adds only a share of the noise, so an aggregator that shows the coordinator single updates (\(aggregator.rawValue)) would release them almost unprotected")
+            }
+            bitWidth = bits
         }
         guard updateBound.isFinite, updateBound > 0 else {
             throw FederationError.invalidParameter(name: "updateBound", reason: "must be finite and > 0, got \(updateBound)")
@@ -70,9 +85,7 @@ public struct RunSettings: Sendable, Equatable {
         self.updateBound = updateBound
         self.maximumClientRecords = maximumClientRecords
         self.bitWidth = bitWidth
-        do { _ = try FederatedRound.siteEvent(configuration: trainingConfiguration(seed: nil)) } catch let error as FedAvgError {
-            throw FederationError.invalidParameter(name: "privacy", reason: "\(error)")
-        }
+
     }
 
     /// Whether the sites standardize their features with summed statistics first (as
@@ -94,12 +107,20 @@ public struct RunSettings: Sendable, Equatable {
         message.siteCount = UInt32(siteCount)
         message.rounds = UInt32(rounds)
         message.aggregator = aggregator.rawValue
-        message.privacy = privacy.name
+        message.privacy = privacy.wireName
         switch privacy {
         case .dpSGD(let clip, let sigma), .local(let clip, let sigma):
             message.clipNorm = clip
             message.noiseMultiplier = sigma
-        case .none, .central, .distributed: break
+        case .central(let clip, let sigma, let rate):
+            message.clipNorm = clip
+            message.noiseMultiplier = sigma
+            message.clientSamplingRate = rate
+        case .distributed(let mechanism, _, let clip, let sigma):
+            message.clipNorm = clip
+            message.noiseMultiplier = sigma
+            message.mechanism = mechanism.rawValue
+        case .none: break
         }
         message.localSteps = UInt32(localTraining.steps)
         message.samplingRate = localTraining.samplingRate
@@ -126,6 +147,14 @@ public struct RunSettings: Sendable, Equatable {
         case "none": privacy = .none
         case "dp-sgd": privacy = .dpSGD(clipNorm: message.clipNorm, noiseMultiplier: message.noiseMultiplier)
         case "local": privacy = .local(clipNorm: message.clipNorm, noiseMultiplier: message.noiseMultiplier)
+        case "central":
+            privacy = .central(clipNorm: message.clipNorm, noiseMultiplier: message.noiseMultiplier, clientSamplingRate: message.clientSamplingRate)
+        case "distributed":
+            guard let mechanism = DistributedMechanism(rawValue: message.mechanism) else {
+                throw FederationError.malformedMessage("unknown distributed mechanism \(message.mechanism)")
+            }
+            privacy = .distributed(
+                mechanism: mechanism, bits: Int(clamping: message.bitWidth), clipNorm: message.clipNorm, noiseMultiplier: message.noiseMultiplier)
         default: throw FederationError.malformedMessage("unsupported privacy mode \(message.privacy)")
         }
         let model: ModelArchitecture
@@ -151,5 +180,33 @@ public struct RunSettings: Sendable, Equatable {
             throw FederationError.malformedMessage("welcome: standardization must be \(standardizes) with privacy \(privacy.name)")
         }
         guard message.l2Penalty.isFinite, message.l2Penalty >= 0 else { throw FederationError.malformedMessage("welcome: l2 penalty \(message.l2Penalty)") }
+    }
+}
+
+extension PrivacyMode {
+    /// The mode's name in Welcome (its parameters travel in their own fields).
+    var wireName: String {
+        switch self {
+        case .none: return "none"
+        case .dpSGD: return "dp-sgd"
+        case .local: return "local"
+        case .central: return "central"
+        case .distributed: return "distributed"
+        }
+    }
+
+    /// Whether this is the distributed mode.
+    var isDistributed: Bool {
+        if case .distributed = self { return true }
+        return false
+    }
+
+    /// Whether each site keeps a ledger and charges it before its update leaves (every private
+    /// mode but central, where the coordinator adds the noise and charges its own ledger).
+    var chargesSites: Bool {
+        switch self {
+        case .none, .central: return false
+        case .dpSGD, .local, .distributed: return true
+        }
     }
 }

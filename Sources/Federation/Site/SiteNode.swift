@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import Paillier
 import PrivacyAccounting
 
 /// One site of a federation: a gRPC client that holds the site's records, trains on them,
@@ -28,6 +29,8 @@ public struct SiteNode: Sendable {
         public var maximumMessageBytes: Int
         /// Fault-injection hooks of the process tests (nil in every real run).
         public var testHooks: TestHooks?
+        /// The federation's shared Paillier private key (`--aggregator paillier` runs only).
+        public var paillierKey: Paillier.PrivateKey?
 
         /// Hooks with which the real-process tests make a site fail at a chosen point.
         public struct TestHooks: Sendable {

@@ -1,6 +1,7 @@
 import FedAvg
 import Foundation
 import Logging
+import Paillier
 import PrivacyAccounting
 import SecureAggregation
 import Sodium
@@ -30,6 +31,9 @@ struct SiteSession: ~Copyable {
     private var secureRound: UInt64 = 0
     private var contributed = 0
     private var lastModel: [Double] = []
+    private var siteCount = 0
+    /// Paillier: the round, length and bound of the contribution whose encrypted sum is awaited.
+    private var paillierPending: (round: UInt64, length: Int, bound: Double)?
 
     init(client: SiteClient, configuration: SiteNode.Configuration, logger: Logger) {
         self.client = client
@@ -56,6 +60,16 @@ struct SiteSession: ~Copyable {
                 throw FederationError.malformedMessage("site index \(welcome.siteIndex) of \(welcome.siteCount)")
             }
             index = Int(welcome.siteIndex)
+            siteCount = Int(welcome.siteCount)
+            if settings.aggregator == .paillier {
+                guard let key = configuration.paillierKey else {
+                    throw FederationError.aborted(reason: "the run aggregates with Paillier: this site needs the federation's private key (join --paillier-key FILE)")
+                }
+                guard welcome.paillierKeyFingerprint == key.publicKey.fingerprint else {
+                    throw FederationError.aborted(
+                        reason: "the coordinator's Paillier public key (\(welcome.paillierKeyFingerprint)) is not this site's key (\(key.publicKey.fingerprint))")
+                }
+            }
             try await openLedger(for: settings)
             self.settings = settings
             logger.info("joined", metadata: [
@@ -87,6 +101,8 @@ struct SiteSession: ~Copyable {
             return Step()
         case .roundStart(let start):
             return Step(replies: [try await startRound(start)])
+        case .protocol(let payload) where settings?.aggregator == .paillier:
+            return Step(replies: [try decryptPaillierSum(payload)])
         case .protocol(let payload):
             // Taken out for the step: if the step fails, the site holds no client for the round.
             guard payload.round == secureRound, var secure = self.secure.take() else {
@@ -173,10 +189,24 @@ struct SiteSession: ~Copyable {
         let model = try rebuild(start.model)
         lastModel = model.parameters
         let training = settings.trainingConfiguration(seed: configuration.seed)
+        if start.notSampled {
+            // Central mode, not sampled: zeros (a function of nothing in the site's records), so
+            // the aggregate's shape does not tell who was sampled. No training, nothing spent.
+            guard case .central = settings.privacy else { throw FederationError.malformedMessage("a not-sampled round outside the central mode") }
+            return try startAggregation(
+                round: round, vector: [Double](repeating: 0, count: model.parameters.count + 1),
+                bound: FederatedRound.aggregationBound(configuration: training),
+                secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings)
+        }
+        // Distributed DP: the round's pipeline (and so its event) depends on the round's
+        // client count, announced with the secure aggregation parameters.
+        let distributed = try Self.distributedRound(
+            settings: settings, training: training, secure: start.hasSecureAggregation ? start.secureAggregation : nil,
+            dimension: model.parameters.count)
         if let ledger {
             // Before the update exists outside this function: a crash after this line has
             // spent the round (never under-counted); a refusal sends nothing.
-            let event = try FederatedRound.siteEvent(configuration: training)
+            let event = try distributed?.siteEvent ?? FederatedRound.siteEvent(configuration: training)
             do {
                 try await ledger.spend(event, label: "round \(round) (federation, \(settings.privacy.name))")
             } catch let error as PrivacyAccountingError {
@@ -199,15 +229,23 @@ struct SiteSession: ~Copyable {
         }
         return try startAggregation(
             round: round, vector: contribution, bound: FederatedRound.aggregationBound(configuration: training),
-            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings)
+            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, distributed: distributed)
     }
 
     /// The first message carrying `vector`: the vector itself (plain), or SecAgg's
     /// AdvertiseKeys of a client holding its quantization.
     private mutating func startAggregation(
-        round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings
+        round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings,
+        distributed: FederatedRound.DistributedRound? = nil
     ) throws -> Privagg_Federation_V1_SiteMessage {
         var message = Privagg_Federation_V1_SiteMessage()
+        if settings.aggregator == .paillier {
+            guard parameters == nil else { throw FederationError.malformedMessage("secure aggregation parameters in a Paillier run") }
+            message.protocol.round = UInt64(round)
+            message.protocol.payload = Data(try encryptPaillier(vector, bound: bound))
+            paillierPending = (UInt64(round), vector.count, bound)
+            return message
+        }
         guard settings.aggregator.isSecure else {
             guard parameters == nil else { throw FederationError.malformedMessage("secure aggregation parameters in a plain run") }
             message.contribution.round = UInt64(round)
@@ -216,7 +254,7 @@ struct SiteSession: ~Copyable {
         }
         guard let parameters else { throw FederationError.malformedMessage("a \(settings.aggregator.rawValue) round without its parameters") }
         guard parameters.protocolRound == UInt64(round) + 1, parameters.bitWidth == UInt32(settings.bitWidth),
-              parameters.dimension == UInt32(vector.count), parameters.clippingBound == bound,
+              parameters.dimension == UInt32(distributed?.aggregator.pipeline.paddedDimension ?? vector.count), parameters.clippingBound == bound,
               parameters.quantizerClients >= 2, parameters.threshold >= 2, parameters.threshold <= parameters.quantizerClients else {
             throw FederationError.malformedMessage("secure aggregation parameters do not match the run")
         }
@@ -225,9 +263,18 @@ struct SiteSession: ~Copyable {
         var advertisement: [UInt8] = []
         let client: SecAggClient
         do {
-            client = try Self.secureClient(
-                id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
-                advertisement: &advertisement, using: &generator)
+            if let distributed {
+                // The site's whole distributed-DP part (clipped in L2 by the pipeline after the
+                // rotation, scaled, rounded, its noise share added) happens here, before AdvertiseKeys.
+                let input = try distributed.aggregator.encodeClient(vector, rotationSeed: [UInt8](parameters.rotationSeed), using: &generator)
+                client = try Self.secureClient(
+                    id: UInt32(index), input: input, bitWidth: settings.bitWidth, parameters: parameters, advertisement: &advertisement,
+                    using: &generator)
+            } else {
+                client = try Self.secureClient(
+                    id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
+                    advertisement: &advertisement, using: &generator)
+            }
         } catch {
             throw FederationError.malformedMessage("secure aggregation: \(error)")
         }
@@ -238,6 +285,55 @@ struct SiteSession: ~Copyable {
         return message
     }
 
+    /// The federation's packing for this key: headroom for every site of the federation.
+    private func paillierScheme() throws -> (Paillier.PrivateKey, Paillier.PackingScheme) {
+        guard let key = configuration.paillierKey else { throw FederationError.aborted(reason: "no Paillier key") }
+        do {
+            return (key, try Paillier.PackingScheme(publicKey: key.publicKey, valueBits: PaillierKeyFiles.valueBits, maxAddends: siteCount))
+        } catch {
+            throw FederationError.aborted(reason: "cannot pack for this Paillier key: \(error)")
+        }
+    }
+
+    /// This site's vector quantized, packed and encrypted (FedAvg's client side, shared with
+    /// the in-process `PaillierAggregator`), as a Paillier payload.
+    private func encryptPaillier(_ vector: [Double], bound: Double) throws -> [UInt8] {
+        let (key, scheme) = try paillierScheme()
+        var generator = SecureRandom()
+        var buffer: [Int] = []
+        do {
+            let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key.publicKey)
+            let encrypted = try PaillierAggregator.encryptClient(vector, bound: bound, scheme: scheme, encryptor: encryptor, buffer: &buffer, using: &generator)
+            return try PaillierWire.encode(encrypted, kind: PaillierWire.siteVector)
+        } catch {
+            throw FederationError.aborted(reason: "cannot encrypt this site's contribution: \(error)")
+        }
+    }
+
+    /// Decrypts the coordinator's encrypted sum and returns it decoded (the coordinator learns
+    /// the sum, as with SecAgg).
+    private mutating func decryptPaillierSum(_ payload: Privagg_Federation_V1_ProtocolMessage) throws -> Privagg_Federation_V1_SiteMessage {
+        guard let pending = paillierPending, payload.round == pending.round else {
+            throw FederationError.unexpectedMessage(expected: "no Paillier message", received: "an encrypted sum for round \(payload.round)")
+        }
+        paillierPending = nil
+        let (key, scheme) = try paillierScheme()
+        let sums: [Int]
+        do {
+            let total = try PaillierWire.decode(
+                [UInt8](payload.payload), kind: PaillierWire.encryptedSum, count: pending.length, scheme: scheme, maximumAddends: siteCount)
+            sums = try total.decrypt(with: key)
+        } catch let error as PaillierWireError {
+            throw FederationError.malformedMessage("\(error)")
+        } catch {
+            throw FederationError.malformedMessage("the encrypted sum does not decrypt: \(error)")
+        }
+        var message = Privagg_Federation_V1_SiteMessage()
+        message.contribution.round = payload.round
+        message.contribution.values = FederationProtocol.pack(PaillierAggregator.dequantize(sums, bound: pending.bound, scheme: scheme))
+        return message
+    }
+
     /// A SecAgg client holding `vector` quantized; its AdvertiseKeys message in `advertisement`.
     private static func secureClient(
         id: UInt32, vector: [Double], bound: Double, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
@@ -245,8 +341,16 @@ struct SiteSession: ~Copyable {
     ) throws(SecAggError) -> SecAggClient {
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: Int(parameters.quantizerClients))
         let input = try quantizer.quantize(vector, using: &generator)
+        return try secureClient(id: id, input: input, bitWidth: bitWidth, parameters: parameters, advertisement: &advertisement, using: &generator)
+    }
+
+    /// A SecAgg client holding `input`; its AdvertiseKeys message in `advertisement`.
+    private static func secureClient(
+        id: UInt32, input: ModularVector, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
+        advertisement: inout [UInt8], using generator: inout ChaChaRandom
+    ) throws(SecAggError) -> SecAggClient {
         let configuration = try SecAggConfiguration(
-            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: vector.count)
+            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: input.count)
         var client = try SecAggClient(id: id, configuration: configuration, input: input, using: &generator)
         advertisement = try client.advertiseKeysMessage()
         return client
@@ -255,6 +359,12 @@ struct SiteSession: ~Copyable {
     /// Opens (or creates) the site's ledger for a private run; refuses a non-private run on a
     /// folder whose ledger tracks this site.
     private mutating func openLedger(for settings: RunSettings) async throws {
+        if case .central = settings.privacy {
+            // The coordinator adds the noise and charges its own ledger; what leaves this site is
+            // its clipped update (in the clear with plain, inside the sum with secagg).
+            logger.notice("central mode: this site keeps no ledger; the coordinator adds the noise to the sum and charges its own ledger (this site's update leaves it clipped, not noised)")
+            return
+        }
         if settings.privacy == .none {
             if let directory = configuration.ledgerDirectory {
                 do { try FederatedTraining.refuseNonPrivateRun(on: [client], trackedIn: directory) } catch let error as FedAvgError {
