@@ -47,7 +47,7 @@ import Darwin
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         var waited = 0
-        while !LedgerFile.isInUse(path: path) && waited < 100 {
+        while !LedgerFile.isInUse(path: path) && waited < 1200 {  // up to 60 s: flock starts slowly on a loaded machine
             try await Task.sleep(for: .milliseconds(50))
             waited += 1
         }

@@ -54,7 +54,7 @@ final class LedgerCommandTests: Sendable {
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         var waited = 0
-        while !LedgerFile.isInUse(path: ledger) && waited < 100 {
+        while !LedgerFile.isInUse(path: ledger) && waited < 1200 {  // up to 60 s: flock starts slowly on a loaded machine
             try await Task.sleep(for: .milliseconds(50))
             waited += 1
         }
