@@ -221,8 +221,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PrivaggFederationTests", dependencies: ["privagg-federation", "privagg", "FederationTLS"]),
-        .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting"]),
+        .testTarget(name: "PrivaggFederationTests", dependencies: ["privagg-federation", "privagg", "FederationTLS", "ParallelWork"]),
+        .testTarget(name: "PrivaggTests", dependencies: ["privagg", "PrivacyAccounting", "ParallelWork"]),
         .testTarget(
             name: "FlowerInteropTests",
             dependencies: [

@@ -19,6 +19,11 @@ let package = Package(
                 .product(name: "Paillier", package: "PrivAgg"),
                 .product(name: "PrivacyAccounting", package: "PrivAgg"),
                 .product(name: "SecureAggregation", package: "PrivAgg"),
+                .product(name: "FedAvg", package: "PrivAgg"),
+                .product(name: "FederationSupport", package: "PrivAgg"),
+                .product(name: "FederationTLS", package: "PrivAgg"),
+                .product(name: "Federation", package: "PrivAgg"),
+                .product(name: "FlowerInterop", package: "PrivAgg"),
             ]
         ),
     ],

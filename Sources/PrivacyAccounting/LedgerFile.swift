@@ -299,14 +299,33 @@ public enum LedgerFile {
     /// Whether the file at `path` begins with a ledger header (its first line checksums and
     /// decodes as one), read from its first 64 KiB only. Commands that write files ask this
     /// before replacing one, so no report or key can be written over a ledger.
-    public static func isLedger(path: String) -> Bool {
+    ///
+    /// Fails closed: a path that does not exist, or names something other than a regular file
+    /// (a folder, a device, a pipe), is not a ledger; but an existing path this process cannot
+    /// open or read throws, because "not a ledger" must never stand for "could not look" (a
+    /// writer would replace a ledger it was not allowed to read).
+    ///
+    /// - Throws: ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` when `path` exists
+    ///   (or may exist) but cannot be opened, inspected or read.
+    public static func isLedger(path: String) throws -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else {
+            let code = errno
+            // Only "no such file" means there is nothing to lose; EACCES, ELOOP, EIO… do not.
+            if code == ENOENT { return false }
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "open to check it is not a ledger", errno: code)
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard fstat(fd, &info) == 0 else {
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "inspect to check it is not a ledger", errno: errno)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return false }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count >= 0 else {
+            throw PrivacyAccountingError.ledgerIO(path: path, operation: "read to check it is not a ledger", errno: errno)
+        }
         guard count > 0, let newline = buffer[0..<count].firstIndex(of: 0x0A),
               let json = try? parseLine(buffer[0..<newline], path: path, offset: 0),
               // Only the kind: a header whose version or accountant this build does not know is

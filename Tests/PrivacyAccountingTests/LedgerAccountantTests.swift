@@ -155,7 +155,7 @@ final class LedgerAccountantTests: Sendable {
         check(try #require(throws: PrivacyAccountingError.self) { try LedgerFile.read(path: path) })
         check(try #require(throws: PrivacyAccountingError.self) { try PrivacyLedger(openingAt: path) })
         // Still recognized as a ledger, so no command writes over it.
-        #expect(LedgerFile.isLedger(path: path))
+        #expect(try LedgerFile.isLedger(path: path))
         // Nothing was changed.
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
     }

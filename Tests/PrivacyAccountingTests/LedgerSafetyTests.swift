@@ -38,7 +38,7 @@ import Darwin
     }
 
     /// A lock taken by another process (`flock FILE sleep`) refuses the open just the same.
-    @Test func aLedgerLockedByAnotherProcessIsInUse() throws {
+    @Test func aLedgerLockedByAnotherProcessIsInUse() async throws {
         let path = scratch.path("other.ledger")
         _ = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5))
         let holder = Process()
@@ -47,8 +47,8 @@ import Darwin
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         var waited = 0
-        while !LedgerFile.isInUse(path: path) && waited < 100 {
-            usleep(50_000)
+        while !LedgerFile.isInUse(path: path) && waited < 1200 {  // up to 60 s: flock starts slowly on a loaded machine
+            try await Task.sleep(for: .milliseconds(50))
             waited += 1
         }
         #expect(throws: PrivacyAccountingError.ledgerInUse(path: path)) { try PrivacyLedger(openingAt: path) }
@@ -108,13 +108,37 @@ import Darwin
     @Test func onlyLedgerFilesAreRecognizedAsLedgers() async throws {
         let path = scratch.path("real.ledger")
         _ = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5))
-        #expect(LedgerFile.isLedger(path: path))
+        #expect(try LedgerFile.isLedger(path: path))
         let other = scratch.path("report.md")
         try Data("# not a ledger\n".utf8).write(to: URL(fileURLWithPath: other))
-        #expect(!LedgerFile.isLedger(path: other))
-        #expect(!LedgerFile.isLedger(path: scratch.path("missing.ledger")))
-        #expect(!LedgerFile.isLedger(path: "/dev/null"))
+        #expect(try !LedgerFile.isLedger(path: other))
+        #expect(try !LedgerFile.isLedger(path: scratch.path("missing.ledger")))
+        #expect(try !LedgerFile.isLedger(path: "/dev/null"))
         #expect(try LedgerFile.ledgers(in: (path as NSString).deletingLastPathComponent) == [path])
+    }
+
+    /// "Not a ledger" must never stand for "could not look": an existing path that cannot be
+    /// opened throws, naming it and the reason, so a writer refuses instead of replacing it.
+    @Test func aPathThatCannotBeReadIsNotAnsweredNotALedger() throws {
+        // A symbolic link to itself exists but cannot be opened (ELOOP), whoever runs the test.
+        let loop = scratch.path("loop.ledger")
+        #expect(symlink(loop, loop) == 0)
+        #expect(throws: PrivacyAccountingError.ledgerIO(path: loop, operation: "open to check it is not a ledger", errno: ELOOP)) {
+            try LedgerFile.isLedger(path: loop)
+        }
+        // A ledger without read permission: only an unprivileged user is refused it (root reads
+        // any file, and is then answered truthfully that it is a ledger).
+        let locked = scratch.path("locked.ledger")
+        _ = try PrivacyLedger(creatingAt: locked, budget: .init(epsilon: 1, delta: 1e-5))
+        #expect(chmod(locked, 0) == 0)
+        defer { chmod(locked, 0o600) }
+        if geteuid() == 0 {
+            #expect(try LedgerFile.isLedger(path: locked))
+        } else {
+            #expect(throws: PrivacyAccountingError.ledgerIO(path: locked, operation: "open to check it is not a ledger", errno: EACCES)) {
+                try LedgerFile.isLedger(path: locked)
+            }
+        }
     }
 
     /// "No ledgers here" must never stand for "could not look": a missing folder has none,

@@ -1,5 +1,6 @@
 import FederationTLS
 import Foundation
+import ParallelWork
 import Testing
 
 /// The result of a process run.
@@ -9,8 +10,13 @@ struct ProcessRun {
     var standardError: String
 }
 
-/// Runs `executable` (built next to the test bundle) with `arguments`.
-func runBuilt(_ executable: String, _ arguments: [String]) throws -> ProcessRun {
+/// Runs `executable` (built next to the test bundle) with `arguments`, waiting for it on a
+/// thread of its own so no cooperative thread is held meanwhile.
+func runBuilt(_ executable: String, _ arguments: [String]) async throws -> ProcessRun {
+    try await Parallel.offPool { try runBuiltWaiting(executable, arguments) }
+}
+
+private func runBuiltWaiting(_ executable: String, _ arguments: [String]) throws -> ProcessRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(executable)
     #if os(macOS)
@@ -33,14 +39,14 @@ func runBuilt(_ executable: String, _ arguments: [String]) throws -> ProcessRun 
 }
 
 @Suite struct FederationInitCommandTests {
-    @Test func privaggFederationInitCreatesAUsableFederationThroughTheCompanion() throws {
+    @Test func privaggFederationInitCreatesAUsableFederationThroughTheCompanion() async throws {
         let parent = NSTemporaryDirectory() + "privagg-init-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let out = parent + "/fed"
 
         // Through `privagg`, which execs the companion beside it.
-        let run = try runBuilt(
+        let run = try await runBuilt(
             "privagg", ["federation", "init", "--sites", "cleveland,hungarian, switzerland,va", "--out", out, "--coordinator-host", "localhost,127.0.0.1,::1", "--days", "30"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("federation created in \(out): 4 site(s)"))
@@ -55,22 +61,22 @@ func runBuilt(_ executable: String, _ arguments: [String]) throws -> ProcessRun 
 
         // A second init into the same directory is refused and changes nothing.
         let before = try Data(contentsOf: URL(fileURLWithPath: layout.authorityCertificate))
-        let again = try runBuilt("privagg-federation", ["federation", "init", "--sites", "a", "--out", out])
+        let again = try await runBuilt("privagg-federation", ["federation", "init", "--sites", "a", "--out", out])
         #expect(again.status != 0)
         #expect(again.standardError.contains("exists and is not empty; a federation directory is never overwritten"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: layout.authorityCertificate)) == before)
 
         // A fifth hospital joins later.
-        let added = try runBuilt("privagg", ["federation", "add-site", "--dir", out, "--site", "basel", "--days", "20"])
+        let added = try await runBuilt("privagg", ["federation", "add-site", "--dir", out, "--site", "basel", "--days", "20"])
         #expect(added.status == 0, "\(added.standardError)")
         let basel = try NodeCredentials(directory: layout.siteDirectory(try NodeName("basel")), role: .site)
         #expect(basel.authority == coordinator.authority)
-        let duplicate = try runBuilt("privagg-federation", ["federation", "add-site", "--dir", out, "--site", "va"])
+        let duplicate = try await runBuilt("privagg-federation", ["federation", "add-site", "--dir", out, "--site", "va"])
         #expect(duplicate.status != 0)
         #expect(duplicate.standardError.contains("the name 'va' is given twice"))
     }
 
-    @Test func refusesBadNamesHostsAndDays() throws {
+    @Test func refusesBadNamesHostsAndDays() async throws {
         let parent = NSTemporaryDirectory() + "privagg-init-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: parent) }
@@ -82,7 +88,7 @@ func runBuilt(_ executable: String, _ arguments: [String]) throws -> ProcessRun 
             (["--sites", "a", "--days", "0"], "invalid days: 0 is not in 1...3650"),
             (["--sites", "a", "--curve", "p521"], "--curve must be p256 or p384"),
         ] {
-            let run = try runBuilt("privagg-federation", ["federation", "init", "--out", parent + "/fed"] + arguments)
+            let run = try await runBuilt("privagg-federation", ["federation", "init", "--out", parent + "/fed"] + arguments)
             #expect(run.status != 0, "\(arguments)")
             #expect(run.standardError.contains(message), "\(arguments): \(run.standardError)")
         }

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("privagg bench noise")
 struct BenchNoiseCommandTests {
-    @Test func jsonReportsEveryCase() throws {
-        let run = try runPrivagg(["bench", "noise", "--count", "2000", "--repetitions", "1", "--format", "json"])
+    @Test func jsonReportsEveryCase() async throws {
+        let run = try await runPrivagg(["bench", "noise", "--count", "2000", "--repetitions", "1", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
         #expect(object["generator"] as? String == "chacha20")
@@ -15,8 +15,8 @@ struct BenchNoiseCommandTests {
     }
 
     @Test(arguments: [["--format", "xml"], ["--count", "0"], ["--repetitions", "0"], ["--seed", "3", "--secure"], ["--table", "--secure"]])
-    func badArgumentsFailCleanly(arguments: [String]) throws {
-        let run = try runPrivagg(["bench", "noise"] + arguments)
+    func badArgumentsFailCleanly(arguments: [String]) async throws {
+        let run = try await runPrivagg(["bench", "noise"] + arguments)
         #expect(run.status != 0)
         #expect(run.standardOutput.isEmpty)
         #expect(!run.standardError.isEmpty)

@@ -10,8 +10,8 @@ struct BenchRepetitionsCommandTests {
         var figures: [String: Figure]
     }
 
-    static func summary(_ arguments: [String]) throws -> Summary {
-        let run = try runPrivagg(arguments + ["--repetitions", "3", "--format", "json"])
+    static func summary(_ arguments: [String]) async throws -> Summary {
+        let run = try await runPrivagg(arguments + ["--repetitions", "3", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError.contains("repetition 3/3"))
         return try JSONDecoder().decode(Summary.self, from: Data(run.standardOutput.utf8))
@@ -25,25 +25,25 @@ struct BenchRepetitionsCommandTests {
         #expect(fixed?.median == value && fixed?.min == value && fixed?.max == value)
     }
 
-    @Test func secaggReportsMedianAndRange() throws {
-        let summary = try Self.summary(["bench", "secagg", "--clients", "8", "--neighbors", "7", "--dimension", "200", "--dropout", "0.1"])
+    @Test func secaggReportsMedianAndRange() async throws {
+        let summary = try await Self.summary(["bench", "secagg", "--clients", "8", "--neighbors", "7", "--dimension", "200", "--dropout", "0.1"])
         Self.check(summary, timed: "client_seconds", constant: "clients", value: 8)
     }
 
-    @Test func paillierReportsMedianAndRange() throws {
-        let summary = try Self.summary(["bench", "paillier", "--keysize", "256", "--insecure-for-tests", "--scale", "0.02"])
+    @Test func paillierReportsMedianAndRange() async throws {
+        let summary = try await Self.summary(["bench", "paillier", "--keysize", "256", "--insecure-for-tests", "--scale", "0.02"])
         Self.check(summary, timed: "decrypt_ms_per_ciphertext", constant: "key_bits", value: 256)
     }
 
-    @Test func overheadReportsEveryAggregator() throws {
-        let summary = try Self.summary(["bench", "overhead", "--clients", "3", "--dimension", "20"])
+    @Test func overheadReportsEveryAggregator() async throws {
+        let summary = try await Self.summary(["bench", "overhead", "--clients", "3", "--dimension", "20"])
         Self.check(summary, timed: "paillier.seconds_per_round", constant: "plain.upload_bytes_per_client", value: summary.figures["plain.upload_bytes_per_client"]?.median ?? -1)
         #expect(summary.figures.keys.contains { $0.hasPrefix("secagg+") })
     }
 
-    @Test func repetitionsOutsideTheirRangeAreRefused() throws {
+    @Test func repetitionsOutsideTheirRangeAreRefused() async throws {
         for command in [["bench", "secagg", "--clients", "8", "--neighbors", "7", "--dimension", "2", "--dropout", "0"], ["bench", "overhead", "--clients", "3", "--dimension", "2"]] {
-            let run = try runPrivagg(command + ["--repetitions", "0"])
+            let run = try await runPrivagg(command + ["--repetitions", "0"])
             #expect(run.status != 0 && run.standardError.contains("--repetitions must be in 1...100, got 0"))
         }
     }

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("privagg bench secagg")
 struct BenchSecAggCommandTests {
-    @Test func jsonHasTheRequiredFields() throws {
-        let run = try runPrivagg([
+    @Test func jsonHasTheRequiredFields() async throws {
+        let run = try await runPrivagg([
             "bench", "secagg", "--clients", "12", "--neighbors", "6", "--dimension", "500", "--dropout", "0.1",
             "--threshold", "4", "--format", "json",
         ])
@@ -18,8 +18,8 @@ struct BenchSecAggCommandTests {
         #expect(object["dropped_clients"] as? Int == 1)
     }
 
-    @Test func sizeOnlyModeSkipsTheRun() throws {
-        let run = try runPrivagg([
+    @Test func sizeOnlyModeSkipsTheRun() async throws {
+        let run = try await runPrivagg([
             "bench", "secagg", "--clients", "1024", "--neighbors", "1023", "--dimension", "1048576", "--dropout", "0",
             "--bit-width", "26", "--input-bits", "16", "--size-only", "--format", "json",
         ])
@@ -39,15 +39,15 @@ struct BenchSecAggCommandTests {
         ["--clients", "11", "--neighbors", "3", "--dimension", "10", "--dropout", "0"],
         ["--clients", "10", "--neighbors", "4", "--dimension", "10"],
     ])
-    func invalidArgumentsFailOnStandardError(arguments: [String]) throws {
-        let run = try runPrivagg(["bench", "secagg"] + arguments)
+    func invalidArgumentsFailOnStandardError(arguments: [String]) async throws {
+        let run = try await runPrivagg(["bench", "secagg"] + arguments)
         #expect(run.status != 0)
         #expect(run.standardOutput.isEmpty)
         #expect(!run.standardError.isEmpty)
     }
 
-    @Test func anAbortIsReportedOnStandardError() throws {
-        let run = try runPrivagg([
+    @Test func anAbortIsReportedOnStandardError() async throws {
+        let run = try await runPrivagg([
             "bench", "secagg", "--clients", "10", "--neighbors", "4", "--dimension", "10", "--dropout", "0.5", "--threshold", "5",
         ])
         #expect(run.status != 0)

@@ -6,8 +6,8 @@ struct DDPParamsCommandTests {
     static let common = ["--clients", "20", "--dimension", "1000", "--clip", "1", "--target-epsilon", "3", "--delta", "1e-5",
                          "--rounds", "50", "--client-rate", "0.1"]
 
-    @Test func jsonGivesScaleNoiseEpsilonAndTheCentralComparison() throws {
-        let run = try runPrivagg(["ddp-params", "--mechanism", "skellam", "--bits", "16", "--format", "json"] + Self.common)
+    @Test func jsonGivesScaleNoiseEpsilonAndTheCentralComparison() async throws {
+        let run = try await runPrivagg(["ddp-params", "--mechanism", "skellam", "--bits", "16", "--format", "json"] + Self.common)
         #expect(run.status == 0, "\(run.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
         let epsilon = try #require(object["epsilon"] as? Double)
@@ -20,15 +20,15 @@ struct DDPParamsCommandTests {
         #expect(event["type"] as? String == "distributed_skellam")
     }
 
-    @Test func textNamesTheMechanismAndTheThreshold() throws {
-        let run = try runPrivagg(["ddp-params", "--mechanism", "ddg", "--bits", "14", "--minimum-clients", "15"] + Self.common)
+    @Test func textNamesTheMechanismAndTheThreshold() async throws {
+        let run = try await runPrivagg(["ddp-params", "--mechanism", "ddg", "--bits", "14", "--minimum-clients", "15"] + Self.common)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.hasPrefix("ddg, 14 bits, n = 20 (t = 15), d = 1000 (padded 1024), c = 1"))
         #expect(run.standardOutput.contains("central Gaussian with the same total noise"))
     }
 
-    @Test func tooFewBitsIsRefusedOnStandardError() throws {
-        let run = try runPrivagg(["ddp-params", "--mechanism", "ddg", "--bits", "4"] + Self.common)
+    @Test func tooFewBitsIsRefusedOnStandardError() async throws {
+        let run = try await runPrivagg(["ddp-params", "--mechanism", "ddg", "--bits", "4"] + Self.common)
         #expect(run.status != 0)
         #expect(run.standardOutput.isEmpty)
         #expect(run.standardError.contains("4 bits cannot hold 4 standard deviations"))
@@ -39,8 +39,8 @@ struct DDPParamsCommandTests {
 struct DDPTradeoffCommandTests {
     /// The EMNIST setting of Kairouz et al. 2021: ε falls with bits towards the floor of the
     /// general subsampling bound (10.955 at a central ε of 10).
-    @Test func emnistTableFallsWithBits() throws {
-        let run = try runPrivagg(["ddp-tradeoff", "--format", "json"])
+    @Test func emnistTableFallsWithBits() async throws {
+        let run = try await runPrivagg(["ddp-tradeoff", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
         let rows = try #require(object["rows"] as? [[String: Any]])

@@ -1,4 +1,5 @@
 import Foundation
+import ParallelWork
 
 /// The result of running the built `privagg` executable.
 struct PrivaggRun {
@@ -7,8 +8,17 @@ struct PrivaggRun {
     var standardError: String
 }
 
-/// Runs the `privagg` binary that `swift test` built next to the test bundle.
-func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil, standardInput: FileHandle? = nil) throws -> PrivaggRun {
+/// Runs the `privagg` binary that `swift test` built next to the test bundle, on a thread of
+/// its own: waiting for a child (pipes read to the end, then `waitUntilExit`) must not hold one
+/// of Swift's cooperative threads, or every other suite of the test process stalls meanwhile.
+func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil, standardInput: FileHandle? = nil) async throws -> PrivaggRun {
+    try await Parallel.offPool {
+        try runPrivaggWaiting(arguments, currentDirectory: currentDirectory, standardInput: standardInput)
+    }
+}
+
+/// Waits for the process until it exits, on the calling thread (never a cooperative one).
+private func runPrivaggWaiting(_ arguments: [String], currentDirectory: URL?, standardInput: FileHandle?) throws -> PrivaggRun {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("privagg")
     process.arguments = arguments
@@ -44,4 +54,10 @@ private var productsDirectory: URL {
     }
     #endif
     return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+}
+
+/// Waits for `process` to exit without holding a cooperative thread (polling every 20 ms).
+func waitForExit(_ process: Process) async throws {
+    while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    process.waitUntilExit()  // returns at once: reaps and publishes the termination status
 }

@@ -8,48 +8,48 @@ struct TrainAccountantCommandTests {
         try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run.standardError)")
     }
 
-    @Test func pldTrainingWritesPLDLedgersAndTheReportSaysSo() throws {
+    @Test func pldTrainingWritesPLDLedgersAndTheReportSaysSo() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-train-pld-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let ledgers = folder.appendingPathComponent("ledgers").path
         let common = ["train", "--clients", "2", "--rounds", "3", "--aggregator", "plain", "--seed", "1", "--ledger-dir", ledgers]
-        let train = try runPrivagg(common + ["--accountant", "pld", "--format", "json"])
+        let train = try await runPrivagg(common + ["--accountant", "pld", "--format", "json"])
         #expect(train.status == 0, "\(train.standardError)")
         let report = try Self.object(train)
         #expect(report["accountant"] as? String == "pld")
         let epsilon = try #require(report["epsilon"] as? Double)
 
         let ledger = ledgers + "/cleveland.ledger"
-        let governing = try Self.object(try runPrivagg(["report", ledger, "--format", "json"]))
+        let governing = try Self.object(try await runPrivagg(["report", ledger, "--format", "json"]))
         #expect(governing["governing_accountant"] as? String == "pld" && governing["accountant"] as? String == "pld")
         let points = try #require(((governing["series"] as? [[String: Any]])?.first?["points"]) as? [[String: Any]])
         #expect(points.count == 3)
         #expect(abs((points.last?["epsilon"] as? Double ?? 0) - epsilon) < 1e-12)
-        let recomputed = try runPrivagg(["report", ledger, "--accountant", "rdp"])
+        let recomputed = try await runPrivagg(["report", ledger, "--accountant", "rdp"])
         #expect(recomputed.status == 0)
         #expect(recomputed.standardOutput.contains("RDP accountant, tight conversion; the ledger enforces its budget with the PLD accountant"))
 
         // Reopening those ledgers under the default accountant is refused before training.
-        let again = try runPrivagg(common)
+        let again = try await runPrivagg(common)
         #expect(again.status != 0)
         #expect(again.standardError.contains("enforces its budget with the pld accountant"), "\(again.standardError)")
-        let after = try Self.object(try runPrivagg(["report", ledger, "--format", "json"]))
+        let after = try Self.object(try await runPrivagg(["report", ledger, "--format", "json"]))
         #expect((((after["series"] as? [[String: Any]])?.first?["points"]) as? [[String: Any]])?.count == 3)
     }
 
-    @Test func textOutputNamesTheAccountantAndRDPStaysTheDefault() throws {
+    @Test func textOutputNamesTheAccountantAndRDPStaysTheDefault() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-train-rdp-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let common = ["train", "--clients", "2", "--rounds", "2", "--aggregator", "plain", "--seed", "1"]
-        let rdp = try runPrivagg(common + ["--ledger-dir", folder.appendingPathComponent("rdp").path])
+        let rdp = try await runPrivagg(common + ["--ledger-dir", folder.appendingPathComponent("rdp").path])
         #expect(rdp.status == 0 && rdp.standardOutput.contains("(record level, largest over the sites; RDP accountant)"), "\(rdp.standardError)")
         let header = try String(contentsOfFile: folder.appendingPathComponent("rdp/cleveland.ledger").path, encoding: .utf8)
         #expect(header.contains("\"version\":1") && !header.contains("\"accountant\""))
-        let pld = try runPrivagg(common + ["--ledger-dir", folder.appendingPathComponent("pld").path, "--accountant", "pld"])
+        let pld = try await runPrivagg(common + ["--ledger-dir", folder.appendingPathComponent("pld").path, "--accountant", "pld"])
         #expect(pld.status == 0 && pld.standardOutput.contains("PLD accountant)"), "\(pld.standardError)")
-        let none = try runPrivagg(["train", "--privacy", "none", "--accountant", "pld", "--rounds", "1"])
+        let none = try await runPrivagg(["train", "--privacy", "none", "--accountant", "pld", "--rounds", "1"])
         #expect(none.status != 0 && none.standardError.contains("--accountant has no effect with --privacy none"))
-        let unknown = try runPrivagg(common + ["--accountant", "moments"])
+        let unknown = try await runPrivagg(common + ["--accountant", "moments"])
         #expect(unknown.status != 0 && unknown.standardError.contains("moments"))
     }
 }

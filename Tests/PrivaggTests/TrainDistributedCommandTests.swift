@@ -4,10 +4,10 @@ import Testing
 /// `privagg train --privacy distributed` (issue 17).
 @Suite("train --privacy distributed")
 struct TrainDistributedCommandTests {
-    @Test func shortRunReportsBothEpsilonsPerRoundAndAtTheEnd() throws {
+    @Test func shortRunReportsBothEpsilonsPerRoundAndAtTheEnd() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("privagg-train-ddp-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let train = try runPrivagg([
+        let train = try await runPrivagg([
             "train", "--privacy", "distributed", "--mechanism", "skellam", "--clients", "3", "--rounds", "2", "--seed", "1",
             "--epsilon-budget", "100", "--output", folder.path, "--format", "json",
         ])
@@ -25,19 +25,19 @@ struct TrainDistributedCommandTests {
         #expect(markdown.contains("| round | accuracy | loss | ε | central-Gaussian ε |"))
     }
 
-    @Test func refusesOtherAggregatorsAndStrayOptions() throws {
+    @Test func refusesOtherAggregatorsAndStrayOptions() async throws {
         for aggregator in ["plain", "paillier", "paillier-threshold"] {
-            let run = try runPrivagg(["train", "--privacy", "distributed", "--mechanism", "ddg", "--aggregator", aggregator, "--rounds", "1"])
+            let run = try await runPrivagg(["train", "--privacy", "distributed", "--mechanism", "ddg", "--aggregator", aggregator, "--rounds", "1"])
             #expect(run.status != 0)
             #expect(run.standardError.contains("--privacy distributed needs --aggregator secagg or secagg+"), "\(run.standardError)")
         }
-        let noMechanism = try runPrivagg(["train", "--privacy", "distributed", "--rounds", "1"])
+        let noMechanism = try await runPrivagg(["train", "--privacy", "distributed", "--rounds", "1"])
         #expect(noMechanism.status != 0 && noMechanism.standardError.contains("--privacy distributed needs --mechanism ddg or skellam"))
-        let strayBits = try runPrivagg(["train", "--privacy", "central", "--bits", "12", "--rounds", "1"])
+        let strayBits = try await runPrivagg(["train", "--privacy", "central", "--bits", "12", "--rounds", "1"])
         #expect(strayBits.status != 0 && strayBits.standardError.contains("--bits applies to --privacy distributed only"))
-        let strayMechanism = try runPrivagg(["train", "--mechanism", "ddg", "--rounds", "1"])
+        let strayMechanism = try await runPrivagg(["train", "--mechanism", "ddg", "--rounds", "1"])
         #expect(strayMechanism.status != 0 && strayMechanism.standardError.contains("--mechanism applies to --privacy distributed only"))
-        let badBits = try runPrivagg(["train", "--privacy", "distributed", "--mechanism", "ddg", "--bits", "7", "--rounds", "1"])
+        let badBits = try await runPrivagg(["train", "--privacy", "distributed", "--mechanism", "ddg", "--bits", "7", "--rounds", "1"])
         #expect(badBits.status != 0 && badBits.standardError.contains("--bits must be in 8...62, got 7"))
     }
 }

@@ -27,6 +27,13 @@ enum FuzzTargets {
         FuzzTarget(name: "pheutil-ciphertext", body: PheutilTargets.runCiphertext),
         FuzzTarget(name: "ledger", body: LedgerTarget.run),
         FuzzTarget(name: "privacy-event", body: PrivacyEventTarget.run),
+        FuzzTarget(name: "coordinator-checkpoint", body: CoordinatorCheckpointTarget.run),
+        FuzzTarget(name: "federation-checkpoint", body: FederationCheckpointTarget.run),
+        FuzzTarget(name: "secagg-key-binding", body: KeyBindingTarget.run),
+        FuzzTarget(name: "federation-site-message", body: FederationMessageTargets.runSiteMessage),
+        FuzzTarget(name: "federation-coordinator-message", body: FederationMessageTargets.runCoordinatorMessage),
+        FuzzTarget(name: "flower-npy", body: FlowerTargets.runNPY),
+        FuzzTarget(name: "flower-objects", body: FlowerTargets.runObjects),
     ]
 
     /// The target the C callback dispatches to; set once, before libFuzzer starts (which then

@@ -16,6 +16,13 @@ enum Seeds {
         try save(pheutilCiphertexts(), as: "pheutil-ciphertext", in: root)
         try save(await ledgers(), as: "ledger", in: root)
         try save(privacyEvents(), as: "privacy-event", in: root)
+        try save(NetworkSeeds.coordinatorCheckpoints(), as: "coordinator-checkpoint", in: root)
+        try save(NetworkSeeds.federationCheckpoints(), as: "federation-checkpoint", in: root)
+        try save(NetworkSeeds.keyBindings(), as: "secagg-key-binding", in: root)
+        try save(NetworkSeeds.siteMessages(), as: "federation-site-message", in: root)
+        try save(NetworkSeeds.coordinatorMessages(), as: "federation-coordinator-message", in: root)
+        try save(NetworkSeeds.npyArrays(), as: "flower-npy", in: root)
+        try save(NetworkSeeds.flowerObjects(), as: "flower-objects", in: root)
     }
 
     private static func save(_ seeds: [(String, [UInt8])], as target: String, in root: String) throws {

@@ -61,15 +61,7 @@ extension RoundDriver {
         for index in participants where !(await hub.send(kick(index, nil), to: index)) { context.dropped[index] = "disconnected before the round" }
         let replies = await collect(&context, from: context.alive, stage: "Contribution") { message -> [Double]? in
             guard case .contribution(let contribution) = message.kind else { return nil }
-            guard contribution.round == UInt64(round) else {
-                throw FederationError.malformedMessage("contribution for round \(contribution.round) in round \(round)")
-            }
-            let values = try FederationProtocol.unpack(contribution.values, count: length, field: "contribution")
-            if let entry = values.firstIndex(where: { abs($0) > bound }) {
-                throw FederationError.malformedMessage("entry \(entry) exceeds the public bound \(bound)")
-            }
-            if round > 0 { try validate(values) }
-            return values
+            return try MessageChecks.contribution(contribution, round: round, length: length, bound: bound, validate: validate)
         }
         let included = replies.keys.sorted()
         let stages = [FederationRoundRecord.StageTime(stage: "Contribution", seconds: (ContinuousClock.now - started).seconds)]

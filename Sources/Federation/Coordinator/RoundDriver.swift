@@ -199,25 +199,8 @@ struct RoundDriver {
     /// Checks a round contribution: `dimension` update entries within the bound, then the
     /// weight (an integer record count in the weighted modes, 0 in the local mode).
     private func contributionCheck(dimension: Int) -> @Sendable ([Double]) throws -> Void {
-        let privacy = settings.privacy, maximum = Double(settings.maximumClientRecords)
-        return { values in
-            let weight = values[dimension]
-            switch privacy {
-            case .local:
-                guard weight == 0 else { throw FederationError.malformedMessage("a local-DP contribution carries no weight, got \(weight)") }
-            case .central(let clip, _, _):
-                // The noise is sized for updates of norm ≤ clip: a larger one would break the guarantee.
-                guard weight == 0 else { throw FederationError.malformedMessage("a central-DP contribution carries no weight, got \(weight)") }
-                let norm = values[0..<dimension].reduce(0) { $0 + $1 * $1 }.squareRoot()
-                guard norm <= clip * (1 + 1e-9) else {
-                    throw FederationError.malformedMessage("update norm \(norm) exceeds the clip \(clip)")
-                }
-            default:
-                guard weight >= 1, weight <= maximum, weight == weight.rounded() else {
-                    throw FederationError.malformedMessage("weight \(weight) is not a record count in 1...\(Int(maximum))")
-                }
-            }
-        }
+        let privacy = settings.privacy, maximum = settings.maximumClientRecords
+        return { values in try MessageChecks.weight(of: values, dimension: dimension, privacy: privacy, maximumClientRecords: maximum) }
     }
 
     // MARK: Standardization
@@ -275,9 +258,7 @@ struct RoundDriver {
         var context = RoundContext(members: expected)
         let replies = await collect(&context, from: expected, stage: "Evaluation") { message -> Privagg_Federation_V1_Evaluation? in
             guard case .evaluation(let evaluation) = message.kind, evaluation.round == UInt64(round) else { return nil }
-            guard evaluation.correct <= evaluation.count, evaluation.count <= 1 << 40, evaluation.loss.isFinite, evaluation.loss >= 0 else {
-                throw FederationError.malformedMessage("evaluation counts out of range")
-            }
+            try MessageChecks.evaluation(evaluation)
             return evaluation
         }
         let correct = replies.values.reduce(0) { $0 + Double($1.correct) }

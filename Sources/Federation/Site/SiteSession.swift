@@ -55,11 +55,8 @@ struct SiteSession: ~Copyable {
         switch message.kind {
         case .welcome(let welcome):
             guard settings == nil else { throw FederationError.unexpectedMessage(expected: "no second Welcome", received: "Welcome") }
-            let settings = try RunSettings(welcome: welcome)
-            guard welcome.siteCount >= 1, welcome.siteIndex < welcome.siteCount else {
-                throw FederationError.malformedMessage("site index \(welcome.siteIndex) of \(welcome.siteCount)")
-            }
-            index = Int(welcome.siteIndex)
+            let (settings, index) = try MessageChecks.welcome(welcome)
+            self.index = index
             siteCount = Int(welcome.siteCount)
             if settings.aggregator == .paillier {
                 guard let key = configuration.paillierKey else {
@@ -253,11 +250,8 @@ struct SiteSession: ~Copyable {
             return message
         }
         guard let parameters else { throw FederationError.malformedMessage("a \(settings.aggregator.rawValue) round without its parameters") }
-        guard parameters.protocolRound == UInt64(round) + 1, parameters.bitWidth == UInt32(settings.bitWidth),
-              parameters.dimension == UInt32(distributed?.aggregator.pipeline.paddedDimension ?? vector.count), parameters.clippingBound == bound,
-              parameters.quantizerClients >= 2, parameters.threshold >= 2, parameters.threshold <= parameters.quantizerClients else {
-            throw FederationError.malformedMessage("secure aggregation parameters do not match the run")
-        }
+        try MessageChecks.secureParameters(
+            parameters, round: round, dimension: distributed?.aggregator.pipeline.paddedDimension ?? vector.count, bound: bound, settings: settings)
         var generator = configuration.seed.map { ChaChaRandom(seed: $0 &+ UInt64(round) &* 0x1_0000 &+ UInt64(index) &* 0x9E37_79B9 ^ 0x5EC_A66) }
             ?? .freshlyKeyed()
         var advertisement: [UInt8] = []

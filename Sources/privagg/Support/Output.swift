@@ -22,9 +22,18 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
 /// Refuses `path` as the target of any write that replaces a file: a privacy ledger is only
 /// ever appended to through its lock (`report L --output L`, `paillier ... --output L`).
 ///
-/// - Throws: ``FileAccessError`` when `path` names a privacy ledger.
+/// An existing file this process cannot read is refused too: it could be a ledger.
+///
+/// - Throws: ``FileAccessError`` when `path` names a privacy ledger, or a file that cannot be
+///   read to tell.
 func refuseLedgerTarget(_ path: String) throws {
-    guard !LedgerFile.isLedger(path: path) else {
+    let isLedger: Bool
+    do {
+        isLedger = try LedgerFile.isLedger(path: path)
+    } catch let PrivacyAccountingError.ledgerIO(_, _, code) {
+        throw FileAccessError("cannot read existing file \(path) (\(String(cString: strerror(code)))); refusing to replace it")
+    }
+    guard !isLedger else {
         throw FileAccessError("will not write over \(path): it is a privacy ledger, which is only ever appended to")
     }
 }
