@@ -195,7 +195,14 @@ struct BenchSitesCommand: AsyncParsableCommand {
             sites.append(try SyntheticSite(name: "bench-\(index)", host: host, port: port, dimension: dimension, seed: seed, logger: logger))
         }
         let figures = try await withThrowingTaskGroup(of: SyntheticSite.Figures.self) { group in
-            for site in sites { group.addTask { try await site.run() } }
+            for (offset, site) in sites.enumerated() {
+                // Dials spread over ~2 ms per site, so a thousand connections do not all hit the
+                // coordinator's accept backlog in the same instant.
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(2 * offset))
+                    return try await site.run()
+                }
+            }
             var all: [SyntheticSite.Figures] = []
             for try await figures in group { all.append(figures) }
             return all
@@ -320,6 +327,11 @@ struct BenchFederationResult: Encodable {
     }
 }
 
+/// A benchmark that could not complete.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// Process plumbing of the benchmark.
 enum BenchProcesses {
     /// A progress line on standard error.
@@ -353,12 +365,12 @@ enum BenchProcesses {
             guard process.isRunning else { throw failure("the coordinator", process) }
             usleep(20_000)
         }
-        throw ValidationError("the coordinator did not listen within 120 s")
+        throw BenchError(description: "the coordinator did not listen within 120 s")
     }
 
     /// The error for a process that failed.
-    static func failure(_ what: String, _ process: Process) -> ValidationError {
-        ValidationError("\(what) (pid \(process.processIdentifier)) failed with status \(process.terminationStatus); its log is above")
+    static func failure(_ what: String, _ process: Process) -> BenchError {
+        BenchError(description: "\(what) (pid \(process.processIdentifier)) failed with status \(process.terminationStatus); its log is above")
     }
 
     /// VmHWM (peak resident set) of this process, in bytes.

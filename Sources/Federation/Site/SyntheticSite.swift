@@ -83,6 +83,9 @@ public struct SyntheticSite: Sendable {
             outbox.yield(join)
             var options = CallOptions.defaults
             options.maxResponseMessageBytes = limit
+            // Hundreds of sites dial at once: a connection refused or reset under the accept
+            // backlog is retried (with gRPC's backoff) instead of failing the RPC.
+            options.waitForReady = true
             let request = StreamingClientRequest<Privagg_Federation_V1_SiteMessage> { writer in
                 for await message in replies { try await writer.write(message) }
             }
