@@ -194,22 +194,61 @@ struct BenchSitesCommand: AsyncParsableCommand {
         for index in first..<(first + count) {
             sites.append(try SyntheticSite(name: "bench-\(index)", host: host, port: port, dimension: dimension, seed: seed, logger: logger))
         }
-        let figures = try await withThrowingTaskGroup(of: SyntheticSite.Figures.self) { group in
-            for (offset, site) in sites.enumerated() {
-                // Dials spread over ~2 ms per site, so a thousand connections do not all hit the
-                // coordinator's accept backlog in the same instant.
-                group.addTask {
+        // A site counts as done when Finished arrives; the process does not wait for the
+        // connections' teardown (returning from run() exits it).
+        let collector = SiteCollector(expected: sites.count)
+        for (offset, site) in sites.enumerated() {
+            Task {
+                do {
+                    // Dials spread over ~2 ms per site, so a thousand connections do not all hit
+                    // the coordinator's accept backlog in the same instant.
                     try await Task.sleep(for: .milliseconds(2 * offset))
-                    return try await site.run()
+                    _ = try await site.run { figures in Task { await collector.finished(site.name, figures) } }
+                } catch {
+                    await collector.failed(site.name, "\(error)")
                 }
             }
-            var all: [SyntheticSite.Figures] = []
-            for try await figures in group { all.append(figures) }
-            return all
         }
+        let figures = try await collector.all()
         let after = try BenchProcesses.ioCounters()
         let report = BenchSitesReport(sites: figures, syscallBytesRead: after.read - before.read, syscallBytesWritten: after.written - before.written)
         try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: output))
+    }
+}
+
+/// The sites of one worker process: their figures as each receives Finished, or the first
+/// failure of a site that had not finished.
+actor SiteCollector {
+    private let expected: Int
+    private var figures: [String: SyntheticSite.Figures] = [:]
+    private var failure: String?
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    init(expected: Int) { self.expected = expected }
+
+    func finished(_ site: String, _ result: SyntheticSite.Figures) {
+        figures[site] = result
+        wake()
+    }
+
+    func failed(_ site: String, _ reason: String) {
+        guard figures[site] == nil, failure == nil else { return }
+        failure = "site \(site): \(reason)"
+        wake()
+    }
+
+    private func wake() {
+        if figures.count == expected || failure != nil, let waiter {
+            self.waiter = nil
+            waiter.resume()
+        }
+    }
+
+    /// Every site's figures, in name order.
+    func all() async throws -> [SyntheticSite.Figures] {
+        if figures.count < expected, failure == nil { await withCheckedContinuation { waiter = $0 } }
+        if let failure { throw BenchError(description: failure) }
+        return figures.keys.sorted().map { figures[$0]! }
     }
 }
 

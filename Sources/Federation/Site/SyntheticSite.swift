@@ -67,7 +67,9 @@ public struct SyntheticSite: Sendable {
     ///
     /// - Throws: ``FederationError`` for a refused Join, an Abort, or a malformed message;
     ///   transport errors.
-    public func run() async throws -> Figures {
+    /// - Parameter finished: called with the figures as soon as Finished arrives, before the
+    ///   connection's teardown (which a benchmark need not wait for).
+    public func run(finished: @escaping @Sendable (Figures) -> Void = { _ in }) async throws -> Figures {
         let transport = try HTTP2ClientTransport.Posix(
             target: .ipv4(address: host, port: port), transportSecurity: .plaintext)
         let name = self.name, dimension = self.dimension, seed = self.seed, logger = self.logger
@@ -98,6 +100,7 @@ public struct SyntheticSite: Sendable {
                             if let reply = step.reply { outbox.yield(reply) }
                             if step.finished {
                                 outbox.finish()
+                                finished(session.figures)
                                 return session.figures
                             }
                         }
