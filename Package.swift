@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum",
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -164,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "privagg-federation",
             dependencies: [
-                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting", "Paillier",
+                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting", "Paillier", "SecureAggregation",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FedAvg
 import Federation
+import FederationSupport
 import FederationTLS
 import Foundation
 import GRPCCore
@@ -98,6 +99,12 @@ struct ServeCommand: AsyncParsableCommand {
     var tls: String?
     @Flag(name: .long, help: "Plaintext gRPC without mutual TLS: only for loopback tests.")
     var insecure = false
+    @Option(name: .customLong("metrics-listen"), help: "Serve Prometheus metrics at http://HOST:PORT/metrics (PORT alone: 127.0.0.1:PORT; metrics name the sites, so loopback unless you choose otherwise).")
+    var metricsListen: String?
+    @Option(name: .customLong("metrics-linger"), parsing: .unconditional, help: "Seconds to keep /metrics up after the run, for a last scrape.")
+    var metricsLinger: Double = 0
+    @Option(name: .customLong("metrics-port-file"), help: ArgumentHelp("Write the bound metrics port here (for tests using port 0).", visibility: .private))
+    var metricsPortFile: String?
     @Option(name: .customLong("test-dump-dir"), help: ArgumentHelp("Process tests only: write each round's sum here.", visibility: .private))
     var testDumpDirectory: String?
     @Option(name: .customLong("test-stall-after-aggregating"), help: ArgumentHelp("Process tests only: stall in this round before committing it.", visibility: .private))
@@ -139,6 +146,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard joinTimeout > 0, joinTimeout.isFinite, stageTimeout > 0, stageTimeout.isFinite else {
             throw ValidationError("--join-timeout and --stage-timeout must be positive")
         }
+        if let metricsListen { _ = try Self.metricsAddress(metricsListen) }
+        guard metricsLinger >= 0, metricsLinger <= 3600 else { throw ValidationError("--metrics-linger must be in 0...3600 seconds") }
         if resume, output == nil { throw ValidationError("--resume needs --output (the folder holding checkpoint.json)") }
         if insecure, tls != nil { throw ValidationError("--tls and --insecure exclude each other") }
         guard insecure || tls != nil else {
@@ -197,6 +206,23 @@ struct ServeCommand: AsyncParsableCommand {
                 do { return try FederationIdentity.site(in: context).value } catch { return nil }
             }
         }
+        var endpoint: MetricsEndpoint?
+        var feed: CoordinatorMetrics?
+        if let metricsListen {
+            let address = try Self.metricsAddress(metricsListen)
+            let metrics = FederationMetrics()
+            let started = try await MetricsEndpoint.start(serving: metrics, host: address.host, port: address.port)
+            logger.info("metrics endpoint", metadata: ["url": "http://\(address.host):\(started.port)/metrics"])
+            if let metricsPortFile {
+                let temporary = metricsPortFile + ".tmp"
+                guard FileManager.default.createFile(atPath: temporary, contents: Data("\(started.port)\n".utf8)), rename(temporary, metricsPortFile) == 0 else {
+                    throw ValidationError("cannot write \(metricsPortFile)")
+                }
+            }
+            endpoint = started
+            feed = CoordinatorMetrics(metrics: metrics)
+        }
+        let metricsFeed = feed
         let run = try await coordinator.serve(
             host: host, port: port, transportSecurity: transportSecurity, authenticatedSite: authenticatedSite, onListening: { bound in
             if let portFile {
@@ -204,7 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let temporary = portFile + ".tmp"
                 if !FileManager.default.createFile(atPath: temporary, contents: Data("\(bound)\n".utf8)) || rename(temporary, portFile) != 0 { logger.error("could not write the port file", metadata: ["path": "\(portFile)"]) }
             }
-        })
+        }, progress: { record in metricsFeed?.record(record) })
         if let output { try FederationReportWriter.write(run, to: output) }
         let last = run.records.last { $0.round > 0 }
         print(String(format: "Federation finished: %d rounds, final accuracy %@ (%@, %@).", run.records.filter { $0.round > 0 }.count,
@@ -214,5 +240,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let reason = run.stopReason { print("Stopped early: \(reason)") }
         if let output { print("Report written to \(output)/.") }
+        if let endpoint {
+            if metricsLinger > 0 { try await Task.sleep(for: .milliseconds(Int64(metricsLinger * 1000))) }
+            try await endpoint.close()
+        }
+    }
+
+    /// `--metrics-listen`: HOST:PORT, or PORT alone on loopback.
+    static func metricsAddress(_ text: String) throws -> (host: String, port: Int) {
+        if let port = Int(text) {
+            guard (0...65_535).contains(port) else { throw ValidationError("--metrics-listen port must be in 0...65535, got \(port)") }
+            return ("127.0.0.1", port)
+        }
+        return try parseAddress(text, option: "--metrics-listen")
     }
 }

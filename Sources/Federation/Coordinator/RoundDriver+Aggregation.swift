@@ -29,6 +29,11 @@ struct AggregationResult {
     var errorBound: Double
     /// Why the aggregation was abandoned.
     var abandonReason: String?
+    /// Time spent in the secure aggregation server's calls (0 for plain sums).
+    var serverSeconds: Double = 0
+    /// The secure aggregators' graph degree k and threshold t (0 for plain sums).
+    var graphDegree = 0
+    var threshold = 0
 }
 
 extension RoundDriver {
@@ -134,24 +139,28 @@ extension RoundDriver {
             parameters.neighbours = graph.neighbors(of: UInt32(index))
             if !(await hub.send(kick(index, parameters), to: index)) { context.dropped[index] = "disconnected before the round" }
         }
-        /// Feeds one stage's replies to the server; a reply it refuses drops its sender.
-        func feed(_ replies: [Int: [UInt8]], stage: SecAggStage, into server: inout SecAggServer, context: inout RoundContext) {
-            for index in replies.keys.sorted() {
-                do { try server.receive(bytes: replies[index]!) } catch {
-                    context.dropped[index] = "refused \(stage) message: \(error)"
-                    logger.warning("site dropped from the round", metadata: ["site": "\(configuration.sites[index])", "round": "\(round)", "reason": "\(error)"])
-                }
-            }
-        }
         let extract: (Privagg_Federation_V1_SiteMessage) throws -> [UInt8]? = { message in
             guard case .protocol(let payload) = message.kind else { return nil }
             guard payload.round == UInt64(round) else { throw FederationError.malformedMessage("protocol message for round \(payload.round) in round \(round)") }
             return [UInt8](payload.payload)
         }
-        var replies = await collect(&context, from: context.alive, stage: "\(SecAggStage.advertiseKeys)", extract: extract)
-        feed(replies, stage: .advertiseKeys, into: &server, context: &context)
+        // Server time: the SecAggServer calls only (decode, checks, Σy, reconstruction), what
+        // the in-process simulation reports as the server's time.
+        var serverTime = Duration.zero
+        /// Feeds each reply to the server as it arrives (no stage holds n masked vectors:
+        /// memory O(d + n·k)); a reply it refuses drops its sender.
+        func receiveStage(_ expected: Set<Int>, stage: SecAggStage, context: inout RoundContext) async {
+            await receiveEach(&context, from: expected, stage: "\(stage)", extract: extract) { index, bytes in
+                let start = ContinuousClock.now
+                defer { serverTime += ContinuousClock.now - start }
+                do { try server.receive(bytes: bytes) } catch {
+                    throw FederationError.malformedMessage("refused \(stage) message: \(error)")
+                }
+            }
+        }
+        await receiveStage(context.alive, stage: .advertiseKeys, context: &context)
         var outgoing: [(UInt32, [UInt8])]
-        do { outgoing = try server.keyDirectories().map { ($0.recipient, $0.serialized()) } } catch { return abandon("\(error)") }
+        do { outgoing = try timed(&serverTime) { try server.keyDirectories().map { ($0.recipient, $0.serialized()) } } } catch { return abandon("\(error)") }
         stages.append(.init(stage: "\(SecAggStage.advertiseKeys)", seconds: (ContinuousClock.now - stageStart).seconds))
         for stage in SecAggStage.allCases.dropFirst() {
             stageStart = ContinuousClock.now
@@ -164,14 +173,15 @@ extension RoundDriver {
                 message.protocol.payload = Data(bytes)
                 if await hub.send(message, to: index) { expected.insert(index) } else { context.dropped[index] = "disconnected in \(stage)" }
             }
-            replies = await collect(&context, from: expected, stage: "\(stage)", extract: extract)
-            feed(replies, stage: stage, into: &server, context: &context)
+            await receiveStage(expected, stage: stage, context: &context)
             do {
-                switch stage {
-                case .shareKeys: outgoing = try server.forwardedShares().map { ($0.recipient, $0.serialized()) }
-                case .maskedInputCollection: outgoing = try server.consistencyCheckRequests().map { ($0.recipient, $0.serialized()) }
-                case .consistencyCheck: outgoing = try server.unmaskingRequests().map { ($0.recipient, $0.serialized()) }
-                case .advertiseKeys, .unmasking: outgoing = []
+                outgoing = try timed(&serverTime) { () throws -> [(UInt32, [UInt8])] in
+                    switch stage {
+                    case .shareKeys: return try server.forwardedShares().map { ($0.recipient, $0.serialized()) }
+                    case .maskedInputCollection: return try server.consistencyCheckRequests().map { ($0.recipient, $0.serialized()) }
+                    case .consistencyCheck: return try server.unmaskingRequests().map { ($0.recipient, $0.serialized()) }
+                    case .advertiseKeys, .unmasking: return []
+                    }
                 }
             } catch {
                 return abandon("\(error)")
@@ -180,7 +190,7 @@ extension RoundDriver {
         }
         stageStart = ContinuousClock.now
         let total: ModularVector
-        do { total = try server.aggregate() } catch { return abandon("unmasking failed: \(error)") }
+        do { total = try timed(&serverTime) { try server.aggregate() } } catch { return abandon("unmasking failed: \(error)") }
         let included = server.includedClients.map { Int($0) }
         let sum: [Double], errorBound: Double
         do {
@@ -199,7 +209,15 @@ extension RoundDriver {
         for index in included { context.dropped[index] = nil }
         return AggregationResult(
             sum: sum, included: included, dropouts: context.dropped, stages: stages,
-            errorBound: errorBound, abandonReason: nil)
+            errorBound: errorBound, abandonReason: nil, serverSeconds: serverTime.seconds,
+            graphDegree: graph.degree, threshold: threshold)
+    }
+
+    /// Runs `body`, adding its duration to `total`.
+    private func timed<T>(_ total: inout Duration, _ body: () throws -> T) rethrows -> T {
+        let start = ContinuousClock.now
+        defer { total += ContinuousClock.now - start }
+        return try body()
     }
 
     /// SecAgg+'s degree for `n` sites (nil when no sparse degree meets the targets).
@@ -220,13 +238,30 @@ extension RoundDriver {
         extract: (Privagg_Federation_V1_SiteMessage) throws -> T?
     ) async -> [Int: T] {
         var received: [Int: T] = [:]
+        await receiveEach(&context, from: expected, stage: stage, extract: extract, dropped: { received[$0] = nil }) { index, value in
+            received[index] = value
+        }
+        return received
+    }
+
+    /// ``collect(_:from:stage:extract:)`` handing each accepted message to `deliver` as it
+    /// arrives instead of keeping it: the same drops, reasons and timeout. A site whose message
+    /// `deliver` refuses (throws) is dropped with the error as the reason; `dropped` hears of
+    /// every site dropped after it delivered.
+    func receiveEach<T>(
+        _ context: inout RoundContext, from expected: Set<Int>, stage: String,
+        extract: (Privagg_Federation_V1_SiteMessage) throws -> T?,
+        dropped: (Int) -> Void = { _ in },
+        deliver: (Int, T) throws -> Void
+    ) async {
         var waiting = expected
+        var delivered = Set<Int>()
         let deadline = ContinuousClock.now + configuration.stageTimeout
         func drop(_ index: Int, _ reason: String) {
             guard context.dropped[index] == nil else { return }
             context.dropped[index] = reason
             waiting.remove(index)
-            received[index] = nil
+            if delivered.remove(index) != nil { dropped(index) }
             logger.warning("site dropped from the round", metadata: ["site": "\(configuration.sites[index])", "stage": "\(stage)", "reason": "\(reason)"])
         }
         while !waiting.isEmpty {
@@ -255,14 +290,14 @@ extension RoundDriver {
                         drop(index, "out-of-turn \(message.kindName) in stage \(stage)")
                         continue
                     }
-                    received[index] = value
                     waiting.remove(index)
+                    try deliver(index, value)
+                    delivered.insert(index)
                 } catch {
                     drop(index, "\(error)")
                 }
             }
         }
-        return received
     }
 }
 

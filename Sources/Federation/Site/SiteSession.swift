@@ -329,7 +329,7 @@ struct SiteSession: ~Copyable {
     }
 
     /// A SecAgg client holding `vector` quantized; its AdvertiseKeys message in `advertisement`.
-    private static func secureClient(
+    static func secureClient(
         id: UInt32, vector: [Double], bound: Double, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
         advertisement: inout [UInt8], using generator: inout ChaChaRandom
     ) throws(SecAggError) -> SecAggClient {

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark PrivAgg's protocols and building blocks against their raw baselines.",
-        subcommands: [BenchSecAggCommand.self, BenchPaillierCommand.self, BenchOverheadCommand.self, BenchNoiseCommand.self]
+        subcommands: [BenchSecAggCommand.self, BenchPaillierCommand.self, BenchOverheadCommand.self, BenchNoiseCommand.self, BenchFederationForwardCommand.self]
     )
 }

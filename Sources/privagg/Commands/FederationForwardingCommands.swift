@@ -30,3 +30,17 @@ struct JoinForwardCommand: ParsableCommand {
 
     func run() throws { try federationExecutable.exec(["join"] + arguments) }
 }
+
+/// `privagg bench federation …`: a federation round on loopback (coordinator process and
+/// synthetic site processes), in the `privagg-federation` companion (`privagg-federation bench`).
+struct BenchFederationForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "federation",
+        abstract: "Benchmark a federation round over gRPC on loopback: --clients N --dimension M --aggregator secagg+|secagg|plain (runs privagg-federation bench)."
+    )
+
+    @Argument(parsing: .captureForPassthrough, help: "Options of privagg-federation bench (--clients, --dimension, --aggregator, --processes, --rounds, --output).")
+    var arguments: [String] = []
+
+    func run() throws { try federationExecutable.exec(["bench"] + arguments) }
+}
