@@ -58,7 +58,16 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_BUILD_FLAGS = -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
 fuzz-build: deps
-	cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS)
+	cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS) --product privagg-fuzz
+
+# The federation and Flower decoders (their own product: the sanitizer build of gRPC, SwiftNIO,
+# BoringSSL and AsyncHTTPClient takes over an hour on two cores, so CI's smoke run skips it).
+.PHONY: fuzz-network-build fuzz-network fuzz-network-seeds
+fuzz-network-build: deps
+	cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS) --product privagg-fuzz-network
+
+fuzz-network: fuzz-network-build
+	FUZZ_BINARY=privagg-fuzz-network ./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=60).
 fuzz: fuzz-build
@@ -70,7 +79,10 @@ fuzz-smoke: fuzz-build
 
 # Rewrites the committed seed corpus (Fuzz/Corpus) from the public API.
 fuzz-seeds: fuzz-build
-	rm -rf Fuzz/Corpus && Fuzz/.build/release/privagg-fuzz seeds Fuzz/Corpus
+	Fuzz/.build/release/privagg-fuzz seeds Fuzz/Corpus
+
+fuzz-network-seeds: fuzz-network-build
+	Fuzz/.build/release/privagg-fuzz-network seeds Fuzz/Corpus
 
 # The test suite under AddressSanitizer (leaks included, minus the toolchain's own and the
 # false positives listed in scripts/lsan-suppressions.txt), then ThreadSanitizer (separate

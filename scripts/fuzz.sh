@@ -4,15 +4,16 @@
 # grows a working corpus in Fuzz/.build/fuzz-corpus/TARGET (kept between runs, not committed);
 # a crash, an oracle violation, a leak or an input slower than FUZZ_TIMEOUT seconds is saved in
 # Fuzz/.build/fuzz-artifacts/ and makes the script exit non-zero after the other targets ran.
-# Expects the binary built by `make fuzz-build`.
+# Expects the binary built by `make fuzz-build` (FUZZ_BINARY=privagg-fuzz-network and `make
+# fuzz-network-build` for the federation and Flower decoders).
 #
 #   scripts/fuzz.sh SECONDS [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds="${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}"
 shift
-binary=".build/release/privagg-fuzz"
-[ -x "$binary" ] || { echo "fuzz: $binary is missing; run make fuzz-build" >&2; exit 1; }
+binary=".build/release/${FUZZ_BINARY:-privagg-fuzz}"
+[ -x "$binary" ] || { echo "fuzz: $binary is missing; run make fuzz-build (or fuzz-network-build)" >&2; exit 1; }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <("$binary" list)
 
@@ -39,6 +40,6 @@ for target in "${targets[@]}"; do
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: findings in ${failed[*]}: inputs in Fuzz/.build/fuzz-artifacts/, logs in Fuzz/.build/fuzz-logs/" >&2
-  echo "fuzz: reproduce with Fuzz/.build/release/privagg-fuzz TARGET ARTIFACT" >&2
+  echo "fuzz: reproduce with Fuzz/$binary TARGET ARTIFACT" >&2
   exit 1
 fi

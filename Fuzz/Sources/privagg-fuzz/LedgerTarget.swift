@@ -1,4 +1,5 @@
 import Foundation
+import FuzzHarness
 import PrivacyAccounting
 
 /// Ledger files, and the reports rendered from them. The input is written to a file (the

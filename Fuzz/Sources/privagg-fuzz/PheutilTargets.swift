@@ -1,5 +1,6 @@
 import Bignum
 import Foundation
+import FuzzHarness
 import Paillier
 import Sodium
 

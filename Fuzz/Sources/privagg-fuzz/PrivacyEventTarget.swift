@@ -1,4 +1,5 @@
 import Foundation
+import FuzzHarness
 import PrivacyAccounting
 
 /// Privacy events in their JSON form, composed by the RDP accountant. Oracles: decoding

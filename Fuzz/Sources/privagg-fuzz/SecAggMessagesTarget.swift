@@ -1,3 +1,4 @@
+import FuzzHarness
 import SecureAggregation
 
 /// SecAgg wire messages. Oracles: a message decodes only under the kind its header names

@@ -1,5 +1,6 @@
 import Bignum
 import Foundation
+import FuzzHarness
 import Paillier
 import PrivacyAccounting
 import SecureAggregation
@@ -10,28 +11,12 @@ import Sodium
 /// API allows (keys from fixed seeds); ledger timestamps vary.
 enum Seeds {
     static func write(to root: String) async throws {
-        try save(secAggMessages(), as: "secagg-messages", in: root)
-        try save(pheutilPublicKeys(), as: "pheutil-public-key", in: root)
-        try save(pheutilPrivateKeys(), as: "pheutil-private-key", in: root)
-        try save(pheutilCiphertexts(), as: "pheutil-ciphertext", in: root)
-        try save(await ledgers(), as: "ledger", in: root)
-        try save(privacyEvents(), as: "privacy-event", in: root)
-        try save(NetworkSeeds.coordinatorCheckpoints(), as: "coordinator-checkpoint", in: root)
-        try save(NetworkSeeds.federationCheckpoints(), as: "federation-checkpoint", in: root)
-        try save(NetworkSeeds.keyBindings(), as: "secagg-key-binding", in: root)
-        try save(NetworkSeeds.siteMessages(), as: "federation-site-message", in: root)
-        try save(NetworkSeeds.coordinatorMessages(), as: "federation-coordinator-message", in: root)
-        try save(NetworkSeeds.npyArrays(), as: "flower-npy", in: root)
-        try save(NetworkSeeds.flowerObjects(), as: "flower-objects", in: root)
-    }
-
-    private static func save(_ seeds: [(String, [UInt8])], as target: String, in root: String) throws {
-        let folder = URL(fileURLWithPath: root).appendingPathComponent(target)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, bytes) in seeds {
-            try Data(bytes).write(to: folder.appendingPathComponent(name))
-        }
-        print("\(target): \(seeds.count) seeds")
+        try saveSeeds(secAggMessages(), as: "secagg-messages", in: root)
+        try saveSeeds(pheutilPublicKeys(), as: "pheutil-public-key", in: root)
+        try saveSeeds(pheutilPrivateKeys(), as: "pheutil-private-key", in: root)
+        try saveSeeds(pheutilCiphertexts(), as: "pheutil-ciphertext", in: root)
+        try saveSeeds(await ledgers(), as: "ledger", in: root)
+        try saveSeeds(privacyEvents(), as: "privacy-event", in: root)
     }
 
     static func secAggMessages() throws -> [(String, [UInt8])] {

@@ -1,6 +1,7 @@
 import FedAvg
 @_spi(Fuzzing) import Federation
 import Foundation
+import FuzzHarness
 
 /// The federation's protobuf messages as their receivers take them: a `SiteMessage` at the
 /// coordinator, a `CoordinatorMessage` at a site, decoded and checked by the same functions

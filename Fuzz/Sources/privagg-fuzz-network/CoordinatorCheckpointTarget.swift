@@ -1,4 +1,5 @@
 import Foundation
+import FuzzHarness
 import FederationSupport
 
 /// The coordinator's binary checkpoint (FederationSupport's `CoordinatorCheckpoint`, read by

@@ -1,5 +1,6 @@
 @_spi(Fuzzing) import FlowerInterop
 import Foundation
+import FuzzHarness
 
 /// Flower's formats as a PrivAgg node receives them from a SuperLink.
 enum FlowerTargets {

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import FuzzHarness
 
 /// The federation coordinator's JSON checkpoint (`CoordinatorCheckpoint(contentsOf:)` in
 /// Federation), read from a file. Oracles: reading succeeds or throws

@@ -1,5 +1,6 @@
 import FederationTLS
 import Foundation
+import FuzzHarness
 
 /// SecAgg key bindings (FederationTLS's `SecAggKeyBinding`) as a coordinator receives them
 /// from a site. Oracles: parsing succeeds or throws `keyBindingInvalid`; what parses

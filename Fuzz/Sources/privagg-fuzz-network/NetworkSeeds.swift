@@ -4,6 +4,7 @@ import FederationSupport
 import FederationTLS
 @_spi(Fuzzing) import FlowerInterop
 import Foundation
+import FuzzHarness
 import SecureAggregation
 import Sodium
 
