@@ -8,7 +8,7 @@ struct PrivaggFederation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privagg-federation",
         abstract: "PrivAgg's networked commands: federation certificates, and federated training over gRPC (coordinator and site nodes).",
-        subcommands: [FederationCommand.self, ServeCommand.self, JoinCommand.self]
+        subcommands: [FederationCommand.self, ServeCommand.self, JoinCommand.self, DistributedDemoCommand.self]
     )
 }
 
