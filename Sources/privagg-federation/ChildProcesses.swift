@@ -13,6 +13,15 @@ final class ChildProcesses: @unchecked Sendable {
     private let lock = NSLock()
     private var processes: [Process] = []
     private var signalSources: [any DispatchSourceSignal] = []
+    private var interrupted = false
+
+    /// Whether a signal is ending the children: their failures are then the signal's doing,
+    /// and the handler exits with 128 + the signal once they are gone.
+    var isInterrupted: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return interrupted
+    }
 
     /// Starts `executable arguments` with standard output and error appended to `log`.
     ///
@@ -42,6 +51,9 @@ final class ChildProcesses: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
+                lock.lock()
+                interrupted = true
+                lock.unlock()
                 announce(number)
                 terminateAll()
                 exit(128 + number)

@@ -62,6 +62,10 @@ struct DistributedDemo {
             await Self.end(children)
             return outcome
         } catch {
+            // Interrupted: the children failing is the signal's doing, and its handler is
+            // ending them and will exit with 128 + the signal; wait for it rather than report
+            // their failure.
+            while children.isInterrupted { try? await Task.sleep(for: .seconds(1)) }
             await Self.end(children)
             throw error
         }
