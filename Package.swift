@@ -164,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "privagg-federation",
             dependencies: [
-                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting", "Paillier", "SecureAggregation",
+                "Federation", "FederationTLS", "FederationSupport", "FedAvg", "PrivacyAccounting", "Paillier", "SecureAggregation", "PrivAggTools",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),

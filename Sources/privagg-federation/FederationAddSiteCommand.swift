@@ -24,9 +24,20 @@ struct FederationAddSiteCommand: ParsableCommand {
     @Option(name: .long, help: "Validity in days (default: as many whole days as the CA has left).")
     var days: Int?
 
+    @Option(name: .customLong("test-start-days-ago"), parsing: .unconditional, help: ArgumentHelp(
+        "Tests only: the certificate's validity starts this many days ago (with --days 1 and a start 2 or more days ago it has expired).",
+        visibility: .private))
+    var testStartDaysAgo: Int?
+
     func run() throws {
         do {
-            let validity = try days.map { days throws(FederationTLSError) in try CertificateValidity(days: days) }
+            let start = testStartDaysAgo.map { Date().addingTimeInterval(-Double($0) * 86_400) }
+            let validity: CertificateValidity?
+            if days != nil || start != nil {
+                validity = try CertificateValidity(days: days ?? CertificateValidity.defaultDays, startingAt: start)
+            } else {
+                validity = nil
+            }
             let directory = try FederationAuthority.addSite(site, to: FederationLayout(root: dir), validity: validity)
             print("site \(site) added: \(directory)")
         } catch {

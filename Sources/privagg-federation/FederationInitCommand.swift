@@ -1,5 +1,6 @@
 import ArgumentParser
 import FederationTLS
+import Foundation
 
 /// `privagg federation init --sites a,b,c,d --out DIR`: a federation CA and one certificate
 /// and key per site and for the coordinator.
@@ -37,6 +38,10 @@ struct FederationInitCommand: ParsableCommand {
     @Option(name: .long, help: "Key curve: p256 or p384.")
     var curve: String = FederationKeyAlgorithm.p256.rawValue
 
+    @Option(name: .customLong("test-start-days-ago"), parsing: .unconditional, help: ArgumentHelp(
+        "Tests only: the CA's validity starts this many days ago (so add-site can issue an expired certificate).", visibility: .private))
+    var testStartDaysAgo: Int?
+
     func run() throws {
         guard let algorithm = FederationKeyAlgorithm(rawValue: curve) else {
             throw ValidationError("--curve must be p256 or p384, not '\(curve)'")
@@ -44,7 +49,7 @@ struct FederationInitCommand: ParsableCommand {
         let siteNames = sites.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
         let hosts = coordinatorHost.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
         do {
-            let validity = try CertificateValidity(days: days)
+            let validity = try CertificateValidity(days: days, startingAt: testStartDaysAgo.map { Date().addingTimeInterval(-Double($0) * 86_400) })
             let layout = try FederationAuthority.create(
                 in: out, sites: siteNames, coordinator: coordinatorName, coordinatorHosts: hosts, validity: validity,
                 keyAlgorithm: algorithm)

@@ -63,6 +63,10 @@ struct JoinCommand: AsyncParsableCommand {
     var testDumpDirectory: String?
     @Option(name: .customLong("test-pause-before-masked-input"), help: ArgumentHelp("Process tests only: stall in this round's masked-input stage.", visibility: .private))
     var testPauseRound: Int?
+    @Option(name: .customLong("test-unchecked-tls-trusting"), help: ArgumentHelp(
+        "Tests only: present --tls DIR's certificate and key without checking them (expired, another federation's) and trust the coordinator CA in this file, so the coordinator's own refusal can be tested.",
+        visibility: .private))
+    var testUncheckedTrusting: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelChoice = .info
 
@@ -86,6 +90,7 @@ struct JoinCommand: AsyncParsableCommand {
         guard delta > 0, delta < 1 else { throw ValidationError("--delta must be in (0, 1)") }
         guard AccountantKind(rawValue: accountant) != nil else { throw ValidationError("--accountant must be rdp or pld") }
         if insecure, tls != nil { throw ValidationError("--tls and --insecure exclude each other") }
+        if testUncheckedTrusting != nil, tls == nil { throw ValidationError("--test-unchecked-tls-trusting needs --tls") }
         guard insecure || tls != nil else {
             throw ValidationError("mutual TLS is the default: pass --tls DIR/sites/NAME (made by `privagg federation init`), or --insecure for loopback tests")
         }
@@ -113,6 +118,13 @@ struct JoinCommand: AsyncParsableCommand {
         let node = SiteNode(client: client, configuration: configuration, logger: logger)
         var transportSecurity = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
         if let tls {
+            if let authority = testUncheckedTrusting {
+                let run = try await node.run(transportSecurity: .mTLS(
+                    certificateChain: [.file(path: tls + "/cert.pem", format: .pem)], privateKey: .file(path: tls + "/key.pem", format: .pem)
+                ) { $0.trustRoots = .certificates([.file(path: authority, format: .pem)]) })
+                print("Site \(client.name): \(run.roundsContributed) rounds contributed (unchecked test credentials).")
+                return
+            }
             let credentials = try NodeCredentials(directory: tls, role: .site)
             // The coordinator takes the site's name from the certificate; a mismatch would only
             // be refused there, so say it here first.

@@ -17,6 +17,22 @@ public struct ExperimentReport: Sendable, Codable {
         /// Final test accuracy of the baseline, if one was run.
         public var baselineAccuracy: Double?
 
+        /// One site's sizes and final accuracies.
+        ///
+        /// - Parameters:
+        ///   - name: The site's name.
+        ///   - trainSize: Training records.
+        ///   - testSize: Test records.
+        ///   - accuracy: Final test accuracy of the run.
+        ///   - baselineAccuracy: Final test accuracy of the baseline, if one was run.
+        public init(name: String, trainSize: Int, testSize: Int, accuracy: Double, baselineAccuracy: Double?) {
+            self.name = name
+            self.trainSize = trainSize
+            self.testSize = testSize
+            self.accuracy = accuracy
+            self.baselineAccuracy = baselineAccuracy
+        }
+
         enum CodingKeys: String, CodingKey {
             case name, accuracy
             case trainSize = "train_size"

@@ -35,7 +35,36 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "Whoever knows the seed can regenerate the noise, so ε holds only while it stays secret."))
     var seed: UInt64?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Run the four hospitals as four site processes and a coordinator process on loopback with mutual TLS and SecAgg+ (needs privagg-federation: make federation).",
+        discussion: "Writes the same report plus the federation's network figures (federation/), the certificates (pki/) and the processes' logs (logs/)."))
+    var distributed = false
+
+    @Option(name: .long, parsing: .unconditional, help: "FedAvg rounds (default 30).")
+    var rounds: Int?
+
+    func validate() throws {
+        if let rounds, !(1...1_000).contains(rounds) { throw ValidationError("--rounds must be in 1...1000, got \(rounds)") }
+    }
+
     func run() async throws {
+        if distributed {
+            // The processes, gRPC and TLS live in the companion; the output folder is chosen
+            // here by the same rules as the in-process demo.
+            let output: String
+            if let explicit = self.output {
+                output = explicit
+            } else {
+                output = try Self.freshDefaultOutput()
+                if output != Self.defaultOutput {
+                    printError("\(Self.defaultOutput)/ holds the privacy ledgers of an earlier run, which a demo never deletes: writing this demo to \(output)/")
+                }
+            }
+            var arguments = ["demo", "--output", output]
+            if let rounds { arguments += ["--rounds", "\(rounds)"] }
+            if let seed { arguments += ["--seed", "\(seed)"] }
+            try federationExecutable.exec(arguments)
+        }
         let display = ProgressDisplay()
         let output: String
         if let explicit = self.output {
@@ -55,6 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var configuration = Demo.Configuration()
         configuration.seed = seed
+        if let rounds { configuration.rounds = rounds }
         configuration.ledgerDirectory = (output as NSString).appendingPathComponent("ledgers")
         let rounds = configuration.rounds
         display.phase("PrivAgg demo: four hospitals (UCI heart disease), DP-SGD under secure aggregation")

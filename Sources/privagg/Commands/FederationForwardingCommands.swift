@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The companion that carries the networked commands.
-private let federationExecutable = CompanionExecutable(name: "privagg-federation", buildHint: "make federation")
+let federationExecutable = CompanionExecutable(name: "privagg-federation", buildHint: "make federation")
 
 /// `privagg serve …`: the federation's coordinator, in the `privagg-federation` companion.
 struct ServeForwardCommand: ParsableCommand {
