@@ -43,7 +43,7 @@ import Darwin
         _ = try PrivacyLedger(creatingAt: path, budget: .init(epsilon: 1, delta: 1e-5))
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--no-fork", path, "sleep", "30"]  // so killing it releases the lock at once
+        holder.arguments = ["--no-fork", path, "sleep", "3600"]  // held until the defer kills it (a stalled test process may resume late); --no-fork: killing it releases the lock at once
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         var waited = 0
