@@ -46,6 +46,9 @@ struct FederationProcessTests {
             // Each site sent its 19-entry contribution and received the model, on the wire.
             #expect(record.bytesUp.count == 4 && record.bytesUp.values.allSatisfy { $0 > 8 * 19 })
         }
+        // Round 0 (standardization) sends 3 statistics per feature (18 features): its bytes are reported too.
+        let standardization = try #require(report.records.first { $0.round == 0 })
+        #expect(standardization.bytesUp.count == 4 && standardization.bytesUp.values.allSatisfy { $0 > 8 * 3 * 18 })
     }
 
     @Test("secagg+: four site processes reach the in-process model within the quantization error")

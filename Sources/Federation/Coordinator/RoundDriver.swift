@@ -209,6 +209,7 @@ struct RoundDriver {
     /// take part (they must all standardize alike).
     private mutating func standardize(features: Int) async throws -> FederationRoundRecord {
         let started = ContinuousClock.now
+        let before = (await hub.bytesUp, await hub.bytesDown)
         let participants = await hub.connected.map(\.index)
         let length = Standardization.statisticsLength(features: features)
         let outcome = await aggregate(
@@ -226,10 +227,17 @@ struct RoundDriver {
         }
         statistics = sum
         logger.info("standardization statistics summed", metadata: ["sites": "\(participants.count)"])
+        // Round 0 carries 3·features values per site: its bytes belong in the report like any round's.
+        let after = (await hub.bytesUp, await hub.bytesDown)
+        var bytesUp: [String: Int] = [:], bytesDown: [String: Int] = [:]
+        for index in names.indices where after.0[index] > before.0[index] || after.1[index] > before.1[index] {
+            bytesUp[names[index]] = after.0[index] - before.0[index]
+            bytesDown[names[index]] = after.1[index] - before.1[index]
+        }
         return FederationRoundRecord(
             round: 0, participants: participants.map { names[$0] }, included: outcome.included.map { names[$0] },
             dropouts: [:], abandoned: false, abandonReason: nil, accuracy: nil, loss: nil, stageSeconds: outcome.stages,
-            bytesUp: [:], bytesDown: [:], errorBound: outcome.errorBound, wallSeconds: (ContinuousClock.now - started).seconds)
+            bytesUp: bytesUp, bytesDown: bytesDown, errorBound: outcome.errorBound, wallSeconds: (ContinuousClock.now - started).seconds)
     }
 
     /// Sends the summed statistics to every connected session that has not had them.
