@@ -48,6 +48,10 @@ struct BenchCommand: ParsableCommand {
     var stageTimeout: Double = 600
     @Flag(name: .customLong("skip-in-process"), help: "Do not run the in-process simulation.")
     var skipInProcess = false
+    @Option(name: .customLong("masked-input-window"), parsing: .unconditional, help: ArgumentHelp(
+        "Most sites owing their masked input at once (default: as many as 64 MiB of masked vectors hold, at least 8).",
+        discussion: "The coordinator releases the rest as answers arrive, which bounds the masked inputs its transport holds at once."))
+    var maskedInputWindow: Int?
     @Option(name: .long, help: "Also write the JSON to this file.")
     var output: String?
 
@@ -62,6 +66,7 @@ struct BenchCommand: ParsableCommand {
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be in 1...100, got \(rounds)") }
         guard (8...64).contains(bitWidth) else { throw ValidationError("--bit-width must be in 8...64, got \(bitWidth)") }
         guard stageTimeout > 0, stageTimeout.isFinite else { throw ValidationError("--stage-timeout must be positive") }
+        if let maskedInputWindow, maskedInputWindow < 1 { throw ValidationError("--masked-input-window must be at least 1, got \(maskedInputWindow)") }
     }
 
     func run() throws {
@@ -77,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         let coordinator = try BenchProcesses.start(executable, ["bench-coordinator"] + common + [
             "--aggregator", aggregator, "--rounds", "\(rounds)", "--bit-width", "\(bitWidth)", "--stage-timeout", "\(stageTimeout)",
             "--port-file", path("port"), "--output", path("coordinator.json"),
-        ])
+        ] + (maskedInputWindow.map { ["--masked-input-window", "\($0)"] } ?? []))
         var workers: [Process] = []
         do {
             let port = try BenchProcesses.waitForPort(path("port"), process: coordinator)
@@ -144,14 +149,16 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("stage-timeout"), parsing: .unconditional) var stageTimeout: Double
     @Option(name: .customLong("port-file")) var portFile: String
     @Option(name: .long) var output: String
+    @Option(name: .customLong("masked-input-window"), parsing: .unconditional) var maskedInputWindow: Int?
     @Option(name: .customLong("log-level")) var logLevel: LogLevelChoice = .warning
 
     func run() async throws {
         let logger = LogSetup.bootstrap(logLevel, label: "privagg.bench.coordinator")
         guard let choice = FederationAggregator(rawValue: aggregator) else { throw ValidationError("unknown aggregator \(aggregator)") }
-        let configuration = try BenchmarkCoordinator.Configuration(
+        var configuration = try BenchmarkCoordinator.Configuration(
             clients: clients, dimension: dimension, aggregator: choice, rounds: rounds, bitWidth: bitWidth, seed: seed,
             stageTimeout: .milliseconds(Int64(stageTimeout * 1000)))
+        configuration.maskedInputWindow = maskedInputWindow
         let portFile = self.portFile, total = rounds
         let figures = try await BenchmarkCoordinator(configuration: configuration, logger: logger).serve(
             host: "127.0.0.1", port: 0,

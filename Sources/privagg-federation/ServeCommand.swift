@@ -89,6 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
     var stageTimeout: Double = 60
     @Option(name: .customLong("max-message-bytes"), parsing: .unconditional, help: "Largest gRPC message accepted from a site.")
     var maximumMessageBytes: Int = FederationProtocol.defaultMaximumMessageBytes
+    @Option(name: .customLong("masked-input-window"), parsing: .unconditional, help: ArgumentHelp(
+        "secagg/secagg+: most sites owing their masked input at once (default: as many as 64 MiB of masked vectors hold, at least 8).",
+        discussion: "The rest get the shares that release their masked input as answers arrive, so the coordinator's transport never holds every site's d-sized vector at once."))
+    var maskedInputWindow: Int?
     @Option(name: .long, help: "Folder for report.md, report.json and checkpoint.json.")
     var output: String?
     @Flag(name: .long, help: "Continue from OUTPUT/checkpoint.json (the last completed round).")
@@ -148,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let metricsListen { _ = try Self.metricsAddress(metricsListen) }
         guard metricsLinger >= 0, metricsLinger <= 3600 else { throw ValidationError("--metrics-linger must be in 0...3600 seconds") }
+        if let maskedInputWindow, maskedInputWindow < 1 { throw ValidationError("--masked-input-window must be at least 1, got \(maskedInputWindow)") }
         if resume, output == nil { throw ValidationError("--resume needs --output (the folder holding checkpoint.json)") }
         if insecure, tls != nil { throw ValidationError("--tls and --insecure exclude each other") }
         guard insecure || tls != nil else {
@@ -182,6 +187,7 @@ struct ServeCommand: AsyncParsableCommand {
             checkpointPath: checkpointPath, resumeFrom: checkpoint)
         var configured = configuration
         configured.testDumpDirectory = testDumpDirectory
+        configured.maskedInputWindow = maskedInputWindow
         configured.testStallAfterAggregatingRound = testStallRound
         if let paillierPublicKey {
             configured.paillierPublicKey = try PaillierKeyFiles.publicKey(at: paillierPublicKey, allowInsecureForTests: insecureForTests)

@@ -5,12 +5,12 @@ import Testing
 /// loopback; the printed JSON has the fields other tools read, and the round's sum is right.
 @Suite struct BenchFederationTests {
     /// Runs the benchmark and returns its JSON (also checks the file written by --output).
-    private func bench(_ aggregator: String, clients: Int, dimension: Int, name: String) async throws -> [String: Any] {
+    private func bench(_ aggregator: String, clients: Int, dimension: Int, name: String, extra: [String] = []) async throws -> [String: Any] {
         let harness = try ProcessHarness("bench-\(name)")
         let output = harness.path("bench.json")
         let process = try harness.launch(
             ["bench", "--clients", "\(clients)", "--dimension", "\(dimension)", "--aggregator", aggregator, "--processes", "2",
-             "--rounds", "2", "--seed", "7", "--output", output],
+             "--rounds", "2", "--seed", "7", "--output", output] + extra,
             log: "bench.log")
         let status = try await harness.exitStatus(process, timeout: 600)
         #expect(status == 0, "\(harness.log("bench.log"))")
@@ -61,5 +61,14 @@ import Testing
         // The same protocol, the same messages: the in-process run's message bytes are the sites'.
         #expect((inProcess["message_bytes_up_per_client"] as? NSNumber)?.doubleValue == messageUp)
         #expect(try number(json, "round_to_in_process_ratio") > 0)
+    }
+
+    /// With a window of one, the coordinator releases one site's masked input at a time (the
+    /// others wait for their forwarded shares): every site is still in the sum, and it is right.
+    @Test func aMaskedInputWindowOfOneStillSumsEverySite() async throws {
+        let json = try await bench("secagg+", clients: 5, dimension: 10, name: "window", extra: ["--masked-input-window", "1", "--skip-in-process"])
+        #expect(json["included"] as? [Int] == [5, 5])
+        #expect(json["sum_verified"] as? [Bool] == [true, true])
+        #expect((json["dropouts"] as? [[String: String]])?.map(\.count) == [0, 0])
     }
 }

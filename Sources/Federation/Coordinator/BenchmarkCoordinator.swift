@@ -28,6 +28,9 @@ public struct BenchmarkCoordinator: Sendable {
         public var joinTimeout: Duration
         /// How long one stage may take.
         public var stageTimeout: Duration
+        /// Most sites owing their masked input at once (nil: the coordinator's default, 64 MiB
+        /// of masked vectors).
+        public var maskedInputWindow: Int?
 
         /// A configuration.
         ///
@@ -128,9 +131,10 @@ public struct BenchmarkCoordinator: Sendable {
     ) async throws -> [RoundFigures] {
         let names = configuration.siteNames
         let settings = try Self.settings(for: configuration)
-        let federation = try FederationCoordinator.Configuration(
+        var federation = try FederationCoordinator.Configuration(
             sites: names, settings: settings, seed: configuration.seed, joinTimeout: configuration.joinTimeout,
             stageTimeout: configuration.stageTimeout, maximumMessageBytes: configuration.maximumMessageBytes)
+        federation.maskedInputWindow = configuration.maskedInputWindow
         let hub = CoordinatorHub(sites: names)
         let count = names.count
         await hub.setWelcome { index in

@@ -53,6 +53,10 @@ public struct FederationCoordinator: Sendable {
         /// The sites' shared Paillier public key (`--aggregator paillier`; the coordinator never
         /// holds the private key).
         public var paillierPublicKey: Paillier.PublicKey?
+        /// Most sites that may owe their SecAgg masked input at once (nil: as many as 64 MiB of
+        /// masked vectors hold, at least 8). The rest get their forwarded shares, which release
+        /// their masked input, as answers come in, so the transport never holds n of them.
+        public var maskedInputWindow: Int?
 
         /// A configuration.
         ///

@@ -149,8 +149,8 @@ extension RoundDriver {
         var serverTime = Duration.zero
         /// Feeds each reply to the server as it arrives (no stage holds n masked vectors:
         /// memory O(d + n·k)); a reply it refuses drops its sender.
-        func receiveStage(_ expected: Set<Int>, stage: SecAggStage, context: inout RoundContext) async {
-            await receiveEach(&context, from: expected, stage: "\(stage)", extract: extract) { index, bytes in
+        func receiveStage(_ expected: Set<Int>, stage: SecAggStage, context: inout RoundContext, paced: PacedSends? = nil) async {
+            await receiveEach(&context, from: expected, stage: "\(stage)", extract: extract, paced: paced) { index, bytes in
                 let start = ContinuousClock.now
                 defer { serverTime += ContinuousClock.now - start }
                 do { try server.receive(bytes: bytes) } catch {
@@ -165,15 +165,27 @@ extension RoundDriver {
         for stage in SecAggStage.allCases.dropFirst() {
             stageStart = ContinuousClock.now
             var expected = Set<Int>()
+            // Masked inputs are the only d-sized messages: the sites get their forwarded shares
+            // (which release their masked input) a window at a time, so the transport never
+            // assembles more than `window` of them at once (memory O(d·window + n·k), not O(n·d)).
+            let window = stage == .maskedInputCollection
+                ? configuration.maskedInputWindow ?? Self.maskedInputWindow(dimension: protocolDimension, bitWidth: settings.bitWidth) : Int.max
+            var paced = PacedSends(window: window)
             for (recipient, bytes) in outgoing {
                 let index = Int(recipient)
                 guard context.alive.contains(index) else { continue }
                 var message = Privagg_Federation_V1_CoordinatorMessage()
                 message.protocol.round = UInt64(round)
                 message.protocol.payload = Data(bytes)
-                if await hub.send(message, to: index) { expected.insert(index) } else { context.dropped[index] = "disconnected in \(stage)" }
+                if expected.count >= window {
+                    paced.queue.append((index, message))
+                } else if await hub.send(message, to: index) {
+                    expected.insert(index)
+                } else {
+                    context.dropped[index] = "disconnected in \(stage)"
+                }
             }
-            await receiveStage(expected, stage: stage, context: &context)
+            await receiveStage(expected, stage: stage, context: &context, paced: paced)
             do {
                 outgoing = try timed(&serverTime) { () throws -> [(UInt32, [UInt8])] in
                     switch stage {
@@ -252,10 +264,13 @@ extension RoundDriver {
         _ context: inout RoundContext, from expected: Set<Int>, stage: String,
         extract: (Privagg_Federation_V1_SiteMessage) throws -> T?,
         dropped: (Int) -> Void = { _ in },
+        paced: PacedSends? = nil,
         deliver: (Int, T) throws -> Void
     ) async {
         var waiting = expected
         var delivered = Set<Int>()
+        var queue = paced?.queue[...] ?? []
+        let window = paced?.window ?? Int.max
         let deadline = ContinuousClock.now + configuration.stageTimeout
         func drop(_ index: Int, _ reason: String) {
             guard context.dropped[index] == nil else { return }
@@ -264,9 +279,26 @@ extension RoundDriver {
             if delivered.remove(index) != nil { dropped(index) }
             logger.warning("site dropped from the round", metadata: ["site": "\(configuration.sites[index])", "stage": "\(stage)", "reason": "\(reason)"])
         }
-        while !waiting.isEmpty {
+        /// Sends queued messages while fewer than `window` answers are outstanding; a site
+        /// dropped while it waited in the queue is skipped.
+        func refill() async {
+            while waiting.count < window, let (index, message) = queue.popFirst() {
+                guard context.alive.contains(index) else { continue }
+                if await hub.send(message, to: index) {
+                    waiting.insert(index)
+                } else {
+                    drop(index, "disconnected in stage \(stage)")
+                }
+            }
+        }
+        while true {
+            await refill()
+            guard !waiting.isEmpty else { break }
             guard let event = await hub.next(until: deadline) else {
                 for index in waiting.sorted() { drop(index, "no answer in stage \(stage) within \(configuration.stageTimeout)") }
+                for (index, _) in queue where context.alive.contains(index) {
+                    drop(index, "no answer in stage \(stage) within \(configuration.stageTimeout) (still queued)")
+                }
                 break
             }
             switch event {
@@ -298,6 +330,25 @@ extension RoundDriver {
                 }
             }
         }
+    }
+}
+
+/// A stage's messages sent a window at a time: at most `window` recipients owe an answer at
+/// once, and each answer (or drop) releases the next queued message (``RoundDriver/receiveEach``).
+struct PacedSends {
+    /// Most recipients with an outstanding answer.
+    var window: Int
+    /// Messages not sent yet, in order.
+    var queue: [(Int, Privagg_Federation_V1_CoordinatorMessage)] = []
+}
+
+extension RoundDriver {
+    /// How many sites may owe their masked input at once: 64 MiB of masked vectors
+    /// (`dimension` entries of ⌈bitWidth/8⌉ bytes), at least 8. At 10^5 entries and 48 bits
+    /// that is 111 sites; at 10^4 entries, 1,118 (no pacing below that many sites).
+    static func maskedInputWindow(dimension: Int, bitWidth: Int) -> Int {
+        let bytes = max(1, dimension) * ((bitWidth + 7) / 8)
+        return max(8, (64 << 20) / bytes)
     }
 }
 
