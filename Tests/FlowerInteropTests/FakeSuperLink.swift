@@ -146,7 +146,9 @@ final class FakeSuperLink: Sendable {
     }
 
     /// Waits (without blocking the pool) until `condition` holds, up to `seconds`.
-    func wait(_ what: String, seconds: Double = 60, until condition: (State) -> Bool) async throws {
+    /// Polls until `condition` holds. The long default is for the test process, not the node:
+    /// a test task can wait minutes for a cooperative thread while other suites compute.
+    func wait(_ what: String, seconds: Double = 600, until condition: (State) -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while !state.withLock({ condition($0) }) {
             guard ContinuousClock.now < deadline else { throw FakeSuperLinkTimeout(what: what) }

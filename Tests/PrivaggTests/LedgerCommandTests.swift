@@ -1,4 +1,5 @@
 import Foundation
+import ParallelWork
 import PrivacyAccounting
 import Testing
 #if canImport(Glibc)
@@ -50,7 +51,7 @@ final class LedgerCommandTests: Sendable {
         let before = try Self.bytes(ledger)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--no-fork", ledger, "sleep", "60"]  // so killing it releases the lock at once
+        holder.arguments = ["--no-fork", ledger, "sleep", "3600"]  // held until the defer kills it (a stalled test process may resume late); --no-fork: killing it releases the lock at once
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         var waited = 0
@@ -73,25 +74,33 @@ final class LedgerCommandTests: Sendable {
     /// (and a second train). Both are refused; the running train keeps every spend.
     @Test func aRunningTrainKeepsItsLedgersAgainstDemoAndTrain() async throws {
         let output = folder("running")
-        let train = Process()
-        train.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("privagg")
-        train.arguments = ["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "8", "--local-steps", "40",
-                           "--epsilon-budget", "500", "--aggregator", "plain", "--output", output, "--format", "json"]
-        train.standardOutput = FileHandle.nullDevice
-        train.standardError = FileHandle.nullDevice
-        try train.run()
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("privagg")
         let ledger = output + "/ledgers/client-59.ledger"
-        var waited = 0
-        while !LedgerFile.isInUse(path: ledger) && train.isRunning && waited < 1200 {
-            try await Task.sleep(for: .milliseconds(25))
-            waited += 1
+        // The whole sequence runs on a thread of its own: the demo must start while the train
+        // runs, and a test task can wait minutes for one of the two cooperative threads while
+        // other suites compute (a fresh-clone CI run saw the train finish first).
+        let (demo, second, stillRunning, status) = try await Parallel.offPool { () throws -> (PrivaggRun, PrivaggRun, Bool, Int32) in
+            let train = Process()
+            train.executableURL = executable
+            train.arguments = ["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "8", "--local-steps", "40",
+                               "--epsilon-budget", "500", "--aggregator", "plain", "--output", output, "--format", "json"]
+            train.standardOutput = FileHandle.nullDevice
+            train.standardError = FileHandle.nullDevice
+            try train.run()
+            var waited = 0
+            while !LedgerFile.isInUse(path: ledger) && train.isRunning && waited < 2400 {
+                Thread.sleep(forTimeInterval: 0.025)
+                waited += 1
+            }
+            let demo = try runPrivaggWaiting(["demo", "--output", output], currentDirectory: nil, standardInput: nil)
+            let second = try runPrivaggWaiting(
+                ["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "1", "--epsilon-budget", "500", "--aggregator", "plain", "--output", output],
+                currentDirectory: nil, standardInput: nil)
+            let stillRunning = train.isRunning
+            train.waitUntilExit()
+            return (demo, second, stillRunning, train.terminationStatus)
         }
-        let demo = try await runPrivagg(["demo", "--output", output])
-        let second = try await runPrivagg(["train", "--dataset", "synthetic", "--clients", "60", "--rounds", "1", "--epsilon-budget", "500",
-                                     "--aggregator", "plain", "--output", output])
-        let stillRunning = train.isRunning
-        try await waitForExit(train)
-        #expect(train.terminationStatus == 0)
+        #expect(status == 0)
         #expect(demo.status != 0 && demo.standardError.contains("already holds privacy ledgers"))
         if stillRunning {
             #expect(demo.standardError.contains("(in use: a running process holds its lock)"), "\(demo.standardError)")

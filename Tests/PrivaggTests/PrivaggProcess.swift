@@ -17,8 +17,9 @@ func runPrivagg(_ arguments: [String], currentDirectory: URL? = nil, standardInp
     }
 }
 
-/// Waits for the process until it exits, on the calling thread (never a cooperative one).
-private func runPrivaggWaiting(_ arguments: [String], currentDirectory: URL?, standardInput: FileHandle?) throws -> PrivaggRun {
+/// Waits for the process until it exits, on the calling thread (never a cooperative one: call
+/// it inside `Parallel.offPool`).
+func runPrivaggWaiting(_ arguments: [String], currentDirectory: URL?, standardInput: FileHandle?) throws -> PrivaggRun {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("privagg")
     process.arguments = arguments
