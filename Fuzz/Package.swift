@@ -11,8 +11,15 @@ let package = Package(
         .package(name: "PrivAgg", path: ".."),
     ],
     targets: [
-        // The libFuzzer driver, the command line and the seed writer both executables share.
-        .target(name: "FuzzHarness"),
+        // The libFuzzer driver, the command line, the seed writer and the SecAgg seed messages
+        // both executables share.
+        .target(
+            name: "FuzzHarness",
+            dependencies: [
+                .product(name: "Sodium", package: "PrivAgg"),
+                .product(name: "SecureAggregation", package: "PrivAgg"),
+            ]
+        ),
         // The core decoders; CI's `make fuzz-smoke` builds only this product.
         .executableTarget(
             name: "privagg-fuzz",

@@ -25,7 +25,7 @@ public struct FuzzTarget: Sendable {
     }
 }
 
-/// Runs libFuzzer on one target, and the command line both fuzz executables share.
+/// Runs libFuzzer on one target (each executable's main.swift parses its command line).
 public enum FuzzDriver {
     /// The target the C callback dispatches to; set once, before libFuzzer starts (which then
     /// calls back on this thread only), so the unchecked access is safe.
@@ -47,45 +47,6 @@ public enum FuzzDriver {
         let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
         FuzzDriver.selected?.body(bytes)
         return 0
-    }
-
-    /// The command line of a fuzz executable:
-    ///
-    ///     EXECUTABLE TARGET [libFuzzer flags] [CORPUS_DIR...]   fuzz one target
-    ///     EXECUTABLE seeds DIR                                  write the seed corpus to DIR/TARGET/
-    ///     EXECUTABLE list                                       print the target names
-    ///
-    /// - Parameters:
-    ///   - targets: the executable's targets.
-    ///   - writeSeeds: writes every target's seeds under the given root folder.
-    public static func main(targets: [FuzzTarget], writeSeeds: (String) async throws -> Void) async -> Never {
-        var arguments = CommandLine.arguments
-        let executable = (arguments.first as NSString?)?.lastPathComponent ?? "privagg-fuzz"
-        let usage = """
-            usage: \(executable) TARGET [libFuzzer flags] [CORPUS_DIR...]
-                   \(executable) seeds DIR
-                   \(executable) list
-            targets: \(targets.map(\.name).joined(separator: ", "))
-            """
-        guard arguments.count >= 2 else { fail(usage) }
-        switch arguments[1] {
-        case "list":
-            for target in targets { print(target.name) }
-            exit(0)
-        case "seeds":
-            guard arguments.count == 3 else { fail(usage) }
-            do { try await writeSeeds(arguments[2]) } catch { fail("seeds: \(error)") }
-            exit(0)
-        case let name:
-            guard let target = targets.first(where: { $0.name == name }) else { fail("unknown target \(name)\n" + usage) }
-            arguments.remove(at: 1)
-            exit(run(target, arguments: arguments))
-        }
-    }
-
-    private static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        exit(2)
     }
 }
 

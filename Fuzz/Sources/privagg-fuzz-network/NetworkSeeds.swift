@@ -88,7 +88,7 @@ enum NetworkSeeds {
         evaluation.evaluation.count = 50
         evaluation.evaluation.loss = 21.5
         seeds.append(("evaluation", selected(3, try evaluation.serializedBytes())))
-        for (index, (_, secAgg)) in try Seeds.secAggMessages().prefix(2).enumerated() {
+        for (index, (_, secAgg)) in try SecAggSeeds.messages().prefix(2).enumerated() {
             var message = Privagg_Federation_V1_SiteMessage()
             message.protocol.round = 1
             message.protocol.payload = Data(secAgg)
@@ -153,7 +153,7 @@ enum NetworkSeeds {
         statistics.statisticsResult.summed = FederationProtocol.pack(
             (0..<features).map { _ in 100.0 } + (0..<features).map { Double($0) * 100 } + (0..<features).map { Double($0 * $0) * 100 + 50 })
         seeds.append(("statistics-result", selected(0, try statistics.serializedBytes())))
-        for (index, (_, secAgg)) in try Seeds.secAggMessages().dropFirst(2).prefix(2).enumerated() {
+        for (index, (_, secAgg)) in try SecAggSeeds.messages().dropFirst(2).prefix(2).enumerated() {
             var message = Privagg_Federation_V1_CoordinatorMessage()
             message.protocol.round = 1
             message.protocol.payload = Data(secAgg)
