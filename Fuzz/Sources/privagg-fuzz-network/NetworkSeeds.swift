@@ -14,7 +14,7 @@ import Sodium
 enum NetworkSeeds {
     static func coordinatorCheckpoints() throws -> [(String, [UInt8])] {
         [
-            ("empty", try FederationSupport.CoordinatorCheckpoint(completedRounds: 0, configurationFingerprint: "", parameters: []).encoded()),
+            ("minimal", try FederationSupport.CoordinatorCheckpoint(completedRounds: 0, configurationFingerprint: "x", parameters: []).encoded()),
             ("round-3", try FederationSupport.CoordinatorCheckpoint(
                 completedRounds: 3, configurationFingerprint: "aggregator=secagg privacy=dp-sgd rounds=10",
                 parameters: [0.5, -1.25, 3e-300, 1e300, 0], payload: Array("{\"records\":[]}".utf8)).encoded()),
