@@ -172,19 +172,12 @@ public actor PrivAggSite {
     /// Creates the ledger, or reopens it when it exists; a reopened ledger must have the
     /// same budget and accountant (as `privagg train` requires).
     private static func openLedger(at path: String, budget: PrivacyLedger.Budget, accountant: AccountantKind) throws -> PrivacyLedger {
-        let ledger: PrivacyLedger
         do {
-            return try PrivacyLedger(creatingAt: path, budget: budget, accountant: accountant)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
-            ledger = try PrivacyLedger(openingAt: path)
+            return try PrivacyLedger.openOrCreate(at: path, budget: budget, accountant: accountant).ledger
+        } catch let error as PrivacyAccountingError {
+            guard case .ledgerSettingsMismatch = error else { throw error }
+            throw SiteError.invalidSettings(error.description)
         }
-        guard ledger.budget == budget else {
-            throw SiteError.invalidSettings("the existing ledger \(path) has budget ε = \(ledger.budget.epsilon), δ = \(ledger.budget.delta); this site asks for ε = \(budget.epsilon), δ = \(budget.delta)")
-        }
-        guard ledger.accountantKind == accountant else {
-            throw SiteError.invalidSettings("the existing ledger \(path) uses the \(ledger.accountantKind.rawValue) accountant; this site asks for \(accountant.rawValue)")
-        }
-        return ledger
     }
 }
 

@@ -19,6 +19,20 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
     /// holds the file's lock: it may be spending from the budget right now, so this one may
     /// neither spend from nor replace it.
     case ledgerInUse(path: String)
+    /// An existing ledger has another budget or accountant than the run asked for
+    /// (``PrivacyLedger/openOrCreate(at:budget:accountant:)``); `found` and `requested`
+    /// are readable renderings of the two values.
+    case ledgerSettingsMismatch(path: String, setting: LedgerSetting, found: String, requested: String)
+    /// The ledger was closed (``PrivacyLedger/close()``): it spends nothing more.
+    case ledgerClosed(path: String)
+
+    /// A ledger setting fixed when the ledger is created.
+    public enum LedgerSetting: String, Sendable, Equatable {
+        /// The (ε, δ) budget.
+        case budget
+        /// The accountant that checks every spend against the budget.
+        case accountant
+    }
 
     /// A one-line explanation suitable for a command-line error message.
     public var description: String {
@@ -39,6 +53,13 @@ public enum PrivacyAccountingError: Error, Equatable, Sendable, CustomStringConv
         case .ledgerInUse(let path):
             return "ledger \(path) is in use: another process (or another open ledger) holds its lock, "
                 + "so a run may be spending from it now; wait for that run to end, or use another ledger folder"
+        case .ledgerClosed(let path):
+            return "ledger \(path) is closed: it takes no more spends (open it again)"
+        case .ledgerSettingsMismatch(let path, .budget, let found, let requested):
+            return "the existing ledger \(path) has budget \(found); this run asks for \(requested) (use another ledger folder)"
+        case .ledgerSettingsMismatch(let path, .accountant, let found, let requested):
+            return "the existing ledger \(path) enforces its budget with the \(found) accountant; this run asks for \(requested) "
+                + "(use --accountant \(found) or another ledger folder)"
         }
     }
 }

@@ -50,7 +50,8 @@ public actor PrivacyLedger {
     /// event, and the spend then reuses the composition instead of recomputing it.
     private var lastProjection: (event: PrivacyEvent, accountant: any PrivacyAccountant, guarantee: PrivacyGuarantee)?
     private var validLength: Int
-    private let lock: LedgerFile.Lock
+    /// The file's lock; nil once ``close()`` released it.
+    private var lock: LedgerFile.Lock?
 
     /// Creates a new ledger file at `path` with `budget` (fails if the file exists).
     ///
@@ -162,7 +163,8 @@ public actor PrivacyLedger {
     /// - Throws: ``PrivacyAccountingError/budgetExceeded(spentEpsilon:requestedEpsilon:budgetEpsilon:delta:)``
     ///   (nothing written) if ε would exceed the budget; errors of the accountant for invalid
     ///   or unsupported events; ``PrivacyAccountingError/ledgerIO(path:operation:errno:)`` if
-    ///   the record could not be made durable (then the spend is not committed in memory either).
+    ///   the record could not be made durable (then the spend is not committed in memory either);
+    ///   ``PrivacyAccountingError/ledgerClosed(path:)`` after ``close()``.
     @discardableResult
     public func spend(_ event: PrivacyEvent, label: String? = nil) throws -> PrivacyGuarantee {
         let (next, after) = try composition(after: event)
@@ -174,6 +176,7 @@ public actor PrivacyLedger {
             sequence: entries.count + 1, event: event, label: label,
             time: Date().timeIntervalSince1970, epsilonAfter: after.epsilon)
         let record = try LedgerFile.encodeRecord(entry)
+        guard let lock else { throw PrivacyAccountingError.ledgerClosed(path: path) }
         try lock.append(record, at: validLength, path: path)
         validLength += record.count
         entries.append(entry)
@@ -181,5 +184,12 @@ public actor PrivacyLedger {
         spentGuarantee = after
         lastProjection = nil
         return after
+    }
+
+    /// Releases the file's lock now, so another ledger (the next run's) can open the file at
+    /// once rather than when this actor happens to be deinitialized; later spends throw
+    /// ``PrivacyAccountingError/ledgerClosed(path:)``. Reading what was spent still works.
+    public func close() {
+        lock = nil
     }
 }

@@ -163,10 +163,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         let figures = try await BenchmarkCoordinator(configuration: configuration, logger: logger).serve(
             host: "127.0.0.1", port: 0,
             onListening: { port in
-                let temporary = portFile + ".tmp"
-                if !FileManager.default.createFile(atPath: temporary, contents: Data("\(port)\n".utf8)) || rename(temporary, portFile) != 0 {
-                    logger.error("could not write the port file", metadata: ["path": "\(portFile)"])
-                }
+                do { try PortFile.write(port, to: portFile) } catch { logger.error("could not write the port file", metadata: ["error": "\(error)"]) }
             },
             progress: { round in
                 BenchProcesses.progress(String(
@@ -401,13 +398,13 @@ enum BenchProcesses {
         return process
     }
 
-    /// Waits (up to 120 s) for the port file the coordinator writes once listening.
+    /// Waits (up to 120 s) for the port file the coordinator writes once listening; blocking
+    /// (this command is synchronous: it holds no cooperative-pool thread), unlike
+    /// ``PortFile/wait(for:writtenBy:timeout:failure:)``.
     static func waitForPort(_ path: String, process: Process) throws -> Int {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return port
-            }
+            if let port = PortFile.read(path) { return port }
             guard process.isRunning else { throw failure("the coordinator", process) }
             usleep(20_000)
         }

@@ -105,7 +105,11 @@ struct DistributedDemo {
         if let seed = configuration.seed { serve += ["--seed", "\(seed)"] }
         progress("• coordinator: privagg-federation serve (mutual TLS, \(Self.aggregator.rawValue), DP-SGD), log in \(path("logs/coordinator.log"))")
         let coordinator = try children.launch(executable, serve, log: path("logs/coordinator.log"))
-        let port = try await waitForPort(portFile, coordinator: coordinator)
+        let port = try await PortFile.wait(for: portFile, writtenBy: coordinator) { exited in
+            ValidationError(
+                (exited ? "the coordinator exited before listening (status \(coordinator.terminationStatus))" : "the coordinator did not listen within 120 s")
+                    + ":\n\(Self.tail(path("logs/coordinator.log")))")
+        }
 
         var sites: [(name: String, process: Process)] = []
         for name in Self.sites {
@@ -167,23 +171,6 @@ struct DistributedDemo {
             last = record.round
         }
         return last
-    }
-
-    /// Waits for the coordinator's port file (the coordinator failing first is an error).
-    private func waitForPort(_ portFile: String, coordinator: Process) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if FileManager.default.fileExists(atPath: portFile),
-                let port = Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                return port
-            }
-            guard coordinator.isRunning else {
-                throw ValidationError("the coordinator exited before listening (status \(coordinator.terminationStatus)):\n\(Self.tail(path("logs/coordinator.log")))")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("the coordinator did not listen within 120 s:\n\(Self.tail(path("logs/coordinator.log")))")
     }
 
     /// This executable (the children run its serve and join commands).

@@ -220,10 +220,7 @@ struct ServeCommand: AsyncParsableCommand {
             let started = try await MetricsEndpoint.start(serving: metrics, host: address.host, port: address.port)
             logger.info("metrics endpoint", metadata: ["url": "http://\(address.host):\(started.port)/metrics"])
             if let metricsPortFile {
-                let temporary = metricsPortFile + ".tmp"
-                guard FileManager.default.createFile(atPath: temporary, contents: Data("\(started.port)\n".utf8)), rename(temporary, metricsPortFile) == 0 else {
-                    throw ValidationError("cannot write \(metricsPortFile)")
-                }
+                do { try PortFile.write(started.port, to: metricsPortFile) } catch { throw ValidationError("\(error)") }
             }
             endpoint = started
             feed = CoordinatorMetrics(metrics: metrics)
@@ -232,9 +229,7 @@ struct ServeCommand: AsyncParsableCommand {
         let run = try await coordinator.serve(
             host: host, port: port, transportSecurity: transportSecurity, authenticatedSite: authenticatedSite, onListening: { bound in
             if let portFile {
-                // Written whole, then renamed: a script polling for the file never reads half a number.
-                let temporary = portFile + ".tmp"
-                if !FileManager.default.createFile(atPath: temporary, contents: Data("\(bound)\n".utf8)) || rename(temporary, portFile) != 0 { logger.error("could not write the port file", metadata: ["path": "\(portFile)"]) }
+                do { try PortFile.write(bound, to: portFile) } catch { logger.error("could not write the port file", metadata: ["error": "\(error)"]) }
             }
         }, progress: { record in metricsFeed?.record(record) })
         if let output { try FederationReportWriter.write(run, to: output) }

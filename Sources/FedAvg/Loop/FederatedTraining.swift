@@ -156,6 +156,9 @@ public enum FederatedTraining {
                 break
             }
         }
+        // Released now, not whenever the actors are deinitialized: a caller may open the same
+        // ledgers right after this returns (a second run on the same folder).
+        for ledger in ledgers.all { await ledger.close() }
         return TrainingRun(
             rounds: records, model: model, siteEvaluations: clients.map { $0.evaluate(model) }, stopReason: stopReason,
             epsilon: epsilon, privacy: privacy, budget: configuration.budget, aggregator: aggregator.name,
@@ -515,33 +518,21 @@ public enum FederatedTraining {
             reason: "\(count) ledgers stay open (one file each) but this process may open only \(limit.rlim_max) files; raise `ulimit -n` or use fewer clients")
     }
 
-    /// A ledger left by an earlier run is reopened, so its spends count against this run:
-    /// a budget is per data set, not per run. Its budget and its accountant must be the ones
-    /// asked for (a budget set for one accountant is not silently enforced by another).
-    /// Returns the ledger and whether this call created it; with `reopen` false an existing
-    /// ledger is an error (the creation's `EEXIST`).
+    /// A ledger left by an earlier run is reopened, so its spends count against this run
+    /// (``PrivacyLedger/openOrCreate(at:budget:accountant:)``: same budget and accountant
+    /// required). Returns the ledger and whether this call created it; with `reopen` false an
+    /// existing ledger is an error (the creation's `EEXIST`).
     private static func openOrCreateLedger(
         at path: String, budget: PrivacyLedger.Budget, accountant: AccountantKind, reopen: Bool
     ) throws -> (PrivacyLedger, Bool) {
-        let ledger: PrivacyLedger
+        guard reopen else { return (try PrivacyLedger(creatingAt: path, budget: budget, accountant: accountant), true) }
         do {
-            // Creating is atomic and never overwrites: if another run created the file first,
-            // this one opens it (refused while that run still holds the lock).
-            return (try PrivacyLedger(creatingAt: path, budget: budget, accountant: accountant), true)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST && reopen {
-            ledger = try PrivacyLedger(openingAt: path)
+            let opened = try PrivacyLedger.openOrCreate(at: path, budget: budget, accountant: accountant)
+            return (opened.ledger, opened.created)
+        } catch let error as PrivacyAccountingError {
+            guard case .ledgerSettingsMismatch(_, let setting, _, _) = error else { throw error }
+            throw FedAvgError.invalidParameter(name: setting.rawValue, reason: error.description)
         }
-        guard ledger.budget == budget else {
-            throw FedAvgError.invalidParameter(
-                name: "budget",
-                reason: "the existing ledger \(path) has budget ε = \(ledger.budget.epsilon), δ = \(ledger.budget.delta); this run asks for ε = \(budget.epsilon), δ = \(budget.delta) (use another ledger folder)")
-        }
-        guard ledger.accountantKind == accountant else {
-            throw FedAvgError.invalidParameter(
-                name: "accountant",
-                reason: "the existing ledger \(path) enforces its budget with the \(ledger.accountantKind.rawValue) accountant; this run asks for \(accountant.rawValue) (use --accountant \(ledger.accountantKind.rawValue) or another ledger folder)")
-        }
-        return (ledger, false)
     }
 
     /// Why the next round may not run, if a ledger cannot pay for it.

@@ -57,21 +57,12 @@ struct CentralRounds {
         }
         try FileManager.default.createDirectory(atPath: settings.directory, withIntermediateDirectories: true)
         let path = (settings.directory as NSString).appendingPathComponent("server.ledger")
-        let opened: PrivacyLedger
         do {
-            opened = try PrivacyLedger(creatingAt: path, budget: settings.budget, accountant: settings.accountant)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
-            opened = try PrivacyLedger(openingAt: path)
-            guard opened.budget == settings.budget else {
-                throw FederationError.invalidParameter(
-                    name: "ledger", reason: "the ledger \(path) has budget ε = \(opened.budget.epsilon), δ = \(opened.budget.delta); this run asks for ε = \(settings.budget.epsilon), δ = \(settings.budget.delta)")
-            }
-            guard opened.accountantKind == settings.accountant else {
-                throw FederationError.invalidParameter(
-                    name: "ledger", reason: "the ledger \(path) uses the \(opened.accountantKind.rawValue) accountant, this run \(settings.accountant.rawValue)")
-            }
+            ledger = try PrivacyLedger.openOrCreate(at: path, budget: settings.budget, accountant: settings.accountant).ledger
+        } catch let error as PrivacyAccountingError {
+            guard case .ledgerSettingsMismatch = error else { throw error }
+            throw FederationError.invalidParameter(name: "ledger", reason: error.description)
         }
-        ledger = opened
         event = .poissonSampled(rate: rate, event: .gaussian(noiseMultiplier: sigma))
         self.rate = rate
         self.siteCount = siteCount

@@ -373,15 +373,10 @@ struct SiteSession: ~Copyable {
         let path = (directory as NSString).appendingPathComponent("\(client.name).ledger")
         let opened: PrivacyLedger
         do {
-            opened = try PrivacyLedger(creatingAt: path, budget: configuration.budget, accountant: configuration.accountant)
-        } catch PrivacyAccountingError.ledgerIO(_, _, let code) where code == EEXIST {
-            opened = try PrivacyLedger(openingAt: path)
-            guard opened.budget == configuration.budget else {
-                throw FederationError.aborted(reason: "the ledger \(path) has budget ε = \(opened.budget.epsilon), δ = \(opened.budget.delta); this site was started with ε = \(configuration.budget.epsilon), δ = \(configuration.budget.delta)")
-            }
-            guard opened.accountantKind == configuration.accountant else {
-                throw FederationError.aborted(reason: "the ledger \(path) uses the \(opened.accountantKind.rawValue) accountant, this site \(configuration.accountant.rawValue)")
-            }
+            opened = try PrivacyLedger.openOrCreate(at: path, budget: configuration.budget, accountant: configuration.accountant).ledger
+        } catch let error as PrivacyAccountingError {
+            guard case .ledgerSettingsMismatch = error else { throw error }
+            throw FederationError.aborted(reason: error.description)
         }
         ledger = opened
         let spent = await opened.spent.epsilon
