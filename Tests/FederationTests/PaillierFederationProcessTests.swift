@@ -77,4 +77,27 @@ struct PaillierFederationProcessTests {
         #expect(try await harness.exitStatus(site) != 0)
         #expect(harness.log("cleveland.log").contains("must be 0600"), "\(harness.log("cleveland.log"))")
     }
+
+    @Test("a site whose Paillier key pair is not the coordinator's refuses the run before it trains or charges anything")
+    func refusesAnotherKeyPair() async throws {
+        let harness = try ProcessHarness("paillier-fingerprint")
+        let ours = try Paillier.PrivateKey.generate(bits: 512, allowInsecureForTests: true)
+        let theirs = try Paillier.PrivateKey.generate(bits: 512, allowInsecureForTests: true)
+        let privatePath = harness.path("ours.key"), publicPath = harness.path("theirs.pub")
+        try #require(FileManager.default.createFile(atPath: privatePath, contents: try Paillier.Pheutil.write(ours), attributes: [.posixPermissions: 0o600]))
+        try Paillier.Pheutil.write(theirs.publicKey).write(to: URL(fileURLWithPath: publicPath))
+        let (coordinator, port) = try await harness.coordinator(
+            ["--sites", Self.sites.joined(separator: ","), "--rounds", "1", "--aggregator", "paillier", "--privacy", "dp-sgd",
+             "--paillier-public-key", publicPath, "--insecure-for-tests", "--seed", "3"])
+        let ledgers = harness.path("ledgers")
+        let site = try harness.site("cleveland", port: port, extra: [
+            "--seed", "3", "--paillier-key", privatePath, "--insecure-for-tests", "--ledger-dir", ledgers, "--epsilon-budget", "1000"])
+        #expect(try await harness.exitStatus(site) != 0)
+        let log = harness.log("cleveland.log")
+        #expect(log.contains("is not this site's key (\(ours.publicKey.fingerprint))"), "\(log)")
+        // Refused before the ledger is opened: nothing was charged, no ledger was created.
+        #expect(!FileManager.default.fileExists(atPath: ledgers + "/cleveland.ledger"))
+        coordinator.terminate()
+        _ = try await harness.exitStatus(coordinator)
+    }
 }
