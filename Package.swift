@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork",
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork", "FederationTLS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -93,6 +93,22 @@ extension RoundDriver {
             logger.warning("secure aggregation abandoned", metadata: ["round": "\(round)", "reason": "\(reason)"])
             return AggregationResult(sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason)
         }
+        // Authenticated mode: only sites whose key binding verifies take part; every participant
+        // gets all the round's bindings and checks them itself.
+        var participants = participants
+        var identities: [UInt32: Ed25519.VerifyingKey]?
+        var peerBindings: [Privagg_Federation_V1_PeerKeyBinding] = []
+        if let authentication {
+            let verified = await authenticate(participants, session: authentication, context: &context)
+            participants = verified.map(\.index)
+            identities = Dictionary(uniqueKeysWithValues: verified.map { (UInt32($0.index), $0.key) })
+            peerBindings = verified.map { participant in
+                var peer = Privagg_Federation_V1_PeerKeyBinding()
+                peer.clientID = UInt32(participant.index)
+                peer.binding = participant.binding
+                return peer
+            }
+        }
         let n = participants.count
         guard n >= 2 else { return abandon("secure aggregation needs at least 2 sites, \(n) connected") }
         let ids = participants.map { UInt32($0) }
@@ -117,8 +133,10 @@ extension RoundDriver {
                 graph = try .complete(clientIDs: ids)
             }
             quantizer = try Quantizer(clippingBound: bound, bitWidth: settings.bitWidth, clientCount: n)
+            // Authenticated SecAgg+ with a sparse graph: the server's configuration carries it.
             secAggConfiguration = try SecAggConfiguration(
-                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: protocolDimension)
+                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: protocolDimension,
+                identities: identities, graph: identities != nil && !graph.isComplete ? graph : nil)
         } catch {
             return abandon("cannot set up secure aggregation: \(error)")
         }
@@ -137,6 +155,7 @@ extension RoundDriver {
             parameters.quantizerClients = UInt32(n)
             parameters.graphDegree = UInt32(graph.degree)
             parameters.neighbours = graph.neighbors(of: UInt32(index))
+            parameters.peerBindings = peerBindings
             if !(await hub.send(kick(index, parameters), to: index)) { context.dropped[index] = "disconnected before the round" }
         }
         let extract: (Privagg_Federation_V1_SiteMessage) throws -> [UInt8]? = { message in
@@ -361,6 +380,7 @@ extension Privagg_Federation_V1_SiteMessage {
         case .protocol: return "ProtocolMessage"
         case .evaluation: return "Evaluation"
         case .abort: return "Abort"
+        case .keyBinding: return "KeyBinding"
         case nil: return "an empty message"
         }
     }
