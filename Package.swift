@@ -237,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: [
-                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation",
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]
