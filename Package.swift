@@ -239,6 +239,7 @@ let package = Package(
             dependencies: [
                 "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]
         ),
