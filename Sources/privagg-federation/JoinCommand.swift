@@ -139,8 +139,9 @@ struct JoinCommand: AsyncParsableCommand {
         var line = "Site \(client.name): \(outcome.roundsContributed) rounds contributed."
         if let epsilon = outcome.epsilon, let path = outcome.ledgerPath { line += String(format: " ε spent %.3f (ledger %@).", epsilon, path) }
         if let reason = outcome.stopReason { line += " \(reason)" }
-        line += outcome.secAggAuthenticated ? " SecAgg authenticated mode: on." : ""
-        if insecure { line += " SecAgg authenticated mode: off (--insecure)." }
+        if let authenticated = outcome.secAggAuthenticated {
+            line += authenticated ? " SecAgg authenticated mode: on." : " SecAgg authenticated mode: off (--insecure: no certificate binds the keys)."
+        }
         print(line)
     }
 }

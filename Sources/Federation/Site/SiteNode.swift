@@ -83,8 +83,9 @@ public struct SiteNode: Sendable {
         public var ledgerPath: String?
         /// The coordinator's stop reason, if any.
         public var stopReason: String?
-        /// Whether SecAgg ran in authenticated mode (keys bound to certificates) in this session.
-        public var secAggAuthenticated = false
+        /// Whether SecAgg ran in authenticated mode (keys bound to certificates) in this session;
+        /// nil when the run's aggregator is not secagg or secagg+.
+        public var secAggAuthenticated: Bool? = nil
     }
 
     let client: SiteClient

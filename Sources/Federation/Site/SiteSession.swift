@@ -155,7 +155,8 @@ struct SiteSession: ~Copyable {
             logger.info("run finished", metadata: ["rounds": "\(finished.completedRounds)"])
             var outcome = SiteNode.Outcome(
                 roundsContributed: contributed, finalModel: lastModel, epsilon: nil, ledgerPath: ledger?.path,
-                stopReason: finished.stopReason.isEmpty ? nil : finished.stopReason, secAggAuthenticated: authentication != nil)
+                stopReason: finished.stopReason.isEmpty ? nil : finished.stopReason,
+                secAggAuthenticated: settings?.aggregator.isSecure == true ? authentication != nil : nil)
             if let ledger { outcome.epsilon = await ledger.spent.epsilon }
             return Step(outcome: outcome)
         case .abort(let abort):
