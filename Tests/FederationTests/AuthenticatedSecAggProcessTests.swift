@@ -46,5 +46,7 @@ struct AuthenticatedSecAggProcessTests {
         let largest = zip(report.finalModel, reference.model.parameters).map { abs($0 - $1) }.max() ?? .infinity
         #expect(largest < 1e-6, "largest difference \(largest)")
         #expect(report.records.allSatisfy { $0.included == Self.sites && $0.dropouts.isEmpty && !$0.abandoned })
+        // The coordinator's binding checks are a stage of their own in every secure round.
+        #expect(report.records.allSatisfy { $0.stageSeconds.first?.stage == "KeyBinding" }, "\(report.records.map(\.stageSeconds))")
     }
 }

@@ -99,6 +99,8 @@ extension RoundDriver {
         var identities: [UInt32: Ed25519.VerifyingKey]?
         var peerBindings: [Privagg_Federation_V1_PeerKeyBinding] = []
         if let authentication {
+            let started = ContinuousClock.now
+            defer { stages.append(.init(stage: "KeyBinding", seconds: (ContinuousClock.now - started).seconds)) }
             let verified = await authenticate(participants, session: authentication, context: &context)
             participants = verified.map(\.index)
             identities = Dictionary(uniqueKeysWithValues: verified.map { (UInt32($0.index), $0.key) })
