@@ -58,3 +58,23 @@ import Testing
         #expect(await hub.connected.isEmpty)
     }
 }
+
+/// The graph and threshold of authenticated rounds (SecAgg+'s active-server rule).
+@Suite struct ActiveServerParametersTests {
+    @Test("authenticated rounds: a valid graph degree, and a threshold never below the unauthenticated round's and at most the degree + 1")
+    func neverWeakerThanSemiHonest() throws {
+        for aggregator in [FederationAggregator.secagg, .secaggPlus] {
+            let reference = try SecureAggregator(
+                variant: aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: 32)
+            for n in [2, 3, 4, 5, 10, 50, 200, 1000] {
+                let active = RoundDriver.activeServerParameters(aggregator: aggregator, clients: n)
+                #expect(active.degree >= 1 && active.degree <= n - 1)
+                #expect(active.threshold >= 2 && active.threshold <= active.degree + 1, "n = \(n): \(active)")
+                #expect(active.threshold >= min(reference.threshold(clients: n), active.degree + 1), "n = \(n): \(active)")
+                if aggregator == .secagg { #expect(active.degree == n - 1) }
+            }
+        }
+        // Four sites (the heart-disease federation): the same complete graph and t = 3 as unauthenticated.
+        #expect(RoundDriver.activeServerParameters(aggregator: .secaggPlus, clients: 4) == (3, 3))
+    }
+}

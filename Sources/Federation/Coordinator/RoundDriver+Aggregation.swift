@@ -124,12 +124,17 @@ extension RoundDriver {
         do {
             let reference = try SecureAggregator(
                 variant: settings.aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: settings.bitWidth)
-            threshold = reference.threshold(clients: n)
+            // Authenticated mode: SecAgg+'s rule against an active server (a larger t where the
+            // corrupt fraction needs it; never below the semi-honest choice).
+            let active = authentication.map { _ in Self.activeServerParameters(aggregator: settings.aggregator, clients: n) }
+            threshold = active?.threshold ?? reference.threshold(clients: n)
             if settings.privacy.isDistributed, round > 0 {
                 distributed = try distributedEncoding(round: round, variant: reference.variant, clients: n, dimension: length)
                 protocolDimension = distributed!.aggregator.pipeline.paddedDimension
             }
-            if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
+            if let active {
+                graph = active.degree < n - 1 ? try SecAggPlusGraph(clientIDs: ids, degree: active.degree, using: &generator) : try .complete(clientIDs: ids)
+            } else if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
                 graph = try SecAggPlusGraph(clientIDs: ids, degree: degree, using: &generator)
             } else {
                 graph = try .complete(clientIDs: ids)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SecureAggregation
 import Sodium
 
 /// A round participant whose key binding the coordinator verified.
@@ -45,5 +46,24 @@ extension RoundDriver {
             }
         }
         return passed
+    }
+
+    /// The graph degree and threshold of an authenticated round of `n` sites: SecAgg+'s rule
+    /// in its active-server form (``SecAggPlusParameters/recommended(clientCount:dropoutFraction:corruptFraction:authenticated:securityBits:correctnessBits:)``
+    /// with `authenticated: true`, the same 5 % dropout and corrupt fractions as the
+    /// unauthenticated rounds). SecAgg, and SecAgg+ when no sparse degree meets the rule, use
+    /// the complete graph with the rule's threshold for k = n − 1, which is never below the
+    /// honest-majority ⌊n/2⌋ + 1 of unauthenticated rounds.
+    static func activeServerParameters(aggregator: FederationAggregator, clients n: Int) -> (degree: Int, threshold: Int) {
+        if aggregator == .secaggPlus {
+            do {
+                let parameters = try SecAggPlusParameters.recommended(clientCount: n, dropoutFraction: 0.05, corruptFraction: 0.05, authenticated: true)
+                if parameters.degree < n - 1 { return (parameters.degree, parameters.threshold) }
+            } catch {
+                // No sparse degree reaches the targets for so few sites: the complete graph below.
+            }
+        }
+        let complete = SecAggPlusParameters.forDegree(n - 1, clientCount: n, dropoutFraction: 0.05, corruptFraction: 0.05, authenticated: true)
+        return (n - 1, max(2, complete.threshold))
     }
 }
