@@ -237,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: [
-                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium",
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium", "ParallelWork",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
