@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork",
+                "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork", "FederationTLS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -237,8 +237,9 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: [
-                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation",
+                "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium", "ParallelWork",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]
         ),

@@ -115,10 +115,10 @@ struct JoinCommand: AsyncParsableCommand {
                 accountant: AccountantKind(rawValue: accountant)!, seed: seed, maximumMessageBytes: maximumMessageBytes,
                 testHooks: testDumpDirectory.map { .init(directory: $0, pauseBeforeMaskedInputRound: testPauseRound) })
         configuration.paillierKey = paillier
-        let node = SiteNode(client: client, configuration: configuration, logger: logger)
         var transportSecurity = HTTP2ClientTransport.Posix.TransportSecurity.plaintext
         if let tls {
             if let authority = testUncheckedTrusting {
+                let node = SiteNode(client: client, configuration: configuration, logger: logger)
                 let run = try await node.run(transportSecurity: .mTLS(
                     certificateChain: [.file(path: tls + "/cert.pem", format: .pem)], privateKey: .file(path: tls + "/key.pem", format: .pem)
                 ) { $0.trustRoots = .certificates([.file(path: authority, format: .pem)]) })
@@ -132,11 +132,16 @@ struct JoinCommand: AsyncParsableCommand {
                 throw ValidationError("the certificate in \(tls) is site \(credentials.identity.name.value)'s, not \(client.name)'s")
             }
             transportSecurity = try credentials.clientTransportSecurity()
+            configuration.credentials = credentials
         }
+        let node = SiteNode(client: client, configuration: configuration, logger: logger)
         let outcome = try await node.run(transportSecurity: transportSecurity)
         var line = "Site \(client.name): \(outcome.roundsContributed) rounds contributed."
         if let epsilon = outcome.epsilon, let path = outcome.ledgerPath { line += String(format: " ε spent %.3f (ledger %@).", epsilon, path) }
         if let reason = outcome.stopReason { line += " \(reason)" }
+        if let authenticated = outcome.secAggAuthenticated {
+            line += authenticated ? " SecAgg authenticated mode: on." : " SecAgg authenticated mode: off (--insecure: no certificate binds the keys)."
+        }
         print(line)
     }
 }

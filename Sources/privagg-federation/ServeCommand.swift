@@ -202,11 +202,13 @@ struct ServeCommand: AsyncParsableCommand {
         // the expected sites, and the site a session speaks for is the one its certificate names.
         var transportSecurity = HTTP2ServerTransport.Posix.TransportSecurity.plaintext
         var authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil
+        var keyBindingVerifier: SecAggKeyBindingVerifier?
         if let tls {
             let credentials = try NodeCredentials(directory: tls, role: .coordinator)
             var admitted = Set<NodeName>()
             for name in siteNames { admitted.insert(try NodeName(name)) }
             transportSecurity = try credentials.serverTransportSecurity(admitting: admitted, logger: logger)
+            keyBindingVerifier = SecAggKeyBindingVerifier(credentials: credentials)
             authenticatedSite = { context in
                 // No verified site certificate: nil, which the service refuses as unauthenticated.
                 do { return try FederationIdentity.site(in: context).value } catch { return nil }
@@ -227,7 +229,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let metricsFeed = feed
         let run = try await coordinator.serve(
-            host: host, port: port, transportSecurity: transportSecurity, authenticatedSite: authenticatedSite, onListening: { bound in
+            host: host, port: port, transportSecurity: transportSecurity, authenticatedSite: authenticatedSite, keyBindingVerifier: keyBindingVerifier,
+            onListening: { bound in
             if let portFile {
                 do { try PortFile.write(bound, to: portFile) } catch { logger.error("could not write the port file", metadata: ["error": "\(error)"]) }
             }
@@ -240,6 +243,11 @@ struct ServeCommand: AsyncParsableCommand {
             print(String(format: "Coordinator's ledger (client level): ε spent %.3f (%@).", epsilon, path))
         }
         if let reason = run.stopReason { print("Stopped early: \(reason)") }
+        if settings.aggregator.isSecure {
+            print(run.secaggAuthenticated == true
+                ? "SecAgg authenticated mode: on (each site's Ed25519 key bound to its certificate, checked here and by every peer)."
+                : "SecAgg authenticated mode: off (--insecure: no certificates bind the sites' keys, so a malicious coordinator could substitute them).")
+        }
         if let output { print("Report written to \(output)/.") }
         if let endpoint {
             if metricsLinger > 0 { try await Task.sleep(for: .milliseconds(Int64(metricsLinger * 1000))) }

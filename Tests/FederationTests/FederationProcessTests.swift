@@ -69,6 +69,10 @@ struct FederationProcessTests {
         let largest = zip(report.finalModel, reference.model.parameters).map { abs($0 - $1) }.max() ?? .infinity
         #expect(largest < 1e-6, "largest difference \(largest)")
         #expect(report.records.filter { $0.round > 0 }.allSatisfy { $0.included == Self.sites && $0.errorBound > 0 })
+        // --insecure: no certificates, so SecAgg runs unauthenticated, and both ends say so.
+        #expect(report.secaggAuthenticated == false)
+        #expect(harness.log("coordinator.log").contains("SecAgg authenticated mode: off"), "\(harness.log("coordinator.log"))")
+        #expect(harness.log("va.log").contains("SecAgg authenticated mode: off (--insecure"), "\(harness.log("va.log"))")
     }
 
     @Test("kill -9 of a site in the masked-input stage: the round completes with the survivors, exactly their sum")

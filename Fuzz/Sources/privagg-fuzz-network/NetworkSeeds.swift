@@ -97,6 +97,10 @@ enum NetworkSeeds {
         var abort = Privagg_Federation_V1_SiteMessage()
         abort.abort.reason = "budget reached"
         seeds.append(("abort", selected(0, try abort.serializedBytes())))
+        // SecAgg's authenticated mode: the binding a site sends after Welcome.
+        var binding = Privagg_Federation_V1_SiteMessage()
+        binding.keyBinding.binding = Data(try keyBindings()[0].1)
+        seeds.append(("key-binding", selected(1, try binding.serializedBytes())))
         return seeds
     }
 
@@ -122,6 +126,14 @@ enum NetworkSeeds {
             welcome.welcome.bitWidth = UInt32(settings.bitWidth)
             welcome.welcome.firstRound = 1
             seeds.append(("welcome-run\(run)", selected(UInt8(run), try welcome.serializedBytes())))
+            if settings.aggregator.isSecure {
+                // Authenticated mode (mutual TLS): the run's 32-byte session id.
+                welcome.welcome.secaggAuthenticated = true
+                welcome.welcome.sessionID = Data((0..<32).map { UInt8($0) })
+                seeds.append(("welcome-authenticated-run\(run)", selected(UInt8(run), try welcome.serializedBytes())))
+                welcome.welcome.secaggAuthenticated = false
+                welcome.welcome.sessionID = Data()
+            }
 
             let training = settings.trainingConfiguration(seed: nil)
             let model = try FederatedRound.initialModel(configuration: training, featureCount: FederationMessageTargets.featureCount).parameters

@@ -22,6 +22,9 @@ actor CoordinatorHub {
         var session: Int
         var outbox: AsyncStream<Privagg_Federation_V1_CoordinatorMessage>.Continuation
         var join: Privagg_Federation_V1_Join
+        /// The session's SecAgg key binding as received (authenticated mode; checked by the
+        /// round driver before the site's first secure round).
+        var keyBinding: Data? = nil
     }
 
     /// The expected sites, in order: a site's index is its id in every protocol.
@@ -71,6 +74,17 @@ actor CoordinatorHub {
         bytesUp[index] += bytes + 5
         // Join is handled at admission; only what follows is for the round driver.
         if case .join = message.kind { return }
+        // The key binding is kept with the session (it may arrive while the driver is in a
+        // stage the site is not part of); one per session.
+        if case .keyBinding(let binding) = message.kind {
+            guard links[index]?.keyBinding == nil else {
+                close(index: index, session: session, reason: "a second key binding in one session")
+                return
+            }
+            links[index]?.keyBinding = binding.binding
+            wakeJoinWaiters()
+            return
+        }
         post(.message(index: index, session: session, message))
     }
 
@@ -112,6 +126,27 @@ actor CoordinatorHub {
 
     /// The Join message of a connected site.
     func join(of index: Int) -> Privagg_Federation_V1_Join? { links[index]?.join }
+
+    /// The key binding a connected site sent in its current session, with that session.
+    func keyBinding(of index: Int) -> (session: Int, binding: Data)? {
+        guard let link = links[index], let binding = link.keyBinding else { return nil }
+        return (link.session, binding)
+    }
+
+    /// Waits until each of `indices` that is still connected has sent its key binding, or
+    /// `deadline` passes.
+    func waitForKeyBindings(of indices: [Int], until deadline: ContinuousClock.Instant) async {
+        while indices.contains(where: { links[$0] != nil && links[$0]?.keyBinding == nil }), ContinuousClock.now < deadline {
+            await withCheckedContinuation { continuation in
+                joinWaiters.append(continuation)
+                let remaining = deadline - ContinuousClock.now
+                Task {
+                    do { try await Task.sleep(for: remaining) } catch { return }
+                    self.wakeJoinWaiters()
+                }
+            }
+        }
+    }
 
     /// Waits until every expected site is connected or `deadline` passes.
     func waitForAll(until deadline: ContinuousClock.Instant) async {

@@ -1,4 +1,5 @@
 import FedAvg
+import FederationTLS
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -118,6 +119,9 @@ public struct FederationCoordinator: Sendable {
     ///   - port: the port (0 picks a free one).
     ///   - transportSecurity: `.plaintext` (only with `--insecure`) or mutual TLS.
     ///   - authenticatedSite: reads the site's name from its peer certificate (mutual TLS).
+    ///   - keyBindingVerifier: the federation CA for SecAgg's authenticated mode (mutual TLS):
+    ///     with a secure aggregator, every site must bind its SecAgg key to its certificate and
+    ///     every binding is checked here and by every peer. nil (`--insecure`): unauthenticated.
     ///   - onListening: called with the bound port once the server listens.
     ///   - progress: called after every round.
     /// - Returns: the run's records and final model.
@@ -125,7 +129,7 @@ public struct FederationCoordinator: Sendable {
     ///   or the standardization cannot complete; transport errors if the address cannot be bound.
     public func serve(
         host: String, port: Int, transportSecurity: HTTP2ServerTransport.Posix.TransportSecurity,
-        authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil,
+        authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil, keyBindingVerifier: SecAggKeyBindingVerifier? = nil,
         onListening: @Sendable (Int) -> Void = { _ in }, progress: @escaping @Sendable (FederationRoundRecord) -> Void = { _ in }
     ) async throws -> FederationRun {
         if configuration.settings.aggregator == .paillier, configuration.paillierPublicKey == nil {
@@ -135,9 +139,21 @@ public struct FederationCoordinator: Sendable {
         let hub = CoordinatorHub(sites: configuration.sites)
         let settings = configuration.settings, count = configuration.sites.count
         let firstRound = (configuration.resumeFrom?.completedRounds ?? 0) + 1
+        // SecAgg's authenticated mode: on whenever the sites have certificates and the aggregator
+        // is secagg or secagg+. The session id is fresh per run, so no binding replays across runs.
+        var secureRandom = SecureRandom()
+        let authentication = settings.aggregator.isSecure
+            ? keyBindingVerifier.map { KeyBindingSession(verifier: $0, sessionID: secureRandom.bytes(count: KeyBindingSession.sessionIDLength)) } : nil
+        if settings.aggregator.isSecure {
+            logger.notice("SecAgg authenticated mode", metadata: ["on": "\(authentication != nil)"])
+        }
         await hub.setWelcome { index in
             var message = Privagg_Federation_V1_CoordinatorMessage()
             message.welcome = settings.welcome(siteIndex: index, siteCount: count, firstRound: firstRound)
+            if let authentication {
+                message.welcome.secaggAuthenticated = true
+                message.welcome.sessionID = Data(authentication.sessionID)
+            }
             if let key = paillierKey { message.welcome.paillierKeyFingerprint = key.fingerprint }
             return message
         }
@@ -153,6 +169,7 @@ public struct FederationCoordinator: Sendable {
             logger.info("coordinator listening", metadata: ["address": "\(bound.host):\(bound.port)"])
             onListening(bound.port)
             var driver = RoundDriver(configuration: configuration, hub: hub, logger: logger)
+            driver.authentication = authentication
             let run: FederationRun
             do {
                 run = try await driver.run(progress: progress)

@@ -61,4 +61,8 @@ public struct FederationRun: Sendable, Codable, Equatable {
     public var coordinatorEpsilon: Double? = nil
     /// Central mode: the coordinator's ledger file.
     public var coordinatorLedgerPath: String? = nil
+    /// Whether SecAgg ran in authenticated mode: every site's Ed25519 key bound to its
+    /// certificate and checked by the coordinator and by every peer (false for plain, Paillier
+    /// and `--insecure` runs; nil in reports written before the field existed).
+    public var secaggAuthenticated: Bool? = nil
 }

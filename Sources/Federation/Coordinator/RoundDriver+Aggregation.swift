@@ -93,6 +93,24 @@ extension RoundDriver {
             logger.warning("secure aggregation abandoned", metadata: ["round": "\(round)", "reason": "\(reason)"])
             return AggregationResult(sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason)
         }
+        // Authenticated mode: only sites whose key binding verifies take part; every participant
+        // gets all the round's bindings and checks them itself.
+        var participants = participants
+        var identities: [UInt32: Ed25519.VerifyingKey]?
+        var peerBindings: [Privagg_Federation_V1_PeerKeyBinding] = []
+        if let authentication {
+            let started = ContinuousClock.now
+            defer { stages.append(.init(stage: "KeyBinding", seconds: (ContinuousClock.now - started).seconds)) }
+            let verified = await authenticate(participants, session: authentication, context: &context)
+            participants = verified.map(\.index)
+            identities = Dictionary(uniqueKeysWithValues: verified.map { (UInt32($0.index), $0.key) })
+            peerBindings = verified.map { participant in
+                var peer = Privagg_Federation_V1_PeerKeyBinding()
+                peer.clientID = UInt32(participant.index)
+                peer.binding = participant.binding
+                return peer
+            }
+        }
         let n = participants.count
         guard n >= 2 else { return abandon("secure aggregation needs at least 2 sites, \(n) connected") }
         let ids = participants.map { UInt32($0) }
@@ -106,19 +124,26 @@ extension RoundDriver {
         do {
             let reference = try SecureAggregator(
                 variant: settings.aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05), bitWidth: settings.bitWidth)
-            threshold = reference.threshold(clients: n)
+            // Authenticated mode: SecAgg+'s rule against an active server (a larger t where the
+            // corrupt fraction needs it; never below the semi-honest choice).
+            let active = authentication.map { _ in Self.activeServerParameters(aggregator: settings.aggregator, clients: n) }
+            threshold = active?.threshold ?? reference.threshold(clients: n)
             if settings.privacy.isDistributed, round > 0 {
                 distributed = try distributedEncoding(round: round, variant: reference.variant, clients: n, dimension: length)
                 protocolDimension = distributed!.aggregator.pipeline.paddedDimension
             }
-            if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
+            if let active {
+                graph = active.degree < n - 1 ? try SecAggPlusGraph(clientIDs: ids, degree: active.degree, using: &generator) : try .complete(clientIDs: ids)
+            } else if settings.aggregator == .secaggPlus, let degree = sparseDegree(clients: n), degree < n - 1 {
                 graph = try SecAggPlusGraph(clientIDs: ids, degree: degree, using: &generator)
             } else {
                 graph = try .complete(clientIDs: ids)
             }
             quantizer = try Quantizer(clippingBound: bound, bitWidth: settings.bitWidth, clientCount: n)
+            // Authenticated SecAgg+ with a sparse graph: the server's configuration carries it.
             secAggConfiguration = try SecAggConfiguration(
-                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: protocolDimension)
+                round: UInt64(round) + 1, threshold: threshold, bitWidth: settings.bitWidth, dimension: protocolDimension,
+                identities: identities, graph: identities != nil && !graph.isComplete ? graph : nil)
         } catch {
             return abandon("cannot set up secure aggregation: \(error)")
         }
@@ -137,6 +162,7 @@ extension RoundDriver {
             parameters.quantizerClients = UInt32(n)
             parameters.graphDegree = UInt32(graph.degree)
             parameters.neighbours = graph.neighbors(of: UInt32(index))
+            parameters.peerBindings = peerBindings
             if !(await hub.send(kick(index, parameters), to: index)) { context.dropped[index] = "disconnected before the round" }
         }
         let extract: (Privagg_Federation_V1_SiteMessage) throws -> [UInt8]? = { message in
@@ -361,6 +387,7 @@ extension Privagg_Federation_V1_SiteMessage {
         case .protocol: return "ProtocolMessage"
         case .evaluation: return "Evaluation"
         case .abort: return "Abort"
+        case .keyBinding: return "KeyBinding"
         case nil: return "an empty message"
         }
     }

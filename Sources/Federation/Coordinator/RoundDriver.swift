@@ -15,6 +15,9 @@ struct RoundDriver {
     /// Sessions that hold the standardization (a site that reconnects gets it again).
     private var standardizedSessions: Set<Int> = []
     private var statistics: [Double] = []
+    /// SecAgg's authenticated mode (mutual TLS with a secure aggregator): the CA and the run's
+    /// session id every site binds its key for; nil otherwise.
+    var authentication: KeyBindingSession?
 
     init(configuration: FederationCoordinator.Configuration, hub: CoordinatorHub, logger: Logger) {
         self.configuration = configuration
@@ -189,6 +192,7 @@ struct RoundDriver {
         var run = FederationRun(
             sites: names, aggregator: settings.aggregator.rawValue, privacy: settings.privacy.name, rounds: settings.rounds,
             records: records, finalModel: model.parameters, model: settings.model.name, stopReason: stopReason, firstRound: firstRound)
+        run.secaggAuthenticated = authentication != nil
         if let central {
             run.coordinatorEpsilon = await central.ledger.spent.epsilon
             run.coordinatorLedgerPath = central.ledger.path

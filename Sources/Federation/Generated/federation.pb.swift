@@ -83,6 +83,14 @@ public nonisolated struct Privagg_Federation_V1_SiteMessage: Sendable {
     set {kind = .abort(newValue)}
   }
 
+  public var keyBinding: Privagg_Federation_V1_KeyBinding {
+    get {
+      if case .keyBinding(let v)? = kind {return v}
+      return Privagg_Federation_V1_KeyBinding()
+    }
+    set {kind = .keyBinding(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kind: Equatable, Sendable {
@@ -91,6 +99,7 @@ public nonisolated struct Privagg_Federation_V1_SiteMessage: Sendable {
     case `protocol`(Privagg_Federation_V1_ProtocolMessage)
     case evaluation(Privagg_Federation_V1_Evaluation)
     case abort(Privagg_Federation_V1_Abort)
+    case keyBinding(Privagg_Federation_V1_KeyBinding)
 
   }
 
@@ -325,11 +334,56 @@ public nonisolated struct Privagg_Federation_V1_Welcome: @unchecked Sendable {
     set {_uniqueStorage()._paillierKeyFingerprint = newValue}
   }
 
+  /// SecAgg's authenticated mode (mutual TLS with a secure aggregator): this run's session id,
+  /// 32 random bytes from the coordinator's CSPRNG. Each site signs its fresh Ed25519 key for
+  /// this context (SecAggKeyBinding) and answers with KeyBinding; a binding made for another
+  /// run does not verify in this one.
+  public var sessionID: Data {
+    get {_storage._sessionID}
+    set {_uniqueStorage()._sessionID = newValue}
+  }
+
+  public var secaggAuthenticated: Bool {
+    get {_storage._secaggAuthenticated}
+    set {_uniqueStorage()._secaggAuthenticated = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A site's SecAgg signing key bound to its certificate (FederationTLS.SecAggKeyBinding wire
+/// form), sent once per session right after Welcome in authenticated mode.
+public nonisolated struct Privagg_Federation_V1_KeyBinding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var binding: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A round participant's key binding as the coordinator forwards it: every site verifies it
+/// against the federation CA itself, so a coordinator cannot substitute a key.
+public nonisolated struct Privagg_Federation_V1_PeerKeyBinding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The participant's id in the protocol (its site index).
+  public var clientID: UInt32 = 0
+
+  public var binding: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Asks for the site's feature statistics (standardization, non-private runs only). The site
@@ -427,6 +481,9 @@ public nonisolated struct Privagg_Federation_V1_SecureAggregationRound: Sendable
 
   /// Distributed DP: the round's public 32-byte rotation seed (every site rotates alike).
   public var rotationSeed: Data = Data()
+
+  /// Authenticated mode: the key bindings of every participant of the round (this site's too).
+  public var peerBindings: [Privagg_Federation_V1_PeerKeyBinding] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -542,7 +599,7 @@ fileprivate nonisolated let _protobuf_package = "privagg.federation.v1"
 
 nonisolated extension Privagg_Federation_V1_SiteMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SiteMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}join\0\u{2}\u{2}contribution\0\u{1}protocol\0\u{1}evaluation\0\u{1}abort\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}join\0\u{2}\u{2}contribution\0\u{1}protocol\0\u{1}evaluation\0\u{1}abort\0\u{3}key_binding\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -615,6 +672,19 @@ nonisolated extension Privagg_Federation_V1_SiteMessage: SwiftProtobuf.Message, 
           self.kind = .abort(v)
         }
       }()
+      case 7: try {
+        var v: Privagg_Federation_V1_KeyBinding?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .keyBinding(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .keyBinding(v)
+        }
+      }()
       default: break
       }
     }
@@ -645,6 +715,10 @@ nonisolated extension Privagg_Federation_V1_SiteMessage: SwiftProtobuf.Message, 
     case .abort?: try {
       guard case .abort(let v)? = self.kind else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .keyBinding?: try {
+      guard case .keyBinding(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     }()
     case nil: break
     }
@@ -874,7 +948,7 @@ nonisolated extension Privagg_Federation_V1_Join: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Welcome"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0\u{1}mechanism\0\u{3}client_sampling_rate\0\u{3}paillier_key_fingerprint\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}site_index\0\u{3}site_count\0\u{1}rounds\0\u{1}aggregator\0\u{1}privacy\0\u{3}clip_norm\0\u{3}noise_multiplier\0\u{3}local_steps\0\u{3}sampling_rate\0\u{3}learning_rate\0\u{1}model\0\u{3}l2_penalty\0\u{3}update_bound\0\u{3}maximum_client_records\0\u{1}standardize\0\u{3}bit_width\0\u{3}first_round\0\u{1}mechanism\0\u{3}client_sampling_rate\0\u{3}paillier_key_fingerprint\0\u{3}session_id\0\u{3}secagg_authenticated\0")
 
   fileprivate class _StorageClass {
     var _siteIndex: UInt32 = 0
@@ -897,6 +971,8 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
     var _mechanism: String = String()
     var _clientSamplingRate: Double = 0
     var _paillierKeyFingerprint: String = String()
+    var _sessionID: Data = Data()
+    var _secaggAuthenticated: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -927,6 +1003,8 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       _mechanism = source._mechanism
       _clientSamplingRate = source._clientSamplingRate
       _paillierKeyFingerprint = source._paillierKeyFingerprint
+      _sessionID = source._sessionID
+      _secaggAuthenticated = source._secaggAuthenticated
     }
   }
 
@@ -965,6 +1043,8 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._mechanism) }()
         case 19: try { try decoder.decodeSingularDoubleField(value: &_storage._clientSamplingRate) }()
         case 20: try { try decoder.decodeSingularStringField(value: &_storage._paillierKeyFingerprint) }()
+        case 21: try { try decoder.decodeSingularBytesField(value: &_storage._sessionID) }()
+        case 22: try { try decoder.decodeSingularBoolField(value: &_storage._secaggAuthenticated) }()
         default: break
         }
       }
@@ -1033,6 +1113,12 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
       if !_storage._paillierKeyFingerprint.isEmpty {
         try visitor.visitSingularStringField(value: _storage._paillierKeyFingerprint, fieldNumber: 20)
       }
+      if !_storage._sessionID.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._sessionID, fieldNumber: 21)
+      }
+      if _storage._secaggAuthenticated != false {
+        try visitor.visitSingularBoolField(value: _storage._secaggAuthenticated, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1062,10 +1148,77 @@ nonisolated extension Privagg_Federation_V1_Welcome: SwiftProtobuf.Message, Swif
         if _storage._mechanism != rhs_storage._mechanism {return false}
         if _storage._clientSamplingRate != rhs_storage._clientSamplingRate {return false}
         if _storage._paillierKeyFingerprint != rhs_storage._paillierKeyFingerprint {return false}
+        if _storage._sessionID != rhs_storage._sessionID {return false}
+        if _storage._secaggAuthenticated != rhs_storage._secaggAuthenticated {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Privagg_Federation_V1_KeyBinding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".KeyBinding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}binding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.binding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.binding.isEmpty {
+      try visitor.visitSingularBytesField(value: self.binding, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Privagg_Federation_V1_KeyBinding, rhs: Privagg_Federation_V1_KeyBinding) -> Bool {
+    if lhs.binding != rhs.binding {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Privagg_Federation_V1_PeerKeyBinding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PeerKeyBinding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}client_id\0\u{1}binding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.clientID) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.binding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.clientID != 0 {
+      try visitor.visitSingularUInt32Field(value: self.clientID, fieldNumber: 1)
+    }
+    if !self.binding.isEmpty {
+      try visitor.visitSingularBytesField(value: self.binding, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Privagg_Federation_V1_PeerKeyBinding, rhs: Privagg_Federation_V1_PeerKeyBinding) -> Bool {
+    if lhs.clientID != rhs.clientID {return false}
+    if lhs.binding != rhs.binding {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1186,7 +1339,7 @@ nonisolated extension Privagg_Federation_V1_RoundStart: SwiftProtobuf.Message, S
 
 nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SecureAggregationRound"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_round\0\u{1}threshold\0\u{3}bit_width\0\u{1}dimension\0\u{3}clipping_bound\0\u{3}quantizer_clients\0\u{3}graph_degree\0\u{1}neighbours\0\u{3}rotation_seed\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_round\0\u{1}threshold\0\u{3}bit_width\0\u{1}dimension\0\u{3}clipping_bound\0\u{3}quantizer_clients\0\u{3}graph_degree\0\u{1}neighbours\0\u{3}rotation_seed\0\u{3}peer_bindings\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1203,6 +1356,7 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.graphDegree) }()
       case 8: try { try decoder.decodeRepeatedUInt32Field(value: &self.neighbours) }()
       case 9: try { try decoder.decodeSingularBytesField(value: &self.rotationSeed) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.peerBindings) }()
       default: break
       }
     }
@@ -1236,6 +1390,9 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
     if !self.rotationSeed.isEmpty {
       try visitor.visitSingularBytesField(value: self.rotationSeed, fieldNumber: 9)
     }
+    if !self.peerBindings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.peerBindings, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1249,6 +1406,7 @@ nonisolated extension Privagg_Federation_V1_SecureAggregationRound: SwiftProtobu
     if lhs.graphDegree != rhs.graphDegree {return false}
     if lhs.neighbours != rhs.neighbours {return false}
     if lhs.rotationSeed != rhs.rotationSeed {return false}
+    if lhs.peerBindings != rhs.peerBindings {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -16,6 +16,10 @@ public enum FederationError: Error, Equatable, Sendable, CustomStringConvertible
     case notEnoughSites(available: Int, needed: Int)
     /// A checkpoint file could not be read or written.
     case checkpoint(String)
+    /// SecAgg's authenticated mode: a site's key binding (its Ed25519 key signed with its TLS
+    /// key) is missing, malformed, or does not verify against the federation CA for that site
+    /// and session; or the run's authentication settings are not what this node requires.
+    case keyBindingRefused(site: String, reason: String)
 
     /// A one-line explanation.
     public var description: String {
@@ -28,6 +32,7 @@ public enum FederationError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidParameter(let name, let reason): return "invalid \(name): \(reason)"
         case .notEnoughSites(let available, let needed): return "only \(available) sites left, \(needed) needed"
         case .checkpoint(let reason): return "checkpoint: \(reason)"
+        case .keyBindingRefused(let site, let reason): return "key binding of site \(site) refused: \(reason)"
         }
     }
 }

@@ -63,6 +63,10 @@ public enum FederationFuzzing {
             return ("Evaluation", nil)
         case .abort:
             return ("Abort", nil)
+        case .keyBinding(let binding):
+            // The size limit and strict parse both ends apply before verifying (which needs the CA).
+            _ = try MessageChecks.keyBinding([UInt8](binding.binding), site: nil)
+            return ("KeyBinding", nil)
         case nil:
             throw FederationError.malformedMessage("an empty site message")
         }
@@ -87,7 +91,9 @@ public enum FederationFuzzing {
         let training = settings.trainingConfiguration(seed: nil)
         switch message.kind {
         case .welcome(let welcome):
-            return ("Welcome", try MessageChecks.welcome(welcome).settings, nil)
+            let announced = try MessageChecks.welcome(welcome).settings
+            _ = try MessageChecks.sessionID(of: welcome, settings: announced)
+            return ("Welcome", announced, nil)
         case .statisticsRequest(let request):
             if request.hasSecureAggregation {
                 try MessageChecks.secureParameters(

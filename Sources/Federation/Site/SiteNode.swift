@@ -1,4 +1,5 @@
 import FedAvg
+import FederationTLS
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -31,6 +32,11 @@ public struct SiteNode: Sendable {
         public var testHooks: TestHooks?
         /// The federation's shared Paillier private key (`--aggregator paillier` runs only).
         public var paillierKey: Paillier.PrivateKey?
+        /// The site's TLS credentials (nil with `--insecure`). With them the site binds a fresh
+        /// Ed25519 key to its certificate each session and verifies every peer's binding against
+        /// the federation CA: SecAgg's authenticated mode, which it then requires of a
+        /// secure-aggregator run.
+        public var credentials: NodeCredentials?
 
         /// Hooks with which the real-process tests make a site fail at a chosen point.
         public struct TestHooks: Sendable {
@@ -77,6 +83,9 @@ public struct SiteNode: Sendable {
         public var ledgerPath: String?
         /// The coordinator's stop reason, if any.
         public var stopReason: String?
+        /// Whether SecAgg ran in authenticated mode (keys bound to certificates) in this session;
+        /// nil when the run's aggregator is not secagg or secagg+.
+        public var secAggAuthenticated: Bool? = nil
     }
 
     let client: SiteClient

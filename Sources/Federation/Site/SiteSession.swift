@@ -34,6 +34,8 @@ struct SiteSession: ~Copyable {
     private var siteCount = 0
     /// Paillier: the round, length and bound of the contribution whose encrypted sum is awaited.
     private var paillierPending: (round: UInt64, length: Int, bound: Double)?
+    /// SecAgg's authenticated mode: this session's signing key and verified peer bindings.
+    private var authentication: SiteAuthentication?
 
     init(client: SiteClient, configuration: SiteNode.Configuration, logger: Logger) {
         self.client = client
@@ -67,22 +69,27 @@ struct SiteSession: ~Copyable {
                         reason: "the coordinator's Paillier public key (\(welcome.paillierKeyFingerprint)) is not this site's key (\(key.publicKey.fingerprint))")
                 }
             }
+            let authenticated = try Self.authentication(for: welcome, settings: settings, credentials: configuration.credentials, site: client.name)
             try await openLedger(for: settings)
             self.settings = settings
+            authentication = authenticated?.0
             logger.info("joined", metadata: [
                 "site": "\(client.name)", "index": "\(index)", "aggregator": "\(settings.aggregator.rawValue)",
                 "privacy": "\(settings.privacy.name)", "rounds": "\(settings.rounds)",
+                "secaggAuthenticated": "\(authenticated != nil)",
             ])
-            return Step()
+            return Step(replies: authenticated.map { [$0.1] } ?? [])
         case .statisticsRequest(let request):
             let settings = try requireSettings("StatisticsRequest")
             guard settings.standardizes, !standardized else {
                 throw FederationError.unexpectedMessage(expected: "no statistics request", received: "StatisticsRequest")
             }
+            let secure = request.hasSecureAggregation ? request.secureAggregation : nil
+            let identities = try await Self.peerIdentities(for: secure, ownID: index, authentication: &authentication)
             let statistics = client.statisticsContribution()
             return Step(replies: [try startAggregation(
                 round: 0, vector: statistics, bound: FederatedStandardization.statisticsBound,
-                secure: request.hasSecureAggregation ? request.secureAggregation : nil, settings: settings)])
+                secure: secure, settings: settings, identities: identities)])
         case .statisticsResult(let result):
             let settings = try requireSettings("StatisticsResult")
             guard settings.standardizes, !standardized else {
@@ -148,7 +155,8 @@ struct SiteSession: ~Copyable {
             logger.info("run finished", metadata: ["rounds": "\(finished.completedRounds)"])
             var outcome = SiteNode.Outcome(
                 roundsContributed: contributed, finalModel: lastModel, epsilon: nil, ledgerPath: ledger?.path,
-                stopReason: finished.stopReason.isEmpty ? nil : finished.stopReason)
+                stopReason: finished.stopReason.isEmpty ? nil : finished.stopReason,
+                secAggAuthenticated: settings?.aggregator.isSecure == true ? authentication != nil : nil)
             if let ledger { outcome.epsilon = await ledger.spent.epsilon }
             return Step(outcome: outcome)
         case .abort(let abort):
@@ -183,6 +191,9 @@ struct SiteSession: ~Copyable {
         let round = Int(clamping: start.round)
         guard (1...settings.rounds).contains(round) else { throw FederationError.malformedMessage("round \(start.round) outside 1...\(settings.rounds)") }
         secure = nil
+        // Authenticated mode: every peer's key checked against the CA before anything is spent or sent.
+        let identities = try await Self.peerIdentities(
+            for: start.hasSecureAggregation ? start.secureAggregation : nil, ownID: index, authentication: &authentication)
         let model = try rebuild(start.model)
         lastModel = model.parameters
         let training = settings.trainingConfiguration(seed: configuration.seed)
@@ -193,7 +204,7 @@ struct SiteSession: ~Copyable {
             return try startAggregation(
                 round: round, vector: [Double](repeating: 0, count: model.parameters.count + 1),
                 bound: FederatedRound.aggregationBound(configuration: training),
-                secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings)
+                secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, identities: identities)
         }
         // Distributed DP: the round's pipeline (and so its event) depends on the round's
         // client count, announced with the secure aggregation parameters.
@@ -226,14 +237,15 @@ struct SiteSession: ~Copyable {
         }
         return try startAggregation(
             round: round, vector: contribution, bound: FederatedRound.aggregationBound(configuration: training),
-            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, distributed: distributed)
+            secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, distributed: distributed,
+            identities: identities)
     }
 
     /// The first message carrying `vector`: the vector itself (plain), or SecAgg's
     /// AdvertiseKeys of a client holding its quantization.
     private mutating func startAggregation(
         round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings,
-        distributed: FederatedRound.DistributedRound? = nil
+        distributed: FederatedRound.DistributedRound? = nil, identities: [UInt32: Ed25519.VerifyingKey]? = nil
     ) throws -> Privagg_Federation_V1_SiteMessage {
         var message = Privagg_Federation_V1_SiteMessage()
         if settings.aggregator == .paillier {
@@ -263,11 +275,11 @@ struct SiteSession: ~Copyable {
                 let input = try distributed.aggregator.encodeClient(vector, rotationSeed: [UInt8](parameters.rotationSeed), using: &generator)
                 client = try Self.secureClient(
                     id: UInt32(index), input: input, bitWidth: settings.bitWidth, parameters: parameters, advertisement: &advertisement,
-                    using: &generator)
+                    identities: identities, signingKey: authentication?.signingKey, using: &generator)
             } else {
                 client = try Self.secureClient(
                     id: UInt32(index), vector: vector, bound: bound, bitWidth: settings.bitWidth, parameters: parameters,
-                    advertisement: &advertisement, using: &generator)
+                    advertisement: &advertisement, identities: identities, signingKey: authentication?.signingKey, using: &generator)
             }
         } catch {
             throw FederationError.malformedMessage("secure aggregation: \(error)")
@@ -329,23 +341,32 @@ struct SiteSession: ~Copyable {
     }
 
     /// A SecAgg client holding `vector` quantized; its AdvertiseKeys message in `advertisement`.
+    /// With `identities` (authenticated mode) it signs with `signingKey` and accepts only peers
+    /// whose signatures verify under their identities.
     static func secureClient(
         id: UInt32, vector: [Double], bound: Double, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
-        advertisement: inout [UInt8], using generator: inout ChaChaRandom
+        advertisement: inout [UInt8], identities: [UInt32: Ed25519.VerifyingKey]? = nil, signingKey: Ed25519.SigningKey? = nil,
+        using generator: inout ChaChaRandom
     ) throws(SecAggError) -> SecAggClient {
         let quantizer = try Quantizer(clippingBound: bound, bitWidth: bitWidth, clientCount: Int(parameters.quantizerClients))
         let input = try quantizer.quantize(vector, using: &generator)
-        return try secureClient(id: id, input: input, bitWidth: bitWidth, parameters: parameters, advertisement: &advertisement, using: &generator)
+        return try secureClient(
+            id: id, input: input, bitWidth: bitWidth, parameters: parameters, advertisement: &advertisement, identities: identities,
+            signingKey: signingKey, using: &generator)
     }
 
     /// A SecAgg client holding `input`; its AdvertiseKeys message in `advertisement`.
     private static func secureClient(
         id: UInt32, input: ModularVector, bitWidth: Int, parameters: Privagg_Federation_V1_SecureAggregationRound,
-        advertisement: inout [UInt8], using generator: inout ChaChaRandom
+        advertisement: inout [UInt8], identities: [UInt32: Ed25519.VerifyingKey]?, signingKey: Ed25519.SigningKey?,
+        using generator: inout ChaChaRandom
     ) throws(SecAggError) -> SecAggClient {
+        // Authenticated mode: the clients know the participants' identities, not the graph
+        // (the coordinator's SecAgg+ graph is its own draw; see the README's federation section).
         let configuration = try SecAggConfiguration(
-            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: input.count)
-        var client = try SecAggClient(id: id, configuration: configuration, input: input, using: &generator)
+            round: parameters.protocolRound, threshold: Int(parameters.threshold), bitWidth: bitWidth, dimension: input.count,
+            identities: identities)
+        var client = try SecAggClient(id: id, configuration: configuration, input: input, signingKey: signingKey, using: &generator)
         advertisement = try client.advertiseKeysMessage()
         return client
     }
