@@ -36,7 +36,7 @@ struct JoinForwardCommand: ParsableCommand {
 struct BenchFederationForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federation",
-        abstract: "Benchmark a federation round over gRPC on loopback: --clients N --dimension M --aggregator secagg+|secagg|plain (runs privagg-federation bench)."
+        abstract: "Benchmark a federation round over gRPC on loopback and over the in-memory transport: --clients N --dimension M --aggregator secagg+|secagg|plain (runs privagg-federation bench)."
     )
 
     @Argument(parsing: .captureForPassthrough, help: "Options of privagg-federation bench (--clients, --dimension, --aggregator, --processes, --rounds, --output).")
