@@ -27,8 +27,9 @@ struct BenchCommand: ParsableCommand {
             5-byte gRPC prefix of every message) and the protocol's own message bytes with their ratio, \
             the bytes the site processes read and wrote through system calls, the coordinator's peak RSS \
             (VmHWM of its /proc/PID/status); then the same coordinator and sites in one process over \
-            grpc-swift's in-process transport (in_memory: the same code and messages without sockets, so \
-            round_to_in_memory_ratio is the cost of the gRPC/HTTP/2 transport and the processes); and for \
+            grpc-swift's in-process transport (in_memory: the same code and message bytes without sockets \
+            or HTTP/2; every party in one process and one cooperative thread pool, where the gRPC run \
+            spreads them over 1 + P processes); and for \
             secagg/secagg+ the SecAgg simulation of the same round (in_process: the protocol's client and \
             server objects called directly, same N, M, degree, threshold and bit width) with the ratio. \
             Progress on stderr.
