@@ -110,6 +110,8 @@ let package = Package(
             dependencies: [
                 "FedAvg", "SecureAggregation", "Sodium", "PrivacyAccounting", "StrictInput", "Paillier", "Bignum", "ParallelWork", "FederationTLS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                // FederationSimulation: the same service and sites over grpc-swift's in-memory transport.
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -239,8 +241,9 @@ let package = Package(
             dependencies: [
                 "Federation", "FedAvg", "SecureAggregation", "PrivacyAccounting", "Paillier", "privagg-federation", "FederationTLS", "Sodium", "ParallelWork",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

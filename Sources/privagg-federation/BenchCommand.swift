@@ -9,8 +9,9 @@ import Glibc
 #endif
 
 /// `privagg bench federation` (`privagg-federation bench`): one coordinator process and N
-/// synthetic sites spread over P worker processes on loopback, then the in-process simulation
-/// of the same round; prints JSON.
+/// synthetic sites spread over P worker processes on loopback, then the same coordinator and
+/// sites in one process over the in-memory transport, then the SecAgg simulation of the same
+/// round; prints JSON.
 ///
 /// Synchronous on purpose: it only starts processes, waits for them and runs the CPU-bound
 /// simulation, so it never holds a cooperative-pool thread.
@@ -25,8 +26,13 @@ struct BenchCommand: ParsableCommand {
             seconds, bytes per client up/down counted at the gRPC transport boundary (protobuf encoding + \
             5-byte gRPC prefix of every message) and the protocol's own message bytes with their ratio, \
             the bytes the site processes read and wrote through system calls, the coordinator's peak RSS \
-            (VmHWM of its /proc/PID/status), and for secagg/secagg+ the in-process simulation of the \
-            same round (same N, M, degree, threshold and bit width) with the ratio. Progress on stderr.
+            (VmHWM of its /proc/PID/status); then the same coordinator and sites in one process over \
+            grpc-swift's in-process transport (in_memory: the same code and message bytes without sockets \
+            or HTTP/2; every party in one process and one cooperative thread pool, where the gRPC run \
+            spreads them over 1 + P processes); and for \
+            secagg/secagg+ the SecAgg simulation of the same round (in_process: the protocol's client and \
+            server objects called directly, same N, M, degree, threshold and bit width) with the ratio. \
+            Progress on stderr.
             """
     )
 
@@ -46,8 +52,10 @@ struct BenchCommand: ParsableCommand {
     var seed: UInt64 = 1
     @Option(name: .customLong("stage-timeout"), parsing: .unconditional, help: "Seconds one stage may take.")
     var stageTimeout: Double = 600
-    @Flag(name: .customLong("skip-in-process"), help: "Do not run the in-process simulation.")
+    @Flag(name: .customLong("skip-in-process"), help: "Do not run the in-process SecAgg simulation.")
     var skipInProcess = false
+    @Flag(name: .customLong("skip-in-memory"), help: "Do not run the same federation over the in-memory transport.")
+    var skipInMemory = false
     @Option(name: .customLong("masked-input-window"), parsing: .unconditional, help: ArgumentHelp(
         "Most sites owing their masked input at once (default: as many as 64 MiB of masked vectors hold, at least 8).",
         discussion: "The coordinator releases the rest as answers arrive, which bounds the masked inputs its transport holds at once."))
@@ -112,6 +120,19 @@ struct BenchCommand: ParsableCommand {
             sites.append(try decoder.decode(BenchSitesReport.self, from: Data(contentsOf: URL(fileURLWithPath: path("sites-\(index).json")))))
         }
 
+        var inMemory: BenchInMemory?
+        if !skipInMemory {
+            BenchProcesses.progress("in memory: the same coordinator and \(clients) sites in one process over the in-process transport")
+            let child = try BenchProcesses.start(executable, ["bench-in-memory"] + common + [
+                "--aggregator", aggregator, "--rounds", "\(rounds)", "--bit-width", "\(bitWidth)", "--stage-timeout", "\(stageTimeout)",
+                "--output", path("in-memory.json"),
+            ] + (maskedInputWindow.map { ["--masked-input-window", "\($0)"] } ?? []))
+            child.waitUntilExit()
+            guard child.terminationStatus == 0 else { throw BenchProcesses.failure("the in-memory run", child) }
+            inMemory = BenchInMemory(report: try decoder.decode(
+                BenchInMemoryReport.self, from: Data(contentsOf: URL(fileURLWithPath: path("in-memory.json")))))
+        }
+
         var inProcess: BenchInProcess?
         if choice.isSecure, !skipInProcess, let first = server.rounds.first {
             BenchProcesses.progress("in-process simulation: \(clients) clients, k = \(first.graphDegree), t = \(first.threshold), \(dimension) entries, \(bitWidth) bits")
@@ -126,7 +147,7 @@ struct BenchCommand: ParsableCommand {
         }
         let result = BenchFederationResult(
             aggregator: aggregator, clients: clients, dimension: dimension, rounds: rounds, processes: workers.count, bitWidth: bitWidth,
-            coordinator: server, sites: sites, inProcess: inProcess)
+            coordinator: server, sites: sites, inMemory: inMemory, inProcess: inProcess)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = try encoder.encode(result)
@@ -297,9 +318,10 @@ struct BenchFederationResult: Encodable {
     var bitWidth: Int
     var coordinator: BenchCoordinatorReport
     var sites: [BenchSitesReport]
+    var inMemory: BenchInMemory?
     var inProcess: BenchInProcess?
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -315,6 +337,7 @@ struct BenchFederationResult: Encodable {
         case wireRatioUp = "wire_to_message_ratio_up", wireRatioDown = "wire_to_message_ratio_down"
         case syscallUp = "site_process_syscall_bytes_written_per_client_round", syscallDown = "site_process_syscall_bytes_read_per_client_round"
         case peakRSS = "coordinator_peak_rss_bytes", included, dropouts, sumVerified = "sum_verified", sumError = "sum_max_error"
+        case inMemory = "in_memory", inMemoryRatio = "round_to_in_memory_ratio"
         case inProcess = "in_process", roundRatio = "round_to_in_process_ratio"
     }
 
@@ -361,6 +384,12 @@ struct BenchFederationResult: Encodable {
         try container.encode(records.map(\.dropouts), forKey: .dropouts)
         try container.encode(records.map(\.sumVerified), forKey: .sumVerified)
         try container.encode(records.map(\.sumMaximumError), forKey: .sumError)
+        try container.encodeIfPresent(inMemory, forKey: .inMemory)
+        if let inMemory, inMemory.medianRoundSeconds > 0 {
+            try container.encode(median / inMemory.medianRoundSeconds, forKey: .inMemoryRatio)
+        } else {
+            try container.encodeNil(forKey: .inMemoryRatio)
+        }
         try container.encodeIfPresent(inProcess, forKey: .inProcess)
         if let inProcess, inProcess.roundSeconds > 0 {
             try container.encode(median / inProcess.roundSeconds, forKey: .roundRatio)

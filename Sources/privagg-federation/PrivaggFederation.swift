@@ -9,8 +9,8 @@ struct PrivaggFederation: AsyncParsableCommand {
         commandName: "privagg-federation",
         abstract: "PrivAgg's networked commands: federation certificates, and federated training over gRPC (coordinator and site nodes).",
         subcommands: [
-            FederationCommand.self, ServeCommand.self, JoinCommand.self, DistributedDemoCommand.self, BenchCommand.self,
-            BenchCoordinatorCommand.self, BenchSitesCommand.self,
+            FederationCommand.self, ServeCommand.self, JoinCommand.self, SimulateCommand.self, DistributedDemoCommand.self, BenchCommand.self,
+            BenchCoordinatorCommand.self, BenchSitesCommand.self, BenchInMemoryCommand.self,
         ]
     )
 }

@@ -163,39 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(logLevel, label: "privagg.coordinator")
         let (host, port) = try parseAddress(listen, option: "--listen")
-        let siteNames = sites.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let mode: PrivacyMode
-        switch privacy {
-        case "dp-sgd": mode = .dpSGD(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
-        case "local": mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
-        case "central": mode = .central(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, clientSamplingRate: clientRate ?? 1)
-        case "distributed":
-            mode = .distributed(mechanism: DistributedMechanism(rawValue: mechanism ?? "")!, bits: bits ?? 16, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
-        default: mode = .none
-        }
-        let settings = try RunSettings(
-            rounds: rounds, aggregator: FederationAggregator(rawValue: aggregator)!, privacy: mode,
-            localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
-            model: model == "mlp" ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, bitWidth: bitWidth)
-        if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        let checkpointPath = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
-        let checkpoint = try resume ? checkpointPath.map { try CoordinatorCheckpoint(contentsOf: $0) } : nil
-        if let checkpoint { logger.info("resuming", metadata: ["completed": "\(checkpoint.completedRounds)"]) }
-        let configuration = try FederationCoordinator.Configuration(
-            sites: siteNames, settings: settings, seed: seed, joinTimeout: .milliseconds(Int64(joinTimeout * 1000)),
-            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)), maximumMessageBytes: maximumMessageBytes,
-            checkpointPath: checkpointPath, resumeFrom: checkpoint)
-        var configured = configuration
-        configured.testDumpDirectory = testDumpDirectory
-        configured.maskedInputWindow = maskedInputWindow
-        configured.testStallAfterAggregatingRound = testStallRound
-        if let paillierPublicKey {
-            configured.paillierPublicKey = try PaillierKeyFiles.publicKey(at: paillierPublicKey, allowInsecureForTests: insecureForTests)
-        }
-        if let ledgerDir {
-            configured.centralLedger = CentralLedgerSettings(
-                directory: ledgerDir, budget: .init(epsilon: epsilonBudget, delta: delta), accountant: AccountantKind(rawValue: accountant)!)
-        }
+        let configured = try coordinatorConfiguration(logger: logger)
+        let siteNames = configured.sites
         let coordinator = FederationCoordinator(configuration: configured, logger: logger)
         let portFile = self.portFile
         // Mutual TLS: the handshake admits only certificates of this federation's CA naming one of
@@ -235,6 +204,59 @@ struct ServeCommand: AsyncParsableCommand {
                 do { try PortFile.write(bound, to: portFile) } catch { logger.error("could not write the port file", metadata: ["error": "\(error)"]) }
             }
         }, progress: { record in metricsFeed?.record(record) })
+        try report(run)
+        if let endpoint {
+            if metricsLinger > 0 { try await Task.sleep(for: .milliseconds(Int64(metricsLinger * 1000))) }
+            try await endpoint.close()
+        }
+    }
+
+    /// The coordinator's configuration these options describe (shared with `simulate`, which
+    /// runs the same coordinator over the in-memory transport).
+    ///
+    /// - Throws: ``FederationError`` for invalid settings; checkpoint and key file errors.
+    func coordinatorConfiguration(logger: Logger) throws -> FederationCoordinator.Configuration {
+        let siteNames = sites.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let mode: PrivacyMode
+        switch privacy {
+        case "dp-sgd": mode = .dpSGD(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        case "local": mode = .local(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        case "central": mode = .central(clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, clientSamplingRate: clientRate ?? 1)
+        case "distributed":
+            mode = .distributed(mechanism: DistributedMechanism(rawValue: mechanism ?? "")!, bits: bits ?? 16, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier)
+        default: mode = .none
+        }
+        let settings = try RunSettings(
+            rounds: rounds, aggregator: FederationAggregator(rawValue: aggregator)!, privacy: mode,
+            localTraining: try LocalTraining(steps: localSteps, samplingRate: samplingRate, learningRate: learningRate),
+            model: model == "mlp" ? .multilayerPerceptron(hiddenUnits: hiddenUnits) : .logisticRegression, bitWidth: bitWidth)
+        if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        let checkpointPath = output.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
+        let checkpoint = try resume ? checkpointPath.map { try CoordinatorCheckpoint(contentsOf: $0) } : nil
+        if let checkpoint { logger.info("resuming", metadata: ["completed": "\(checkpoint.completedRounds)"]) }
+        let configuration = try FederationCoordinator.Configuration(
+            sites: siteNames, settings: settings, seed: seed, joinTimeout: .milliseconds(Int64(joinTimeout * 1000)),
+            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)), maximumMessageBytes: maximumMessageBytes,
+            checkpointPath: checkpointPath, resumeFrom: checkpoint)
+        var configured = configuration
+        configured.testDumpDirectory = testDumpDirectory
+        configured.maskedInputWindow = maskedInputWindow
+        configured.testStallAfterAggregatingRound = testStallRound
+        if let paillierPublicKey {
+            configured.paillierPublicKey = try PaillierKeyFiles.publicKey(at: paillierPublicKey, allowInsecureForTests: insecureForTests)
+        }
+        if let ledgerDir {
+            configured.centralLedger = CentralLedgerSettings(
+                directory: ledgerDir, budget: .init(epsilon: epsilonBudget, delta: delta), accountant: AccountantKind(rawValue: accountant)!)
+        }
+        return configured
+    }
+
+    /// Writes the report (with --output) and prints the run's closing lines.
+    ///
+    /// - Parameter offReason: why SecAgg's authenticated mode can be off (`--insecure`, or
+    ///   `simulate`'s in-memory transport).
+    func report(_ run: FederationRun, offReason: String = "--insecure") throws {
         if let output { try FederationReportWriter.write(run, to: output) }
         let last = run.records.last { $0.round > 0 }
         print(String(format: "Federation finished: %d rounds, final accuracy %@ (%@, %@).", run.records.filter { $0.round > 0 }.count,
@@ -243,16 +265,12 @@ struct ServeCommand: AsyncParsableCommand {
             print(String(format: "Coordinator's ledger (client level): ε spent %.3f (%@).", epsilon, path))
         }
         if let reason = run.stopReason { print("Stopped early: \(reason)") }
-        if settings.aggregator.isSecure {
+        if FederationAggregator(rawValue: aggregator)?.isSecure == true {
             print(run.secaggAuthenticated == true
                 ? "SecAgg authenticated mode: on (each site's Ed25519 key bound to its certificate, checked here and by every peer)."
-                : "SecAgg authenticated mode: off (--insecure: no certificates bind the sites' keys, so a malicious coordinator could substitute them).")
+                : "SecAgg authenticated mode: off (\(offReason): no certificates bind the sites' keys, so a malicious coordinator could substitute them).")
         }
         if let output { print("Report written to \(output)/.") }
-        if let endpoint {
-            if metricsLinger > 0 { try await Task.sleep(for: .milliseconds(Int64(metricsLinger * 1000))) }
-            try await endpoint.close()
-        }
     }
 
     /// `--metrics-listen`: HOST:PORT, or PORT alone on loopback.

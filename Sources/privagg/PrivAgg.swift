@@ -25,6 +25,7 @@ struct PrivAgg: AsyncParsableCommand {
             FlowerNodeCommand.self,
             ServeForwardCommand.self,
             JoinForwardCommand.self,
+            SimulateForwardCommand.self,
         ]
     )
 }

@@ -41,6 +41,14 @@ import Testing
         #expect(try number(json, "site_process_syscall_bytes_written_per_client_round") >= up)
         #expect(json["in_process"] == nil)
         #expect(json["round_to_in_process_ratio"] is NSNull)
+        // The same coordinator and sites over the in-memory transport: the same messages, so
+        // the hub counts the same bytes; the sums are right there too.
+        let inMemory = try #require(json["in_memory"] as? [String: Any])
+        #expect(inMemory["sum_verified"] as? [Bool] == [true, true])
+        #expect(inMemory["included"] as? [Int] == [3, 3])
+        #expect(try number(inMemory, "bytes_up_per_client") == up)
+        #expect(try number(inMemory, "message_bytes_up_per_client") == 80)
+        #expect(try number(json, "round_to_in_memory_ratio") > 0)
     }
 
     @Test func secAggPlusRoundReportsCryptoTimesBytesAndTheInProcessRun() async throws {
@@ -61,14 +69,20 @@ import Testing
         // The same protocol, the same messages: the in-process run's message bytes are the sites'.
         #expect((inProcess["message_bytes_up_per_client"] as? NSNumber)?.doubleValue == messageUp)
         #expect(try number(json, "round_to_in_process_ratio") > 0)
+        let inMemory = try #require(json["in_memory"] as? [String: Any])
+        #expect(inMemory["sum_verified"] as? [Bool] == [true, true])
+        #expect(try number(inMemory, "message_bytes_up_per_client") == messageUp)
+        #expect(try number(inMemory, "client_crypto_seconds") > 0)
+        #expect(try number(json, "round_to_in_memory_ratio") > 0)
     }
 
     /// With a window of one, the coordinator releases one site's masked input at a time (the
     /// others wait for their forwarded shares): every site is still in the sum, and it is right.
     @Test func aMaskedInputWindowOfOneStillSumsEverySite() async throws {
-        let json = try await bench("secagg+", clients: 5, dimension: 10, name: "window", extra: ["--masked-input-window", "1", "--skip-in-process"])
+        let json = try await bench("secagg+", clients: 5, dimension: 10, name: "window", extra: ["--masked-input-window", "1", "--skip-in-process", "--skip-in-memory"])
         #expect(json["included"] as? [Int] == [5, 5])
         #expect(json["sum_verified"] as? [Bool] == [true, true])
         #expect((json["dropouts"] as? [[String: String]])?.map(\.count) == [0, 0])
+        #expect(json["in_memory"] == nil && json["round_to_in_memory_ratio"] is NSNull)
     }
 }

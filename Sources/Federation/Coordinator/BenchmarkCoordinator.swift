@@ -129,6 +129,22 @@ public struct BenchmarkCoordinator: Sendable {
         host: String, port: Int, onListening: @Sendable (Int) -> Void = { _ in },
         progress: @escaping @Sendable (RoundFigures) -> Void = { _ in }
     ) async throws -> [RoundFigures] {
+        try await serve(over: .http2(host: host, port: port, security: .plaintext), onListening: onListening, progress: progress)
+    }
+
+    /// Serves the benchmark over `transport` (HTTP/2 plaintext on loopback, or in memory)
+    /// until every round ran: the same service, hub and aggregation code either way.
+    ///
+    /// - Parameters:
+    ///   - transport: where the service runs.
+    ///   - onListening: called with the bound port once an HTTP/2 server listens.
+    ///   - progress: called after every round.
+    /// - Returns: each round's figures.
+    /// - Throws: ``FederationError`` if the sites do not all join; transport errors.
+    public func serve(
+        over transport: CoordinatorTransport, onListening: @Sendable (Int) -> Void = { _ in },
+        progress: @escaping @Sendable (RoundFigures) -> Void = { _ in }
+    ) async throws -> [RoundFigures] {
         let names = configuration.siteNames
         let settings = try Self.settings(for: configuration)
         var federation = try FederationCoordinator.Configuration(
@@ -142,18 +158,11 @@ public struct BenchmarkCoordinator: Sendable {
             message.welcome = settings.welcome(siteIndex: index, siteCount: count, firstRound: 1)
             return message
         }
-        let limit = configuration.maximumMessageBytes
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
         let service = FederationService(hub: hub, logger: logger, authenticatedSite: nil)
         let configuration = self.configuration, logger = self.logger
-        return try await withGRPCServer(transport: transport, services: [service]) { _ in
-            guard let bound = try await transport.listeningAddress.ipv4 else {
-                throw FederationError.invalidParameter(name: "listen", reason: "the server is not listening on IPv4")
-            }
-            logger.info("benchmark coordinator listening", metadata: ["address": "\(bound.host):\(bound.port)"])
-            onListening(bound.port)
+        return try await transport.serve(
+            service, maximumMessageBytes: configuration.maximumMessageBytes, logger: logger, onListening: onListening
+        ) {
             let driver = RoundDriver(configuration: federation, hub: hub, logger: logger)
             await hub.waitForAll(until: .now + configuration.joinTimeout)
             let connected = await hub.connected.count

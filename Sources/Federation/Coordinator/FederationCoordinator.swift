@@ -112,7 +112,8 @@ public struct FederationCoordinator: Sendable {
         self.logger = logger
     }
 
-    /// Serves the federation on `host:port` (port 0: any free port) until the run ends.
+    /// Serves the federation on `host:port` (port 0: any free port) over gRPC's HTTP/2
+    /// transport until the run ends.
     ///
     /// - Parameters:
     ///   - host: the address to listen on.
@@ -131,6 +132,30 @@ public struct FederationCoordinator: Sendable {
         host: String, port: Int, transportSecurity: HTTP2ServerTransport.Posix.TransportSecurity,
         authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil, keyBindingVerifier: SecAggKeyBindingVerifier? = nil,
         onListening: @Sendable (Int) -> Void = { _ in }, progress: @escaping @Sendable (FederationRoundRecord) -> Void = { _ in }
+    ) async throws -> FederationRun {
+        try await serve(
+            over: .http2(host: host, port: port, security: transportSecurity), authenticatedSite: authenticatedSite,
+            keyBindingVerifier: keyBindingVerifier, onListening: onListening, progress: progress)
+    }
+
+    /// Serves the federation over `transport` until the run ends: the same service, hub and
+    /// round driver whichever the transport.
+    ///
+    /// - Parameters:
+    ///   - transport: gRPC over HTTP/2, or in memory (``FederationSimulation``; no TLS, so
+    ///     the site names come from the Joins).
+    ///   - authenticatedSite: reads the site's name from its peer certificate (mutual TLS);
+    ///     nil takes the Join's name.
+    ///   - keyBindingVerifier: the federation CA for SecAgg's authenticated mode (mutual TLS
+    ///     only; nil: unauthenticated, as in memory, where there are no certificates).
+    ///   - onListening: called with the bound port once an HTTP/2 server listens.
+    ///   - progress: called after every round.
+    /// - Returns: the run's records and final model.
+    /// - Throws: ``FederationError`` if the sites do not all join, disagree on their features,
+    ///   or the standardization cannot complete; transport errors if the address cannot be bound.
+    public func serve(
+        over transport: CoordinatorTransport, authenticatedSite: (@Sendable (ServerContext) -> String?)? = nil,
+        keyBindingVerifier: SecAggKeyBindingVerifier? = nil, onListening: @Sendable (Int) -> Void = { _ in }, progress: @escaping @Sendable (FederationRoundRecord) -> Void = { _ in }
     ) async throws -> FederationRun {
         if configuration.settings.aggregator == .paillier, configuration.paillierPublicKey == nil {
             throw FederationError.invalidParameter(name: "paillier-public-key", reason: "--aggregator paillier needs the sites' public key")
@@ -157,17 +182,11 @@ public struct FederationCoordinator: Sendable {
             if let key = paillierKey { message.welcome.paillierKeyFingerprint = key.fingerprint }
             return message
         }
-        let limit = configuration.maximumMessageBytes
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: host, port: port), transportSecurity: transportSecurity,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
         let service = FederationService(hub: hub, logger: logger, authenticatedSite: authenticatedSite)
-        return try await withGRPCServer(transport: transport, services: [service]) { server in
-            guard let bound = try await transport.listeningAddress.ipv4 else {
-                throw FederationError.invalidParameter(name: "listen", reason: "the server is not listening on IPv4")
-            }
-            logger.info("coordinator listening", metadata: ["address": "\(bound.host):\(bound.port)"])
-            onListening(bound.port)
+        let configuration = self.configuration, logger = self.logger
+        return try await transport.serve(
+            service, maximumMessageBytes: configuration.maximumMessageBytes, logger: logger, onListening: onListening
+        ) {
             var driver = RoundDriver(configuration: configuration, hub: hub, logger: logger)
             driver.authentication = authentication
             let run: FederationRun

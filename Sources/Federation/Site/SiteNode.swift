@@ -99,28 +99,28 @@ public struct SiteNode: Sendable {
         self.logger = logger
     }
 
-    /// Connects, joins, and takes part until the coordinator finishes the run.
+    /// Connects over gRPC's HTTP/2 transport to the configured host and port, joins, and
+    /// takes part until the coordinator finishes the run.
     ///
     /// - Parameter transportSecurity: `.plaintext` (only with `--insecure`) or mutual TLS.
     /// - Throws: ``FederationError/aborted(reason:)`` if the coordinator aborts or closes the
     ///   session early; ``FederationError/siteRefused(site:reason:)`` for a refused Join;
     ///   ledger errors; transport errors.
     public func run(transportSecurity: HTTP2ClientTransport.Posix.TransportSecurity) async throws -> Outcome {
-        // An IPv4 literal is dialled as such (TLS then checks the certificate's IP address); a
-        // name goes through DNS and is the name TLS checks (SNI and host-name verification).
-        let isIPv4 = configuration.host.split(separator: ".", omittingEmptySubsequences: false).count == 4
-            && configuration.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
-        let transport: HTTP2ClientTransport.Posix
-        if isIPv4 {
-            transport = try HTTP2ClientTransport.Posix(
-                target: .ipv4(address: configuration.host, port: configuration.port), transportSecurity: transportSecurity)
-        } else {
-            transport = try HTTP2ClientTransport.Posix(
-                target: .dns(host: configuration.host, port: configuration.port), transportSecurity: transportSecurity)
-        }
+        try await run(over: .http2(host: configuration.host, port: configuration.port, security: transportSecurity))
+    }
+
+    /// Joins over `transport` and takes part until the coordinator finishes the run: the same
+    /// session state machine and messages whichever the transport (the configured host and
+    /// port are not used; an in-memory transport is ``FederationSimulation``'s).
+    ///
+    /// - Parameter transport: gRPC over HTTP/2, or an in-process client.
+    /// - Throws: ``FederationError/aborted(reason:)`` if the coordinator aborts or closes the
+    ///   session early; ``FederationError/siteRefused(site:reason:)`` for a refused Join;
+    ///   ledger errors; transport errors.
+    public func run(over transport: SiteTransport) async throws -> Outcome {
         let client = self.client, configuration = self.configuration, logger = self.logger
-        return try await withGRPCClient(transport: transport) { grpc in
-            let federation = Privagg_Federation_V1_Federation.Client(wrapping: grpc)
+        return try await transport.withClient { federation in
             let (replies, outbox) = AsyncStream<Privagg_Federation_V1_SiteMessage>.makeStream()
             var join = Privagg_Federation_V1_SiteMessage()
             join.join.protocolVersion = FederationProtocol.version

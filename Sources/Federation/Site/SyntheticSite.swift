@@ -70,12 +70,25 @@ public struct SyntheticSite: Sendable {
     /// - Parameter finished: called with the figures as soon as Finished arrives, before the
     ///   connection's teardown (which a benchmark need not wait for).
     public func run(finished: @escaping @Sendable (Figures) -> Void = { _ in }) async throws -> Figures {
-        let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: host, port: port), transportSecurity: .plaintext)
+        // Hundreds of sites dial at once: a connection refused or reset under the accept
+        // backlog is retried (with gRPC's backoff) instead of failing the RPC.
+        try await run(over: .http2(host: host, port: port, security: .plaintext, waitForReady: true), finished: finished)
+    }
+
+    /// Joins over `transport` (HTTP/2, or in memory: ``host`` and ``port`` are then unused)
+    /// and answers until Finished.
+    ///
+    /// - Parameters:
+    ///   - transport: how to reach the benchmark's coordinator.
+    ///   - finished: called with the figures as soon as Finished arrives, before the
+    ///     connection's teardown (which a benchmark need not wait for).
+    /// - Throws: ``FederationError`` for a refused Join, an Abort, or a malformed message;
+    ///   transport errors.
+    public func run(over transport: SiteTransport, finished: @escaping @Sendable (Figures) -> Void = { _ in }) async throws -> Figures {
         let name = self.name, dimension = self.dimension, seed = self.seed, logger = self.logger
         let limit = max(FederationProtocol.defaultMaximumMessageBytes, dimension * 8 + (1 << 20))
-        return try await withGRPCClient(transport: transport) { grpc in
-            let federation = Privagg_Federation_V1_Federation.Client(wrapping: grpc)
+        let waitForReady = transport.waitsForReady
+        return try await transport.withClient { federation in
             let (replies, outbox) = AsyncStream<Privagg_Federation_V1_SiteMessage>.makeStream()
             var join = Privagg_Federation_V1_SiteMessage()
             join.join.protocolVersion = FederationProtocol.version
@@ -85,9 +98,7 @@ public struct SyntheticSite: Sendable {
             outbox.yield(join)
             var options = CallOptions.defaults
             options.maxResponseMessageBytes = limit
-            // Hundreds of sites dial at once: a connection refused or reset under the accept
-            // backlog is retried (with gRPC's backoff) instead of failing the RPC.
-            options.waitForReady = true
+            options.waitForReady = waitForReady
             let request = StreamingClientRequest<Privagg_Federation_V1_SiteMessage> { writer in
                 for await message in replies { try await writer.write(message) }
             }
