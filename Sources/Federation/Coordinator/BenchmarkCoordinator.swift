@@ -150,7 +150,10 @@ public struct BenchmarkCoordinator: Sendable {
         let limit = configuration.maximumMessageBytes
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = limit
+                $0.capReceiveBuffers()
+            })
         let service = FederationService(hub: hub, logger: logger, authenticatedSite: nil)
         let configuration = self.configuration, logger = self.logger
         return try await withGRPCServer(transport: transport, services: [service]) { _ in

@@ -144,7 +144,10 @@ public struct FederationCoordinator: Sendable {
         let limit = configuration.maximumMessageBytes
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: transportSecurity,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = limit
+                $0.capReceiveBuffers()
+            })
         let service = FederationService(hub: hub, logger: logger, authenticatedSite: authenticatedSite)
         return try await withGRPCServer(transport: transport, services: [service]) { server in
             guard let bound = try await transport.listeningAddress.ipv4 else {
