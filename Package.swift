@@ -116,6 +116,8 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
+                // The accepted connections' receive buffers (ReceiveBuffers.swift).
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Protos"]
         ),

@@ -336,7 +336,7 @@ struct BenchFederationResult: Encodable {
         case messageBytesUp = "message_bytes_up_per_client", messageBytesDown = "message_bytes_down_per_client"
         case wireRatioUp = "wire_to_message_ratio_up", wireRatioDown = "wire_to_message_ratio_down"
         case syscallUp = "site_process_syscall_bytes_written_per_client_round", syscallDown = "site_process_syscall_bytes_read_per_client_round"
-        case peakRSS = "coordinator_peak_rss_bytes", included, dropouts, sumVerified = "sum_verified", sumError = "sum_max_error"
+        case peakRSS = "coordinator_peak_rss_bytes", stageMemory = "coordinator_memory_after_stage", assemblyPeak = "coordinator_assembly_peak_bytes", included, dropouts, sumVerified = "sum_verified", sumError = "sum_max_error"
         case inMemory = "in_memory", inMemoryRatio = "round_to_in_memory_ratio"
         case inProcess = "in_process", roundRatio = "round_to_in_process_ratio"
     }
@@ -380,6 +380,8 @@ struct BenchFederationResult: Encodable {
         try container.encode(Double(sites.reduce(0) { $0 + $1.syscallBytesWritten }) / siteRounds, forKey: .syscallUp)
         try container.encode(Double(sites.reduce(0) { $0 + $1.syscallBytesRead }) / siteRounds, forKey: .syscallDown)
         try container.encode(coordinator.peakRSSBytes, forKey: .peakRSS)
+        try container.encode(records.map(\.memory), forKey: .stageMemory)
+        try container.encode(records.last?.assemblyPeakBytes ?? 0, forKey: .assemblyPeak)
         try container.encode(records.map(\.included), forKey: .included)
         try container.encode(records.map(\.dropouts), forKey: .dropouts)
         try container.encode(records.map(\.sumVerified), forKey: .sumVerified)

@@ -76,6 +76,22 @@ import Testing
         #expect(try number(json, "round_to_in_memory_ratio") > 0)
     }
 
+    /// Masked inputs of 20,000 48-bit entries (120 KB) travel as four pieces: every site is in
+    /// the sum, and the coordinator's assembly never held more than the window's two inputs.
+    @Test func chunkedMaskedInputsAreAssembledWithinTheWindow() async throws {
+        let json = try await bench("secagg+", clients: 4, dimension: 20_000, name: "chunks", extra: ["--masked-input-window", "2", "--skip-in-process"])
+        #expect(json["included"] as? [Int] == [4, 4])
+        #expect(json["sum_verified"] as? [Bool] == [true, true])
+        let maskedInput = 20_000 * 6
+        let peak = try number(json, "coordinator_assembly_peak_bytes")
+        #expect(peak >= Double(maskedInput) && peak <= Double(2 * (maskedInput + 64)))
+        #expect(try number(json, "wire_to_message_ratio_up") < 1.05)
+        let memory = try #require(json["coordinator_memory_after_stage"] as? [[[String: Any]]])
+        #expect(memory.count == 2)
+        #expect(memory.first?.map { $0["label"] as? String } == ["start", "AdvertiseKeys", "ShareKeys", "MaskedInputCollection", "ConsistencyCheck", "Unmasking", "Aggregate"])
+        #expect(memory.first?.allSatisfy { (($0["residentBytes"] as? NSNumber)?.intValue ?? 0) > 0 } == true)
+    }
+
     /// With a window of one, the coordinator releases one site's masked input at a time (the
     /// others wait for their forwarded shares): every site is still in the sum, and it is right.
     @Test func aMaskedInputWindowOfOneStillSumsEverySite() async throws {

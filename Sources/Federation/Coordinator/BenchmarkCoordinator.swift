@@ -95,6 +95,11 @@ public struct BenchmarkCoordinator: Sendable {
         /// The largest entry-wise difference from that sum, and the bound it is checked against.
         public var sumMaximumError: Double?
         public var sumErrorBound: Double?
+        /// The coordinator's memory at the end of each secure aggregation stage.
+        public var memory: [ProcessMemory] = []
+        /// The most bytes of chunked protocol messages the coordinator held under assembly at
+        /// once, over the run so far.
+        public var assemblyPeakBytes = 0
     }
 
     /// The configuration.
@@ -151,7 +156,7 @@ public struct BenchmarkCoordinator: Sendable {
             sites: names, settings: settings, seed: configuration.seed, joinTimeout: configuration.joinTimeout,
             stageTimeout: configuration.stageTimeout, maximumMessageBytes: configuration.maximumMessageBytes)
         federation.maskedInputWindow = configuration.maskedInputWindow
-        let hub = CoordinatorHub(sites: names)
+        let hub = CoordinatorHub(sites: names, maximumMessageBytes: configuration.maximumMessageBytes)
         let count = names.count
         await hub.setWelcome { index in
             var message = Privagg_Federation_V1_CoordinatorMessage()
@@ -212,7 +217,7 @@ public struct BenchmarkCoordinator: Sendable {
                         return (maximum <= bound, maximum)
                     }
                 }
-                let record = RoundFigures(
+                var record = RoundFigures(
                     round: round, seconds: seconds, included: outcome.included.count,
                     dropouts: Dictionary(uniqueKeysWithValues: outcome.dropouts.map { (names[$0.key], $0.value) }),
                     abandonReason: outcome.abandonReason, serverCryptoSeconds: outcome.serverSeconds,
@@ -220,7 +225,8 @@ public struct BenchmarkCoordinator: Sendable {
                     grpcBytesDownPerClient: Double(down) / Double(participants.count),
                     graphDegree: outcome.graphDegree, threshold: outcome.threshold, stages: outcome.stages,
                     sumVerified: verification?.verified, sumMaximumError: verification?.maximum,
-                    sumErrorBound: outcome.sum == nil ? nil : outcome.errorBound)
+                    sumErrorBound: outcome.sum == nil ? nil : outcome.errorBound, memory: outcome.memory)
+                record.assemblyPeakBytes = await hub.assemblyBytes.peak
                 figures.append(record)
                 progress(record)
             }

@@ -42,9 +42,14 @@ actor CoordinatorHub {
     private var welcome: (@Sendable (Int) -> Privagg_Federation_V1_CoordinatorMessage)?
     /// Called when the set of connected sites changes.
     private var joinWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Chunked protocol messages under way, one buffer per sending site.
+    private var assembly: ChunkAssembly
 
-    init(sites: [String]) {
+    /// A hub for `sites`, assembling chunked protocol messages of at most
+    /// `maximumMessageBytes` payload bytes.
+    init(sites: [String], maximumMessageBytes: Int = FederationProtocol.defaultMaximumMessageBytes) {
         self.sites = sites
+        assembly = ChunkAssembly(maximumPayloadBytes: maximumMessageBytes)
         bytesUp = Array(repeating: 0, count: sites.count)
         bytesDown = Array(repeating: 0, count: sites.count)
     }
@@ -69,6 +74,9 @@ actor CoordinatorHub {
     }
 
     /// Records a message from a session (ignored once the session is replaced or closed).
+    /// The pieces of a chunked protocol message are assembled here: the round driver gets the
+    /// whole message once its last piece arrives. A piece that does not fit the site's payload
+    /// under way ends the session with the reason.
     func receive(_ message: Privagg_Federation_V1_SiteMessage, index: Int, session: Int, bytes: Int) {
         guard links[index]?.session == session else { return }
         bytesUp[index] += bytes + 5
@@ -85,14 +93,25 @@ actor CoordinatorHub {
             wakeJoinWaiters()
             return
         }
-        post(.message(index: index, session: session, message))
+        do {
+            switch try assembly.accept(message, index: index, session: session) {
+            case .complete(let whole): post(.message(index: index, session: session, whole))
+            case .incomplete: break
+            }
+        } catch {
+            close(index: index, session: session, reason: "\(error)")
+        }
     }
+
+    /// Bytes held in chunked protocol messages under way now, and the most held at once.
+    var assemblyBytes: (held: Int, peak: Int) { (assembly.heldBytes, assembly.peakHeldBytes) }
 
     /// Ends a session: the site is no longer connected.
     func close(index: Int, session: Int, reason: String) {
         guard let link = links[index], link.session == session else { return }
         link.outbox.finish()
         links[index] = nil
+        assembly.discard(index)
         post(.closed(index: index, session: session, reason: reason))
         for waiter in joinWaiters { waiter.resume() }
         joinWaiters = []
@@ -108,7 +127,10 @@ actor CoordinatorHub {
 
     /// Ends every session (the run is over).
     func closeAll() {
-        for (_, link) in links { link.outbox.finish() }
+        for (index, link) in links {
+            link.outbox.finish()
+            assembly.discard(index)
+        }
         links = [:]
     }
 

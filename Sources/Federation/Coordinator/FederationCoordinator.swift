@@ -161,7 +161,7 @@ public struct FederationCoordinator: Sendable {
             throw FederationError.invalidParameter(name: "paillier-public-key", reason: "--aggregator paillier needs the sites' public key")
         }
         let paillierKey = configuration.paillierPublicKey
-        let hub = CoordinatorHub(sites: configuration.sites)
+        let hub = CoordinatorHub(sites: configuration.sites, maximumMessageBytes: configuration.maximumMessageBytes)
         let settings = configuration.settings, count = configuration.sites.count
         let firstRound = (configuration.resumeFrom?.completedRounds ?? 0) + 1
         // SecAgg's authenticated mode: on whenever the sites have certificates and the aggregator

@@ -34,6 +34,9 @@ struct AggregationResult {
     /// The secure aggregators' graph degree k and threshold t (0 for plain sums).
     var graphDegree = 0
     var threshold = 0
+    /// The coordinator's memory at the end of each secure aggregation stage (empty for plain
+    /// and Paillier sums).
+    var memory: [ProcessMemory] = []
 }
 
 extension RoundDriver {
@@ -89,9 +92,15 @@ extension RoundDriver {
     ) async -> AggregationResult {
         var context = RoundContext(members: Set(participants))
         var stages: [FederationRoundRecord.StageTime] = []
+        var memory = [ProcessMemory.snapshot("start")]
         func abandon(_ reason: String) -> AggregationResult {
             logger.warning("secure aggregation abandoned", metadata: ["round": "\(round)", "reason": "\(reason)"])
-            return AggregationResult(sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason)
+            return AggregationResult(
+                sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason, memory: memory)
+        }
+        func measure(_ label: String) {
+            memory.append(.snapshot(label))
+            logger.debug("coordinator memory", metadata: ["round": "\(round)", "memory": "\(memory.last!.summary)"])
         }
         // Authenticated mode: only sites whose key binding verifies take part; every participant
         // gets all the round's bindings and checks them itself.
@@ -188,12 +197,15 @@ extension RoundDriver {
         var outgoing: [(UInt32, [UInt8])]
         do { outgoing = try timed(&serverTime) { try server.keyDirectories().map { ($0.recipient, $0.serialized()) } } } catch { return abandon("\(error)") }
         stages.append(.init(stage: "\(SecAggStage.advertiseKeys)", seconds: (ContinuousClock.now - stageStart).seconds))
+        measure("\(SecAggStage.advertiseKeys)")
         for stage in SecAggStage.allCases.dropFirst() {
             stageStart = ContinuousClock.now
             var expected = Set<Int>()
             // Masked inputs are the only d-sized messages: the sites get their forwarded shares
-            // (which release their masked input) a window at a time, so the transport never
-            // assembles more than `window` of them at once (memory O(d·window + n·k), not O(n·d)).
+            // (which release their masked input) a window at a time, so the hub never assembles
+            // more than `window` of them at once. They arrive in pieces of at most 32 KiB
+            // (FederationProtocol.chunked), so the gRPC transport keeps at most a piece's
+            // buffer per site after the stage, not a masked input: memory O(d·window + n·k).
             let window = stage == .maskedInputCollection
                 ? configuration.maskedInputWindow ?? Self.maskedInputWindow(dimension: protocolDimension, bitWidth: settings.bitWidth) : Int.max
             var paced = PacedSends(window: window)
@@ -225,6 +237,7 @@ extension RoundDriver {
                 return abandon("\(error)")
             }
             stages.append(.init(stage: "\(stage)", seconds: (ContinuousClock.now - stageStart).seconds))
+            measure("\(stage)")
         }
         stageStart = ContinuousClock.now
         let total: ModularVector
@@ -243,12 +256,13 @@ extension RoundDriver {
             return abandon("\(error)")
         }
         stages.append(.init(stage: "Aggregate", seconds: (ContinuousClock.now - stageStart).seconds))
+        measure("Aggregate")
         // A site the server counted is in the sum even if it vanished afterwards.
         for index in included { context.dropped[index] = nil }
         return AggregationResult(
             sum: sum, included: included, dropouts: context.dropped, stages: stages,
             errorBound: errorBound, abandonReason: nil, serverSeconds: serverTime.seconds,
-            graphDegree: graph.degree, threshold: threshold)
+            graphDegree: graph.degree, threshold: threshold, memory: memory)
     }
 
     /// Runs `body`, adding its duration to `total`.

@@ -507,6 +507,11 @@ public nonisolated struct Privagg_Federation_V1_Contribution: Sendable {
 }
 
 /// One SecureAggregation wire message (SecAggWire format, version byte first), either way.
+/// A site sends a payload longer than FederationProtocol.maximumChunkBytes (a masked input)
+/// as consecutive ProtocolMessages of the same round, each with the next piece of at most that
+/// many bytes and the whole payload's length in total_length; the coordinator assembles them in
+/// order. total_length 0: the payload is whole. Small messages keep the gRPC transport from
+/// holding a masked input's worth of receive buffer per site after the stage.
 public nonisolated struct Privagg_Federation_V1_ProtocolMessage: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -515,6 +520,8 @@ public nonisolated struct Privagg_Federation_V1_ProtocolMessage: Sendable {
   public var round: UInt64 = 0
 
   public var payload: Data = Data()
+
+  public var totalLength: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1449,7 +1456,7 @@ nonisolated extension Privagg_Federation_V1_Contribution: SwiftProtobuf.Message,
 
 nonisolated extension Privagg_Federation_V1_ProtocolMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProtocolMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}payload\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}payload\0\u{3}total_length\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1459,6 +1466,7 @@ nonisolated extension Privagg_Federation_V1_ProtocolMessage: SwiftProtobuf.Messa
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.round) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.payload) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.totalLength) }()
       default: break
       }
     }
@@ -1471,12 +1479,16 @@ nonisolated extension Privagg_Federation_V1_ProtocolMessage: SwiftProtobuf.Messa
     if !self.payload.isEmpty {
       try visitor.visitSingularBytesField(value: self.payload, fieldNumber: 2)
     }
+    if self.totalLength != 0 {
+      try visitor.visitSingularUInt64Field(value: self.totalLength, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Privagg_Federation_V1_ProtocolMessage, rhs: Privagg_Federation_V1_ProtocolMessage) -> Bool {
     if lhs.round != rhs.round {return false}
     if lhs.payload != rhs.payload {return false}
+    if lhs.totalLength != rhs.totalLength {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -26,7 +26,14 @@ public enum FederationFuzzing {
     public static func coordinatorReceives(
         _ bytes: [UInt8], settings: RunSettings, featureCount: Int, round: Int
     ) throws -> (kind: String, values: [Double]?) {
-        let message = try Privagg_Federation_V1_SiteMessage(serializedBytes: bytes)
+        var message = try Privagg_Federation_V1_SiteMessage(serializedBytes: bytes)
+        // CoordinatorHub.receive: a piece of a chunked protocol message goes to the assembly
+        // first (a lone piece is whole when it carries its payload's every byte).
+        var assembly = ChunkAssembly(maximumPayloadBytes: FederationProtocol.defaultMaximumMessageBytes)
+        switch try assembly.accept(message, index: 0, session: 1) {
+        case .complete(let whole): message = whole
+        case .incomplete: return ("ProtocolPiece", nil)
+        }
         switch message.kind {
         case .join(let join):
             // CoordinatorHub.admit and RoundDriver.run.

@@ -34,7 +34,12 @@ public enum CoordinatorTransport: Sendable {
         case .http2(let host, let port, let security):
             let transport = HTTP2ServerTransport.Posix(
                 address: .ipv4(host: host, port: port), transportSecurity: security,
-                config: .defaults { $0.rpc.maxRequestPayloadSize = maximumMessageBytes })
+                config: .defaults {
+                    $0.rpc.maxRequestPayloadSize = maximumMessageBytes
+                    // NIO's pooled receive buffers, capped per connection (ReceiveBuffers.swift):
+                    // otherwise each site's connection keeps up to 64 KiB for the whole run.
+                    $0.capReceiveBuffers()
+                })
             return try await withGRPCServer(transport: transport, services: [service]) { _ in
                 guard let bound = try await transport.listeningAddress.ipv4 else {
                     throw FederationError.invalidParameter(name: "listen", reason: "the server is not listening on IPv4")

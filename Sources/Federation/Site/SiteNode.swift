@@ -139,7 +139,7 @@ public struct SiteNode: Sendable {
                     do {
                         for try await message in response.messages {
                             let step = try await session.handle(message)
-                            for reply in step.replies { outbox.yield(reply) }
+                            for reply in step.replies { for piece in FederationProtocol.chunked(reply) { outbox.yield(piece) } }
                             if let outcome = step.outcome {
                                 outbox.finish()
                                 return outcome

@@ -108,7 +108,7 @@ public struct SyntheticSite: Sendable {
                     do {
                         for try await message in response.messages {
                             let step = try session.handle(message)
-                            if let reply = step.reply { outbox.yield(reply) }
+                            if let reply = step.reply { for piece in FederationProtocol.chunked(reply) { outbox.yield(piece) } }
                             if step.finished {
                                 outbox.finish()
                                 finished(session.figures)
