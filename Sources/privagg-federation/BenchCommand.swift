@@ -161,26 +161,14 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-coordinator", abstract: "The coordinator process of `bench` (started by it).", shouldDisplay: false)
 
-    @Option(name: .long, parsing: .unconditional) var clients: Int
-    @Option(name: .long, parsing: .unconditional) var dimension: Int
-    @Option(name: .long) var aggregator: String
-    @Option(name: .long, parsing: .unconditional) var rounds: Int
-    @Option(name: .customLong("bit-width"), parsing: .unconditional) var bitWidth: Int
-    @Option(name: .long, parsing: .unconditional) var seed: UInt64
-    @Option(name: .customLong("stage-timeout"), parsing: .unconditional) var stageTimeout: Double
+    @OptionGroup var round: BenchRoundOptions
     @Option(name: .customLong("port-file")) var portFile: String
     @Option(name: .long) var output: String
-    @Option(name: .customLong("masked-input-window"), parsing: .unconditional) var maskedInputWindow: Int?
-    @Option(name: .customLong("log-level")) var logLevel: LogLevelChoice = .warning
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(logLevel, label: "privagg.bench.coordinator")
-        guard let choice = FederationAggregator(rawValue: aggregator) else { throw ValidationError("unknown aggregator \(aggregator)") }
-        var configuration = try BenchmarkCoordinator.Configuration(
-            clients: clients, dimension: dimension, aggregator: choice, rounds: rounds, bitWidth: bitWidth, seed: seed,
-            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)))
-        configuration.maskedInputWindow = maskedInputWindow
-        let portFile = self.portFile, total = rounds
+        let logger = LogSetup.bootstrap(round.logLevel, label: "privagg.bench.coordinator")
+        let configuration = try round.coordinatorConfiguration()
+        let portFile = self.portFile, total = round.rounds
         let figures = try await BenchmarkCoordinator(configuration: configuration, logger: logger).serve(
             host: "127.0.0.1", port: 0,
             onListening: { port in
@@ -193,6 +181,32 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             })
         let report = BenchCoordinatorReport(rounds: figures, peakRSSBytes: try BenchProcesses.peakResidentBytes())
         try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: output))
+    }
+}
+
+/// The round options `bench` passes to its coordinator child and to its in-memory child
+/// (the same benchmark coordinator over the two transports).
+struct BenchRoundOptions: ParsableArguments {
+    @Option(name: .long, parsing: .unconditional) var clients: Int
+    @Option(name: .long, parsing: .unconditional) var dimension: Int
+    @Option(name: .long) var aggregator: String
+    @Option(name: .long, parsing: .unconditional) var rounds: Int
+    @Option(name: .customLong("bit-width"), parsing: .unconditional) var bitWidth: Int
+    @Option(name: .long, parsing: .unconditional) var seed: UInt64
+    @Option(name: .customLong("stage-timeout"), parsing: .unconditional) var stageTimeout: Double
+    @Option(name: .customLong("masked-input-window"), parsing: .unconditional) var maskedInputWindow: Int?
+    @Option(name: .customLong("log-level")) var logLevel: LogLevelChoice = .warning
+
+    /// The benchmark coordinator these options describe.
+    ///
+    /// - Throws: `ValidationError` for an unknown aggregator; ``FederationError`` for invalid sizes.
+    func coordinatorConfiguration() throws -> BenchmarkCoordinator.Configuration {
+        guard let choice = FederationAggregator(rawValue: aggregator) else { throw ValidationError("unknown aggregator \(aggregator)") }
+        var configuration = try BenchmarkCoordinator.Configuration(
+            clients: clients, dimension: dimension, aggregator: choice, rounds: rounds, bitWidth: bitWidth, seed: seed,
+            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)))
+        configuration.maskedInputWindow = maskedInputWindow
+        return configuration
     }
 }
 

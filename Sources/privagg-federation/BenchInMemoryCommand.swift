@@ -11,28 +11,17 @@ struct BenchInMemoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-in-memory", abstract: "The in-memory-transport run of `bench` (started by it).", shouldDisplay: false)
 
-    @Option(name: .long, parsing: .unconditional) var clients: Int
-    @Option(name: .long, parsing: .unconditional) var dimension: Int
-    @Option(name: .long) var aggregator: String
-    @Option(name: .long, parsing: .unconditional) var rounds: Int
-    @Option(name: .customLong("bit-width"), parsing: .unconditional) var bitWidth: Int
-    @Option(name: .long, parsing: .unconditional) var seed: UInt64
-    @Option(name: .customLong("stage-timeout"), parsing: .unconditional) var stageTimeout: Double
+    @OptionGroup var round: BenchRoundOptions
     @Option(name: .long) var output: String
-    @Option(name: .customLong("masked-input-window"), parsing: .unconditional) var maskedInputWindow: Int?
-    @Option(name: .customLong("log-level")) var logLevel: LogLevelChoice = .warning
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(logLevel, label: "privagg.bench.in-memory")
-        guard let choice = FederationAggregator(rawValue: aggregator) else { throw ValidationError("unknown aggregator \(aggregator)") }
-        var configuration = try BenchmarkCoordinator.Configuration(
-            clients: clients, dimension: dimension, aggregator: choice, rounds: rounds, bitWidth: bitWidth, seed: seed,
-            stageTimeout: .milliseconds(Int64(stageTimeout * 1000)))
-        configuration.maskedInputWindow = maskedInputWindow
+        let logger = LogSetup.bootstrap(round.logLevel, label: "privagg.bench.in-memory")
+        let configuration = try round.coordinatorConfiguration()
+        let dimension = round.dimension, seed = round.seed
         let sites = try configuration.siteNames.map {
             try SyntheticSite(name: $0, host: "in-memory", port: 0, dimension: dimension, seed: seed, logger: logger)
         }
-        let total = rounds
+        let total = round.rounds
         let result = try await FederationSimulation.benchmark(
             coordinator: BenchmarkCoordinator(configuration: configuration, logger: logger), sites: sites,
             progress: { round in

@@ -158,7 +158,18 @@ actor CoordinatorHub {
     /// Waits until each of `indices` that is still connected has sent its key binding, or
     /// `deadline` passes.
     func waitForKeyBindings(of indices: [Int], until deadline: ContinuousClock.Instant) async {
-        while indices.contains(where: { links[$0] != nil && links[$0]?.keyBinding == nil }), ContinuousClock.now < deadline {
+        await wait(until: deadline) { indices.contains { links[$0] != nil && links[$0]?.keyBinding == nil } }
+    }
+
+    /// Waits until every expected site is connected or `deadline` passes.
+    func waitForAll(until deadline: ContinuousClock.Instant) async {
+        await wait(until: deadline) { links.count < sites.count }
+    }
+
+    /// Waits while `pending` holds and `deadline` has not passed; re-checked whenever a site
+    /// joins or sends its key binding (``wakeJoinWaiters()``) and at the deadline.
+    private func wait(until deadline: ContinuousClock.Instant, while pending: () -> Bool) async {
+        while pending(), ContinuousClock.now < deadline {
             await withCheckedContinuation { continuation in
                 joinWaiters.append(continuation)
                 let remaining = deadline - ContinuousClock.now
@@ -170,19 +181,6 @@ actor CoordinatorHub {
         }
     }
 
-    /// Waits until every expected site is connected or `deadline` passes.
-    func waitForAll(until deadline: ContinuousClock.Instant) async {
-        while links.count < sites.count, ContinuousClock.now < deadline {
-            await withCheckedContinuation { continuation in
-                joinWaiters.append(continuation)
-                let remaining = deadline - ContinuousClock.now
-                Task {
-                    do { try await Task.sleep(for: remaining) } catch { return }
-                    self.wakeJoinWaiters()
-                }
-            }
-        }
-    }
 
     private func wakeJoinWaiters() {
         for waiter in joinWaiters { waiter.resume() }

@@ -3,8 +3,12 @@ import Foundation
 /// Constants and encodings every party of a federation shares.
 public enum FederationProtocol {
     /// The orchestration protocol's version: a site and a coordinator of different versions
-    /// refuse each other at Join.
-    public static let version: UInt32 = 1
+    /// refuse each other at Join, before anything else is exchanged.
+    ///
+    /// 2: SecAgg's authenticated mode (Welcome's session id, the site's KeyBinding after
+    /// Welcome, the peers' bindings in the round parameters) and protocol payloads in pieces
+    /// (`ProtocolMessage.total_length`); a version-1 peer would fail mid-round instead.
+    public static let version: UInt32 = 2
 
     /// The largest gRPC message either side accepts (64 MiB: a model of 8·10^6 parameters, or
     /// a masked input of 10^7 48-bit entries). Larger messages are refused by the transport
