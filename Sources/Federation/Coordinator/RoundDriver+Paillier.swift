@@ -2,6 +2,7 @@ import FedAvg
 import Foundation
 import Logging
 import Paillier
+internal import ParallelWork
 
 extension RoundDriver {
     /// Packed Paillier at the coordinator (`--aggregator paillier`).
@@ -47,11 +48,15 @@ extension RoundDriver {
         guard !delivered.isEmpty else { return abandon("no site delivered") }
         stageStart = ContinuousClock.now
         let encoded: [UInt8]
-        do {
-            let total = try Paillier.PackedCiphertext.sum(delivered.map { vectors[$0]! })
-            encoded = try PaillierWire.encode(total, kind: PaillierWire.encryptedSum)
-        } catch {
-            return abandon("cannot sum the ciphertexts: \(error)")
+        // The homomorphic sum multiplies ciphertexts over all cores (Parallel in Paillier): on a
+        // thread of its own, so the cooperative pool keeps serving the sites' streams.
+        let ciphertexts = delivered.map { vectors[$0]! }
+        let summed = await Parallel.offPool { () -> Result<[UInt8], any Error> in
+            Result { try PaillierWire.encode(try Paillier.PackedCiphertext.sum(ciphertexts), kind: PaillierWire.encryptedSum) }
+        }
+        switch summed {
+        case .success(let bytes): encoded = bytes
+        case .failure(let error): return abandon("cannot sum the ciphertexts: \(error)")
         }
         stages.append(.init(stage: "HomomorphicSum", seconds: (ContinuousClock.now - stageStart).seconds))
         stageStart = ContinuousClock.now

@@ -5,6 +5,7 @@ import Paillier
 import PrivacyAccounting
 import SecureAggregation
 import Sodium
+internal import ParallelWork
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,7 +88,7 @@ struct SiteSession: ~Copyable {
             let secure = request.hasSecureAggregation ? request.secureAggregation : nil
             let identities = try await Self.peerIdentities(for: secure, ownID: index, authentication: &authentication)
             let statistics = client.statisticsContribution()
-            return Step(replies: [try startAggregation(
+            return Step(replies: [try await startAggregation(
                 round: 0, vector: statistics, bound: FederatedStandardization.statisticsBound,
                 secure: secure, settings: settings, identities: identities)])
         case .statisticsResult(let result):
@@ -106,7 +107,7 @@ struct SiteSession: ~Copyable {
         case .roundStart(let start):
             return Step(replies: [try await startRound(start)])
         case .protocol(let payload) where settings?.aggregator == .paillier:
-            return Step(replies: [try decryptPaillierSum(payload)])
+            return Step(replies: [try await decryptPaillierSum(payload)])
         case .protocol(let payload):
             // Taken out for the step: if the step fails, the site holds no client for the round.
             guard payload.round == secureRound, var secure = self.secure.take() else {
@@ -201,7 +202,7 @@ struct SiteSession: ~Copyable {
             // Central mode, not sampled: zeros (a function of nothing in the site's records), so
             // the aggregate's shape does not tell who was sampled. No training, nothing spent.
             guard case .central = settings.privacy else { throw FederationError.malformedMessage("a not-sampled round outside the central mode") }
-            return try startAggregation(
+            return try await startAggregation(
                 round: round, vector: [Double](repeating: 0, count: model.parameters.count + 1),
                 bound: FederatedRound.aggregationBound(configuration: training),
                 secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, identities: identities)
@@ -235,7 +236,7 @@ struct SiteSession: ~Copyable {
             let path = (hooks.directory as NSString).appendingPathComponent("\(client.name)-round-\(round).json")
             try JSONEncoder().encode(contribution).write(to: URL(fileURLWithPath: path))
         }
-        return try startAggregation(
+        return try await startAggregation(
             round: round, vector: contribution, bound: FederatedRound.aggregationBound(configuration: training),
             secure: start.hasSecureAggregation ? start.secureAggregation : nil, settings: settings, distributed: distributed,
             identities: identities)
@@ -246,12 +247,12 @@ struct SiteSession: ~Copyable {
     private mutating func startAggregation(
         round: Int, vector: [Double], bound: Double, secure parameters: Privagg_Federation_V1_SecureAggregationRound?, settings: RunSettings,
         distributed: FederatedRound.DistributedRound? = nil, identities: [UInt32: Ed25519.VerifyingKey]? = nil
-    ) throws -> Privagg_Federation_V1_SiteMessage {
+    ) async throws -> Privagg_Federation_V1_SiteMessage {
         var message = Privagg_Federation_V1_SiteMessage()
         if settings.aggregator == .paillier {
             guard parameters == nil else { throw FederationError.malformedMessage("secure aggregation parameters in a Paillier run") }
             message.protocol.round = UInt64(round)
-            message.protocol.payload = Data(try encryptPaillier(vector, bound: bound))
+            message.protocol.payload = Data(try await encryptPaillier(vector, bound: bound))
             paillierPending = (UInt64(round), vector.count, bound)
             return message
         }
@@ -303,14 +304,22 @@ struct SiteSession: ~Copyable {
 
     /// This site's vector quantized, packed and encrypted (FedAvg's client side, shared with
     /// the in-process `PaillierAggregator`), as a Paillier payload.
-    private func encryptPaillier(_ vector: [Double], bound: Double) throws -> [UInt8] {
+    private func encryptPaillier(_ vector: [Double], bound: Double) async throws -> [UInt8] {
         let (key, scheme) = try paillierScheme()
-        var generator = SecureRandom()
-        var buffer: [Int] = []
+        let publicKey = key.publicKey
+        // Encryption runs over all cores (Parallel.map in Paillier): on a thread of its own,
+        // never on the cooperative pool that carries this site's gRPC stream.
+        let encoded = await Parallel.offPool { () -> Result<[UInt8], any Error> in
+            var generator = SecureRandom()
+            var buffer: [Int] = []
+            return Result {
+                let encryptor = try Paillier.ShortExponentEncryptor(publicKey: publicKey)
+                let encrypted = try PaillierAggregator.encryptClient(vector, bound: bound, scheme: scheme, encryptor: encryptor, buffer: &buffer, using: &generator)
+                return try PaillierWire.encode(encrypted, kind: PaillierWire.siteVector)
+            }
+        }
         do {
-            let encryptor = try Paillier.ShortExponentEncryptor(publicKey: key.publicKey)
-            let encrypted = try PaillierAggregator.encryptClient(vector, bound: bound, scheme: scheme, encryptor: encryptor, buffer: &buffer, using: &generator)
-            return try PaillierWire.encode(encrypted, kind: PaillierWire.siteVector)
+            return try encoded.get()
         } catch {
             throw FederationError.aborted(reason: "cannot encrypt this site's contribution: \(error)")
         }
@@ -318,22 +327,26 @@ struct SiteSession: ~Copyable {
 
     /// Decrypts the coordinator's encrypted sum and returns it decoded (the coordinator learns
     /// the sum, as with SecAgg).
-    private mutating func decryptPaillierSum(_ payload: Privagg_Federation_V1_ProtocolMessage) throws -> Privagg_Federation_V1_SiteMessage {
+    private mutating func decryptPaillierSum(_ payload: Privagg_Federation_V1_ProtocolMessage) async throws -> Privagg_Federation_V1_SiteMessage {
         guard let pending = paillierPending, payload.round == pending.round else {
             throw FederationError.unexpectedMessage(expected: "no Paillier message", received: "an encrypted sum for round \(payload.round)")
         }
         paillierPending = nil
         let (key, scheme) = try paillierScheme()
-        let sums: [Int]
-        do {
-            let total = try PaillierWire.decode(
-                [UInt8](payload.payload), kind: PaillierWire.encryptedSum, count: pending.length, scheme: scheme, maximumAddends: siteCount)
-            sums = try total.decrypt(with: key)
-        } catch let error as PaillierWireError {
-            throw FederationError.malformedMessage("\(error)")
-        } catch {
-            throw FederationError.malformedMessage("the encrypted sum does not decrypt: \(error)")
+        let bytes = [UInt8](payload.payload), addends = siteCount
+        // Decoding checks every ciphertext and decryption exponentiates each (CRT, all cores):
+        // off the cooperative pool, as the encryption.
+        let decrypted = await Parallel.offPool { () -> Result<[Int], FederationError> in
+            do {
+                let total = try PaillierWire.decode(bytes, kind: PaillierWire.encryptedSum, count: pending.length, scheme: scheme, maximumAddends: addends)
+                return .success(try total.decrypt(with: key))
+            } catch let error as PaillierWireError {
+                return .failure(.malformedMessage("\(error)"))
+            } catch {
+                return .failure(.malformedMessage("the encrypted sum does not decrypt: \(error)"))
+            }
         }
+        let sums = try decrypted.get()
         var message = Privagg_Federation_V1_SiteMessage()
         message.contribution.round = payload.round
         message.contribution.values = FederationProtocol.pack(PaillierAggregator.dequantize(sums, bound: pending.bound, scheme: scheme))
