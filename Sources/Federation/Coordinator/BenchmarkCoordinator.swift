@@ -177,7 +177,7 @@ public struct BenchmarkCoordinator: Sendable {
             }
             var figures: [RoundFigures] = []
             for round in 1...configuration.rounds {
-                let before = (await hub.bytesUp, await hub.bytesDown)
+                let before = await hub.byteCounts
                 let participants = await hub.connected.map(\.index)
                 let started = ContinuousClock.now
                 let outcome = await driver.aggregate(
@@ -192,7 +192,7 @@ public struct BenchmarkCoordinator: Sendable {
                     return message
                 }
                 let seconds = (ContinuousClock.now - started).seconds
-                let after = (await hub.bytesUp, await hub.bytesDown)
+                let after = await hub.bytes(since: before)
                 // The round's end for the sites (they drop their round state); outside the timing
                 // and the round's bytes.
                 var result = Privagg_Federation_V1_CoordinatorMessage()
@@ -200,8 +200,7 @@ public struct BenchmarkCoordinator: Sendable {
                 result.roundResult.abandoned = outcome.sum == nil
                 result.roundResult.reason = outcome.abandonReason ?? ""
                 for (index, _) in await hub.connected { await hub.send(result, to: index) }
-                let up = zip(after.0, before.0).reduce(0) { $0 + $1.0 - $1.1 }
-                let down = zip(after.1, before.1).reduce(0) { $0 + $1.0 - $1.1 }
+                let up = after.up.values.reduce(0, +), down = after.down.values.reduce(0, +)
                 var verification: (verified: Bool, maximum: Double)?
                 if let sum = outcome.sum, let seed = configuration.seed {
                     let included = outcome.included, dimension = configuration.dimension, bound = outcome.errorBound

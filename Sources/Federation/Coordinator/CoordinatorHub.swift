@@ -54,14 +54,26 @@ actor CoordinatorHub {
         bytesDown = Array(repeating: 0, count: sites.count)
     }
 
+    /// The byte counters now (per site index: up, down), to pass to ``bytes(since:)``.
+    var byteCounts: (up: [Int], down: [Int]) { (bytesUp, bytesDown) }
+
+    /// The bytes each site sent and received since `before` (from ``byteCounts``), by site
+    /// name; a site that exchanged nothing is left out.
+    func bytes(since before: (up: [Int], down: [Int])) -> (up: [String: Int], down: [String: Int]) {
+        var up: [String: Int] = [:], down: [String: Int] = [:]
+        for index in sites.indices where bytesUp[index] > before.up[index] || bytesDown[index] > before.down[index] {
+            up[sites[index]] = bytesUp[index] - before.up[index]
+            down[sites[index]] = bytesDown[index] - before.down[index]
+        }
+        return (up, down)
+    }
+
     func setWelcome(_ make: @escaping @Sendable (Int) -> Privagg_Federation_V1_CoordinatorMessage) { welcome = make }
 
     /// Admits a site session: the site must be expected, not connected already, and of this
     /// protocol version. Returns its index, session number and outgoing queue.
     func admit(_ join: Privagg_Federation_V1_Join, site: String) throws -> (index: Int, session: Int, outbox: AsyncStream<Privagg_Federation_V1_CoordinatorMessage>) {
-        guard join.protocolVersion == FederationProtocol.version else {
-            throw FederationError.siteRefused(site: site, reason: "protocol version \(join.protocolVersion), the coordinator speaks \(FederationProtocol.version)")
-        }
+        try MessageChecks.protocolVersion(of: join, site: site)
         guard let index = sites.firstIndex(of: site) else { throw FederationError.siteRefused(site: site, reason: "not one of the expected sites") }
         guard links[index] == nil else { throw FederationError.siteRefused(site: site, reason: "already connected") }
         let (stream, continuation) = AsyncStream<Privagg_Federation_V1_CoordinatorMessage>.makeStream()

@@ -43,9 +43,7 @@ struct RoundDriver {
                 throw FederationError.siteRefused(site: names[index], reason: "\(features) features, the other sites \(featureCount)")
             }
             featureCount = features
-            guard join.trainingRecords >= 1, join.trainingRecords <= UInt64(settings.maximumClientRecords) else {
-                throw FederationError.siteRefused(site: names[index], reason: "\(join.trainingRecords) training records, outside 1...\(settings.maximumClientRecords)")
-            }
+            try MessageChecks.trainingRecords(of: join, site: names[index], maximumClientRecords: settings.maximumClientRecords)
         }
         guard let features = featureCount, features >= 1 else { throw FederationError.malformedMessage("no feature count in Join") }
 
@@ -89,7 +87,7 @@ struct RoundDriver {
                 }
                 sampled = central!.sample()
             }
-            let before = (await hub.bytesUp, await hub.bytesDown)
+            let before = await hub.byteCounts
             try await sendStandardization()
             let participants = await hub.connected.map(\.index)
             var record = FederationRoundRecord(
@@ -162,11 +160,7 @@ struct RoundDriver {
             record.stageSeconds.append(.init(stage: "Evaluation", seconds: (ContinuousClock.now - evaluationStart).seconds))
             record.accuracy = evaluation.accuracy
             record.loss = evaluation.loss
-            let after = (await hub.bytesUp, await hub.bytesDown)
-            for index in names.indices where after.0[index] > before.0[index] || after.1[index] > before.1[index] {
-                record.bytesUp[names[index]] = after.0[index] - before.0[index]
-                record.bytesDown[names[index]] = after.1[index] - before.1[index]
-            }
+            (record.bytesUp, record.bytesDown) = await hub.bytes(since: before)
             record.wallSeconds = (ContinuousClock.now - started).seconds
             records.append(record)
             if let path = configuration.checkpointPath {
@@ -213,7 +207,7 @@ struct RoundDriver {
     /// take part (they must all standardize alike).
     private mutating func standardize(features: Int) async throws -> FederationRoundRecord {
         let started = ContinuousClock.now
-        let before = (await hub.bytesUp, await hub.bytesDown)
+        let before = await hub.byteCounts
         let participants = await hub.connected.map(\.index)
         let length = Standardization.statisticsLength(features: features)
         let outcome = await aggregate(
@@ -232,12 +226,7 @@ struct RoundDriver {
         statistics = sum
         logger.info("standardization statistics summed", metadata: ["sites": "\(participants.count)"])
         // Round 0 carries 3·features values per site: its bytes belong in the report like any round's.
-        let after = (await hub.bytesUp, await hub.bytesDown)
-        var bytesUp: [String: Int] = [:], bytesDown: [String: Int] = [:]
-        for index in names.indices where after.0[index] > before.0[index] || after.1[index] > before.1[index] {
-            bytesUp[names[index]] = after.0[index] - before.0[index]
-            bytesDown[names[index]] = after.1[index] - before.1[index]
-        }
+        let (bytesUp, bytesDown) = await hub.bytes(since: before)
         return FederationRoundRecord(
             round: 0, participants: participants.map { names[$0] }, included: outcome.included.map { names[$0] },
             dropouts: [:], abandoned: false, abandonReason: nil, accuracy: nil, loss: nil, stageSeconds: outcome.stages,

@@ -37,12 +37,8 @@ public enum FederationFuzzing {
         switch message.kind {
         case .join(let join):
             // CoordinatorHub.admit and RoundDriver.run.
-            guard join.protocolVersion == FederationProtocol.version else {
-                throw FederationError.siteRefused(site: join.site, reason: "protocol version \(join.protocolVersion)")
-            }
-            guard join.trainingRecords >= 1, join.trainingRecords <= UInt64(settings.maximumClientRecords) else {
-                throw FederationError.siteRefused(site: join.site, reason: "\(join.trainingRecords) training records")
-            }
+            try MessageChecks.protocolVersion(of: join, site: join.site)
+            try MessageChecks.trainingRecords(of: join, site: join.site, maximumClientRecords: settings.maximumClientRecords)
             return ("Join", nil)
         case .contribution(let contribution):
             let training = settings.trainingConfiguration(seed: nil)
@@ -115,8 +111,7 @@ public enum FederationFuzzing {
             }
             return ("StatisticsResult", nil, nil)
         case .roundStart(let start):
-            let round = Int(clamping: start.round)
-            guard (1...settings.rounds).contains(round) else { throw FederationError.malformedMessage("round \(start.round) outside 1...\(settings.rounds)") }
+            let round = try MessageChecks.round(of: start, rounds: settings.rounds)
             let model = try rebuild(start.model, settings: settings, featureCount: featureCount)
             if start.hasSecureAggregation {
                 try MessageChecks.secureParameters(

@@ -89,4 +89,34 @@ enum MessageChecks {
             throw FederationError.malformedMessage("secure aggregation parameters do not match the run")
         }
     }
+
+    /// A Join's protocol version must be this build's (``FederationProtocol/version``).
+    ///
+    /// - Throws: ``FederationError/siteRefused(site:reason:)``.
+    static func protocolVersion(of join: Privagg_Federation_V1_Join, site: String) throws {
+        guard join.protocolVersion == FederationProtocol.version else {
+            throw FederationError.siteRefused(
+                site: site, reason: "protocol version \(join.protocolVersion), the coordinator speaks \(FederationProtocol.version)")
+        }
+    }
+
+    /// A Join's record count must be in 1...`maximumClientRecords` (the count weighs the site's
+    /// update and bounds its sensitivity).
+    ///
+    /// - Throws: ``FederationError/siteRefused(site:reason:)``.
+    static func trainingRecords(of join: Privagg_Federation_V1_Join, site: String, maximumClientRecords: Int) throws {
+        guard join.trainingRecords >= 1, join.trainingRecords <= UInt64(maximumClientRecords) else {
+            throw FederationError.siteRefused(site: site, reason: "\(join.trainingRecords) training records, outside 1...\(maximumClientRecords)")
+        }
+    }
+
+    /// A RoundStart's round, which must be one of the run's rounds.
+    ///
+    /// - Returns: the round.
+    /// - Throws: ``FederationError/malformedMessage(_:)``.
+    static func round(of start: Privagg_Federation_V1_RoundStart, rounds: Int) throws -> Int {
+        let round = Int(clamping: start.round)
+        guard (1...rounds).contains(round) else { throw FederationError.malformedMessage("round \(start.round) outside 1...\(rounds)") }
+        return round
+    }
 }

@@ -189,8 +189,7 @@ struct SiteSession: ~Copyable {
         guard !settings.standardizes || standardized else {
             throw FederationError.unexpectedMessage(expected: "StatisticsResult", received: "RoundStart")
         }
-        let round = Int(clamping: start.round)
-        guard (1...settings.rounds).contains(round) else { throw FederationError.malformedMessage("round \(start.round) outside 1...\(settings.rounds)") }
+        let round = try MessageChecks.round(of: start, rounds: settings.rounds)
         secure = nil
         // Authenticated mode: every peer's key checked against the CA before anything is spent or sent.
         let identities = try await Self.peerIdentities(

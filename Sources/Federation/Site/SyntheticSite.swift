@@ -155,8 +155,7 @@ public struct SyntheticSite: Sendable {
                 return (nil, false)
             case .roundStart(let start):
                 guard let settings else { throw FederationError.unexpectedMessage(expected: "Welcome", received: "RoundStart") }
-                let round = Int(clamping: start.round)
-                guard (1...settings.rounds).contains(round) else { throw FederationError.malformedMessage("round \(start.round) outside 1...\(settings.rounds)") }
+                let round = try MessageChecks.round(of: start, rounds: settings.rounds)
                 secure = nil
                 let vector = SyntheticSite.update(dimension: dimension, seed: seed, index: index, round: round)
                 figures.rounds += 1
