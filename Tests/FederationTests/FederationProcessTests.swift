@@ -95,16 +95,9 @@ struct FederationProcessTests {
         }
         #expect(try await harness.exitStatus(coordinator) == 0, "\(harness.log("coordinator.log"))")
         let survivors = ["cleveland", "hungarian", "switzerland"]
-        let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-1.json")))
-        #expect(dumped.included == survivors)
-        var expected = [Double](repeating: 0, count: dumped.sum.count)
-        for name in survivors {
-            let contribution = try JSONDecoder().decode([Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-1.json")))
-            for index in expected.indices { expected[index] += contribution[index] }
-        }
-        for index in expected.indices {
-            #expect(abs(dumped.sum[index] - expected[index]) <= dumped.errorBound, "entry \(index)")
-        }
+        let dumps = TestDumps(directory: dump)
+        #expect(try dumps.sum(round: 1).included == survivors)
+        try dumps.expectSum(of: survivors, round: 1)
         let report = try harness.report()
         let round1 = try #require(report.records.first { $0.round == 1 })
         #expect(round1.included == survivors)

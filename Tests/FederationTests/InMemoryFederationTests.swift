@@ -165,22 +165,7 @@ struct InMemoryFederationTests {
         // Per-site noise of deviation z·S/√t (t = 3 of 4), four sites: √4·σ per entry of the sum.
         let sigma = z * clip / Double(3).squareRoot()
         for round in 1...2 {
-            let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-\(round).json")))
-            var expected = [Double](repeating: 0, count: dumped.sum.count)
-            for name in Self.sites {
-                let contribution = try JSONDecoder().decode([Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-\(round).json")))
-                try #require(contribution.count == expected.count)
-                #expect(contribution.reduce(0) { $0 + $1 * $1 }.squareRoot() <= clip * (1 + 1e-12))
-                for index in expected.indices { expected[index] += contribution[index] }
-            }
-            let bound = dumped.errorBound + 7 * 2 * sigma
-            var squared = 0.0
-            for index in expected.indices {
-                let difference = dumped.sum[index] - expected[index]
-                squared += difference * difference
-                #expect(abs(difference) <= bound, "round \(round) entry \(index): \(difference) beyond \(bound)")
-            }
-            #expect(squared >= 0.01 * Double(expected.count) * 4 * sigma * sigma, "round \(round): no noise in the sum (\(squared))")
+            try TestDumps(directory: dump).expectNoisySum(of: Self.sites, round: round, clip: clip, sigma: sigma)
         }
 
         let variant: SecureAggregator.Variant = aggregator == .secagg ? .complete : .sparse(dropoutFraction: 0.05, corruptFraction: 0.05)
@@ -265,13 +250,7 @@ struct InMemoryFederationTests {
         let rounds = outcome.run.records.filter { $0.round > 0 }
         #expect(rounds.count == 2 && rounds.allSatisfy { $0.included == Self.sites && !$0.abandoned && $0.errorBound > 0 })
         for round in 1...2 {
-            let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-\(round).json")))
-            var expected = [Double](repeating: 0, count: dumped.sum.count)
-            for name in Self.sites {
-                let contribution = try JSONDecoder().decode([Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-\(round).json")))
-                for index in expected.indices { expected[index] += contribution[index] }
-            }
-            for index in expected.indices { #expect(abs(dumped.sum[index] - expected[index]) <= dumped.errorBound, "round \(round) entry \(index)") }
+            try TestDumps(directory: dump).expectSum(of: Self.sites, round: round)
         }
         let reference = try await Self.inProcess(
             clients: clients, privacy: privacy, aggregator: try PaillierAggregator(privateKey: key), seed: seed, rounds: 2,
@@ -323,14 +302,9 @@ struct InMemoryFederationTests {
             ["va"], marker: { dump + "/\($0)-paused-1" }, coordinator: coordinator, nodes: Self.nodes(clients, seed: 3, hooks: hooks), names: Self.sites)
         let survivors = ["cleveland", "hungarian", "switzerland"]
         #expect(finished == survivors.sorted())
-        let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-1.json")))
-        #expect(dumped.included == survivors)
-        var expected = [Double](repeating: 0, count: dumped.sum.count)
-        for name in survivors {
-            let contribution = try JSONDecoder().decode([Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-1.json")))
-            for index in expected.indices { expected[index] += contribution[index] }
-        }
-        for index in expected.indices { #expect(abs(dumped.sum[index] - expected[index]) <= dumped.errorBound, "entry \(index)") }
+        let dumps = TestDumps(directory: dump)
+        #expect(try dumps.sum(round: 1).included == survivors)
+        try dumps.expectSum(of: survivors, round: 1)
         let round1 = try #require(run.records.first { $0.round == 1 })
         #expect(round1.included == survivors && !round1.abandoned)
         #expect(round1.dropouts["va"]?.contains("disconnected") == true, "\(round1.dropouts)")

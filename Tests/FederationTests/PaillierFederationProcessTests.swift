@@ -39,16 +39,7 @@ struct PaillierFederationProcessTests {
         // Each round's decrypted sum is the sum of the sites' contributions within the
         // quantization bound n·bound/(2^31 − 1) the report states.
         for round in 1...2 {
-            let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-\(round).json")))
-            var expected = [Double](repeating: 0, count: dumped.sum.count)
-            for name in Self.sites {
-                let contribution = try JSONDecoder().decode(
-                    [Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-\(round).json")))
-                for index in expected.indices { expected[index] += contribution[index] }
-            }
-            for index in expected.indices {
-                #expect(abs(dumped.sum[index] - expected[index]) <= dumped.errorBound, "round \(round) entry \(index)")
-            }
+            try TestDumps(directory: dump).expectSum(of: Self.sites, round: round)
         }
 
         // In process with the same key and seed: the sites' DP-SGD noise comes from the seed,

@@ -53,23 +53,7 @@ struct PrivateFederationProcessTests {
         // its mean with probability below 1e-20.
         let sigma = z * clip / Double(3).squareRoot()
         for round in 1...2 {
-            let dumped = try JSONDecoder().decode(SumDump.self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/sum-round-\(round).json")))
-            var expected = [Double](repeating: 0, count: dumped.sum.count)
-            for name in Self.sites {
-                let contribution = try JSONDecoder().decode(
-                    [Double].self, from: Data(contentsOf: URL(fileURLWithPath: dump + "/\(name)-round-\(round).json")))
-                try #require(contribution.count == expected.count)
-                #expect(contribution.reduce(0) { $0 + $1 * $1 }.squareRoot() <= clip * (1 + 1e-12))
-                for index in expected.indices { expected[index] += contribution[index] }
-            }
-            let bound = dumped.errorBound + 7 * 2 * sigma
-            var squared = 0.0
-            for index in expected.indices {
-                let difference = dumped.sum[index] - expected[index]
-                squared += difference * difference
-                #expect(abs(difference) <= bound, "round \(round) entry \(index): \(difference) beyond \(bound)")
-            }
-            #expect(squared >= 0.01 * Double(expected.count) * 4 * sigma * sigma, "round \(round): no noise in the sum (\(squared))")
+            try TestDumps(directory: dump).expectNoisySum(of: Self.sites, round: round, clip: clip, sigma: sigma)
         }
 
         // The same run in process: the ledgers are charged the same event, so each site's ε is
