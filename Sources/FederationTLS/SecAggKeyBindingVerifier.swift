@@ -15,24 +15,16 @@ public struct SecAggKeyBindingVerifier: Sendable {
         authority = credentials.authority
     }
 
-    /// A verifier trusting `authority`.
-    ///
-    /// - Parameter authority: The federation CA certificate.
-    public init(authority: Certificate) {
-        self.authority = authority
-    }
-
-    /// Parses and verifies a binding received on the wire.
+    /// Verifies a binding received on the wire (already parsed).
     ///
     /// - Parameters:
-    ///   - bytes: The binding's wire form (``SecAggKeyBinding/serialized()``).
+    ///   - binding: The binding, parsed from its wire form (``SecAggKeyBinding/init(serialized:)``).
     ///   - expectedSite: The site the key must belong to; nil accepts the site the binding
     ///     names (its certificate must still name the same site and chain to the CA).
     ///   - context: The context of the current federation session.
     /// - Returns: The verified binding.
     /// - Throws: ``FederationTLSError/keyBindingInvalid(site:reason:)`` naming the failed check.
-    public func verify(_ bytes: [UInt8], expectedSite: NodeName?, context: [UInt8]) async throws(FederationTLSError) -> SecAggKeyBinding {
-        let binding = try SecAggKeyBinding(serialized: bytes)
+    public func verify(_ binding: SecAggKeyBinding, expectedSite: NodeName?, context: [UInt8]) async throws(FederationTLSError) -> SecAggKeyBinding {
         _ = try await binding.verify(authority: authority, expectedSite: expectedSite ?? binding.site, expectedContext: context)
         return binding
     }

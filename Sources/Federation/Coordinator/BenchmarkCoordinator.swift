@@ -156,6 +156,7 @@ public struct BenchmarkCoordinator: Sendable {
             sites: names, settings: settings, seed: configuration.seed, joinTimeout: configuration.joinTimeout,
             stageTimeout: configuration.stageTimeout, maximumMessageBytes: configuration.maximumMessageBytes)
         federation.maskedInputWindow = configuration.maskedInputWindow
+        federation.recordsMemory = true
         let hub = CoordinatorHub(sites: names, maximumMessageBytes: configuration.maximumMessageBytes)
         let count = names.count
         await hub.setWelcome { index in

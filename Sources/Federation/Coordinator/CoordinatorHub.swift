@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import Sodium
 import SwiftProtobuf
 
 /// What the round driver hears from the sites' sessions.
@@ -25,6 +26,9 @@ actor CoordinatorHub {
         /// The session's SecAgg key binding as received (authenticated mode; checked by the
         /// round driver before the site's first secure round).
         var keyBinding: Data? = nil
+        /// That binding's key once the round driver verified it: the binding is fixed for the
+        /// session, so later rounds do not repeat the chain and signature checks.
+        var verifiedKey: Ed25519.VerifyingKey? = nil
     }
 
     /// The expected sites, in order: a site's index is its id in every protocol.
@@ -161,10 +165,18 @@ actor CoordinatorHub {
     /// The Join message of a connected site.
     func join(of index: Int) -> Privagg_Federation_V1_Join? { links[index]?.join }
 
-    /// The key binding a connected site sent in its current session, with that session.
-    func keyBinding(of index: Int) -> (session: Int, binding: Data)? {
-        guard let link = links[index], let binding = link.keyBinding else { return nil }
-        return (link.session, binding)
+    /// A connected site's current session, the key binding it sent in it (nil: none yet) and
+    /// that binding's key if already verified; nil when the site is not connected.
+    func keyBinding(of index: Int) -> (session: Int, binding: Data?, verifiedKey: Ed25519.VerifyingKey?)? {
+        guard let link = links[index] else { return nil }
+        return (link.session, link.keyBinding, link.verifiedKey)
+    }
+
+    /// Records that session `session`'s key binding verified to `key` (ignored once the
+    /// session is replaced or closed).
+    func setVerifiedKey(_ key: Ed25519.VerifyingKey, index: Int, session: Int) {
+        guard links[index]?.session == session else { return }
+        links[index]?.verifiedKey = key
     }
 
     /// Waits until each of `indices` that is still connected has sent its key binding, or

@@ -58,6 +58,10 @@ public struct FederationCoordinator: Sendable {
         /// masked vectors hold, at least 8). The rest get their forwarded shares, which release
         /// their masked input, as answers come in, so the transport never holds n of them.
         public var maskedInputWindow: Int?
+        /// Whether secure rounds record the coordinator's memory after each stage (the
+        /// benchmark's `coordinator_memory_after_stage`; reading it costs a /proc read and a
+        /// malloc census per stage, so `serve` does not).
+        var recordsMemory = false
 
         /// A configuration.
         ///

@@ -93,13 +93,15 @@ extension RoundDriver {
     ) async -> AggregationResult {
         var context = RoundContext(members: Set(participants))
         var stages: [FederationRoundRecord.StageTime] = []
-        var memory = [ProcessMemory.snapshot("start")]
+        let recordsMemory = configuration.recordsMemory
+        var memory = recordsMemory ? [ProcessMemory.snapshot("start")] : []
         func abandon(_ reason: String) -> AggregationResult {
             logger.warning("secure aggregation abandoned", metadata: ["round": "\(round)", "reason": "\(reason)"])
             return AggregationResult(
                 sum: nil, included: [], dropouts: context.dropped, stages: stages, errorBound: 0, abandonReason: reason, memory: memory)
         }
         func measure(_ label: String) {
+            guard recordsMemory else { return }
             memory.append(.snapshot(label))
             logger.debug("coordinator memory", metadata: ["round": "\(round)", "memory": "\(memory.last!.summary)"])
         }

@@ -26,17 +26,22 @@ extension RoundDriver {
         var passed: [AuthenticatedParticipant] = []
         for index in participants.sorted() {
             let site = configuration.sites[index]
-            guard let (sessionNumber, binding) = await hub.keyBinding(of: index) else {
+            let state = await hub.keyBinding(of: index)
+            guard let state, let binding = state.binding else {
                 let reason = "no key binding within \(configuration.stageTimeout)"
                 context.dropped[index] = reason
                 logger.warning("site dropped from the round", metadata: ["site": "\(site)", "stage": "KeyBinding", "reason": "\(reason)"])
-                if let session = await hub.connected.first(where: { $0.index == index })?.session {
-                    await hub.close(index: index, session: session, reason: reason)
-                }
+                if let state { await hub.close(index: index, session: state.session, reason: reason) }
+                continue
+            }
+            let sessionNumber = state.session
+            if let key = state.verifiedKey {
+                passed.append(AuthenticatedParticipant(index: index, binding: binding, key: key))
                 continue
             }
             do {
                 let checked = try await MessageChecks.verifiedKey(binding: [UInt8](binding), site: site, session: session)
+                await hub.setVerifiedKey(checked.key, index: index, session: sessionNumber)
                 passed.append(AuthenticatedParticipant(index: index, binding: binding, key: checked.key))
             } catch {
                 let reason = "\(error)"

@@ -73,7 +73,7 @@ extension MessageChecks {
         binding bytes: [UInt8], site: String?, session: KeyBindingSession
     ) async throws(FederationError) -> (site: String, key: Ed25519.VerifyingKey) {
         let label = site ?? "?"
-        _ = try keyBinding(bytes, site: site)
+        let parsed = try keyBinding(bytes, site: site)
         let expected: NodeName?
         do {
             expected = try site.map { try NodeName($0) }
@@ -82,7 +82,7 @@ extension MessageChecks {
         }
         let binding: SecAggKeyBinding
         do {
-            binding = try await session.verifier.verify(bytes, expectedSite: expected, context: session.sessionID)
+            binding = try await session.verifier.verify(parsed, expectedSite: expected, context: session.sessionID)
         } catch {
             throw .keyBindingRefused(site: label, reason: "\(error)")
         }
